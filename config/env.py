@@ -1,0 +1,77 @@
+"""The one module that reads the process environment.
+
+Every setting an operator can change is read here, with its default, so that
+`docs/deploy.md` and this file are the whole list.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+PRODUCTION: bool = _flag("MINJIAN_PRODUCTION")
+DEBUG: bool = _flag("MINJIAN_DEBUG", default=False)
+DATA_DIR: Path = Path(os.environ.get("MINJIAN_DATA_DIR") or BASE_DIR / "data").resolve()
+DATABASE_URL: str = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'minjian.sqlite3'}"
+REDIS_URL: str = os.environ.get("REDIS_URL", "")
+ALLOWED_HOSTS: list[str] = _list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS: list[str] = _list("CSRF_TRUSTED_ORIGINS", [])
+# "local" keeps media under DATA_DIR/media; "s3" uses any S3-compatible store.
+MEDIA_STORAGE: str = os.environ.get("MINJIAN_MEDIA_STORAGE", "local")
+S3_BUCKET: str = os.environ.get("MINJIAN_S3_BUCKET", "")
+S3_ENDPOINT_URL: str = os.environ.get("MINJIAN_S3_ENDPOINT_URL", "")
+S3_ACCESS_KEY: str = os.environ.get("MINJIAN_S3_ACCESS_KEY", "")
+S3_SECRET_KEY: str = os.environ.get("MINJIAN_S3_SECRET_KEY", "")
+MAX_PHOTO_BYTES: int = _int("MINJIAN_MAX_PHOTO_BYTES", 15 * 1024 * 1024)
+# Empty means no tiles: the map then shows the cases' points on a plain
+# background, with the list beside it. Public tile hosts are often blocked or
+# watched, so none is set by default.
+MAP_TILE_URL: str = os.environ.get("MINJIAN_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION: str = os.environ.get("MINJIAN_MAP_TILE_ATTRIBUTION", "")
+SMTP_HOST: str = os.environ.get("MINJIAN_SMTP_HOST", "")
+SMTP_PORT: int = _int("MINJIAN_SMTP_PORT", 25)
+DEFAULT_FROM_EMAIL: str = os.environ.get("MINJIAN_FROM_EMAIL", "minjian@localhost")
+SITE_URL: str = os.environ.get("MINJIAN_SITE_URL", "http://127.0.0.1:8000")
+
+
+def secret_key() -> str:
+    """The SECRET_KEY from the environment or, outside production, from the data folder.
+
+    The embedded default makes a key once and keeps it beside the database, so
+    sessions survive a restart without the newcomer having to choose one.
+    Production never invents a key: an empty value is refused by its settings.
+    """
+    from_env = os.environ.get("SECRET_KEY", "")
+    if from_env or PRODUCTION:
+        return from_env
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

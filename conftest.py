@@ -1,0 +1,45 @@
+"""Shared test set-up: which database and cache this run uses, and the common fixtures."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from minjian.accounts.models import User
+from minjian.accounts.tests.factories import make_user
+from minjian.places.models import Region
+from minjian.places.tests.factories import make_region_tree
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return f"minjian: database={engine} cache={cache} CI={os.environ.get('CI', '')}"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def regions(db: Any) -> dict[str, Region]:
+    """A small piece of China's tree: two provinces, their prefectures and counties."""
+    return make_region_tree()
+
+
+@pytest.fixture
+def user(db: Any) -> User:
+    return make_user("river-watcher")
+
+
+@pytest.fixture
+def staff(db: Any) -> User:
+    return make_user("moderator", is_staff=True)

@@ -1,0 +1,95 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per domain app."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from minjian.accounts.api import BearerToken
+from minjian.accounts.api import router as accounts_router
+from minjian.cases.api import router as cases_router
+from minjian.core.errors import DomainError
+from minjian.orgs.api import router as orgs_router
+from minjian.places.api import router as places_router
+from minjian.topics.api import router as topics_router
+
+api = NinjaAPI(
+    title="Minjian API",
+    version="1",
+    description=(
+        "Cases, topics, regions and organisations of a Minjian instance. "
+        "Errors are JSON objects with a stable `code`, a `message` in the "
+        "language of the request and `details`."
+    ),
+    urls_namespace="api",
+    auth=BearerToken(optional=True),
+)
+api.add_router("/cases", cases_router)
+api.add_router("/topics", topics_router)
+api.add_router("/regions", places_router)
+api.add_router("/organisations", orgs_router)
+api.add_router("/accounts", accounts_router)
+
+
+def error_response(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: str,
+    details: object | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": code, "message": message, "details": details or {}},
+        status=status,
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    details = dict(exc.details)
+    if exc.field:
+        details.setdefault("field", exc.field)
+    return error_response(
+        request, status=exc.status, code=exc.code, message=str(exc.message), details=details
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "form", "path")]
+        fields.append({"field": ".".join(location), "message": error.get("msg", "")})
+    return error_response(
+        request,
+        status=422,
+        code="invalid_input",
+        message=_("Some fields are missing or invalid."),
+        details={"fields": fields},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        status=401,
+        code="unauthenticated",
+        message=_("A valid API token is needed (Authorization: Bearer ...)."),
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, status=404, code="not_found", message=_("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(
+        request, status=exc.status_code, code="http_error", message=str(exc.message)
+    )

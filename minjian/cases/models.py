@@ -1,0 +1,110 @@
+"""Cases: a citizen's report, its photos and its append-only timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minjian.core.models import Event
+
+
+class Case(models.Model):
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        PUBLISHED = "published", _("published")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        IN_PROGRESS = "in_progress", _("in progress")
+        RESOLVED = "resolved", _("resolved")
+        CLOSED = "closed", _("closed")
+
+    # The states anyone may see; a submitted case is seen by its reporter and staff.
+    PUBLIC_STATES = (
+        State.PUBLISHED,
+        State.ACKNOWLEDGED,
+        State.IN_PROGRESS,
+        State.RESOLVED,
+        State.CLOSED,
+    )
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=20000)
+    topic = models.ForeignKey("topics.Topic", on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey("places.Region", on_delete=models.PROTECT, related_name="cases")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    # Kept in step with the timeline by the service that writes each event.
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="case_point_is_whole_and_in_range",
+            )
+        ]
+        indexes = [models.Index(fields=("state", "-published_at"), name="case_state_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in self.PUBLIC_STATES
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class CasePhoto(models.Model):
+    """A photo of a case, stored as re-encoded pixels (no metadata of the original)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="cases/%Y/%m/", width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to="cases/%Y/%m/thumbs/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("position", "id")
+
+
+class CaseEvent(Event):
+    """One entry of a case's public timeline."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        PUBLISHED = "published", _("published")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        IN_PROGRESS = "in_progress", _("work started")
+        RESOLVED = "resolved", _("resolved")
+        CLOSED = "closed", _("closed")
+        REOPENED = "reopened", _("reopened")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(Event.Meta):
+        indexes = [models.Index(fields=("case", "created_at"), name="caseevent_case_time")]

@@ -1,0 +1,45 @@
+"""The one error type of the domain.
+
+Services raise `DomainError`; the API turns it into `{"code", "message", "details"}`
+with its HTTP status, and the web turns it into a message next to the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    """A refused operation: a stable machine `code` and a message for people.
+
+    `message` is usually a lazy translation, so it is rendered in the language
+    of whoever reads it.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str | Promise,
+        *,
+        status: int = 400,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+        self.status = status
+        self.field = field
+        self.details = details or {}
+
+
+class PermissionDenied(DomainError):
+    def __init__(self, message: str | Promise, *, code: str = "forbidden") -> None:
+        super().__init__(code, message, status=403)
+
+
+class NotFound(DomainError):
+    def __init__(self, message: str | Promise, *, code: str = "not_found") -> None:
+        super().__init__(code, message, status=404)
