@@ -29,6 +29,12 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    """Each test stores media in a folder of its own, so it can check what was left behind."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def regions(db: Any) -> dict[str, Region]:
     """A small piece of China's tree: two provinces, their prefectures and counties."""

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve
 
 from minjian.api import api
 from minjian.cases import views as case_views

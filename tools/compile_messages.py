@@ -1,4 +1,4 @@
-"""Compile the project's gettext catalogues (locale/*/LC_MESSAGES/*.po) to .mo files."""
+"""Compile the gettext catalogues of every app (minjian/*/locale/*/LC_MESSAGES/*.po) to .mo."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    catalogues = sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
+    catalogues = sorted((ROOT / "minjian").glob("*/locale/*/LC_MESSAGES/*.po"))
     for po in catalogues:
         subprocess.run(
             ["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)],

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "minjian.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,7 +119,6 @@ else:
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -191,3 +191,6 @@ MINJIAN_MAX_PHOTO_PIXELS = 50_000_000
 MINJIAN_MAP_TILE_URL = env.MAP_TILE_URL
 MINJIAN_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
 MINJIAN_CASES_PER_PAGE = 20
+# Reports are published as soon as they are submitted; reporter protection adds a
+# review queue in front of publication.
+MINJIAN_PUBLISH_WITHOUT_REVIEW = True

@@ -81,7 +81,7 @@ class CasePhoto(models.Model):
     """A photo of a case, stored as re-encoded pixels (no metadata of the original)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="cases/%Y/%m/", width_field="width", height_field="height")
+    image = models.ImageField(upload_to="cases/%Y/%m/")
     thumbnail = models.ImageField(upload_to="cases/%Y/%m/thumbs/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -90,6 +90,9 @@ class CasePhoto(models.Model):
 
     class Meta:
         ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return f"photo {self.position + 1} of case {self.case_id}"
 
 
 class CaseEvent(Event):

@@ -37,6 +37,9 @@ class Event(models.Model):
         abstract = True
         ordering = ("created_at", "id")
 
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.created_at:%Y-%m-%d %H:%M}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(f"{type(self).__name__} {self.pk} is append-only")
@@ -55,12 +58,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return localized(self.name_zh, self.name_en)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def localized(zh: str, en: str) -> str:

@@ -1,0 +1,188 @@
+"""Cases in the JSON API: submit, list with filters and pages, one case with its timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from minjian.accounts.models import User
+from minjian.cases import selectors, services
+from minjian.cases.access import access_case_by_id
+from minjian.cases.models import Case
+from minjian.cases.services import PhotoUpload
+
+router = Router(tags=["cases"])
+
+
+class ErrorOut(Schema):
+    """Every refusal: a stable machine code, a message in the request's language, details."""
+
+    code: str
+    message: str
+    details: dict[str, object]
+
+
+class CaseIn(Schema):
+    """A new report. Every field is checked by the server; see the error codes below."""
+
+    title: str | None = Field(None, description="A short title, at most 200 characters.")
+    description: str | None = Field(None, description="What happened, where, who is affected.")
+    topic: str | None = Field(None, description="A topic's slug, from GET /api/v1/topics.")
+    region: str | None = Field(None, description="A region's code, from GET /api/v1/regions.")
+    latitude: str | None = Field(None, description="WGS 84 latitude, -90 to 90 (optional).")
+    longitude: str | None = Field(None, description="WGS 84 longitude, -180 to 180 (optional).")
+
+
+class TopicRef(Schema):
+    slug: str
+    name: str
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+
+
+class PhotoOut(Schema):
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    title: str
+    state: str
+    topic: TopicRef
+    region: RegionRef
+    latitude: float | None
+    longitude: float | None
+    published_at: datetime | None
+    url: str
+    photos: list[PhotoOut]
+
+
+class TimelineEntryOut(Schema):
+    kind: str
+    label: str
+    actor: str | None = Field(description="Pseudonym, 'the reporter', or null for the platform.")
+    created_at: datetime
+    note: str
+
+
+class CaseOut(CaseSummaryOut):
+    description: str
+    created_at: datetime
+    timeline: list[TimelineEntryOut]
+
+
+class CasePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[CaseSummaryOut]
+
+
+class CaseListQuery(Schema):
+    topic: str | None = Field(None, description="A topic's slug.")
+    region: str | None = Field(None, description="A region's code; includes every region under it.")
+    state: str | None = Field(
+        None, description="published, acknowledged, in_progress, resolved or closed."
+    )
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
+    return {
+        "id": case.pk,
+        "title": case.title,
+        "state": case.state,
+        "topic": {"slug": case.topic.slug, "name": case.topic.name},
+        "region": {"code": case.region.code, "name": case.region.name},
+        "latitude": float(case.latitude) if case.latitude is not None else None,
+        "longitude": float(case.longitude) if case.longitude is not None else None,
+        "published_at": case.published_at,
+        "url": request.build_absolute_uri(reverse("cases:detail", args=[case.pk])),
+        "photos": [
+            {
+                "url": request.build_absolute_uri(photo.image.url),
+                "thumbnail_url": request.build_absolute_uri(photo.thumbnail.url),
+                "width": photo.width,
+                "height": photo.height,
+            }
+            for photo in case.photos.all()
+        ],
+    }
+
+
+def _detail(request: HttpRequest, case: Case | None) -> dict[str, object]:
+    assert case is not None
+    return _summary(request, case) | {
+        "description": case.description,
+        "created_at": case.created_at,
+        "timeline": [entry.__dict__ for entry in selectors.timeline(case)],
+    }
+
+
+@router.post(
+    "",
+    response={201: CaseOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Submit a report",
+)
+def create_case(
+    request: HttpRequest,
+    fields: Form[CaseIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja's optional file list
+) -> Status:
+    """Submit a report as multipart/form-data, with up to 10 `photos` (JPEG, PNG, WebP, HEIC).
+
+    With a personal token (`Authorization: Bearer ...`) the report is the
+    account's; without one it is anonymous. Error codes: `title_required`,
+    `title_too_long`, `description_required`, `unknown_topic`, `unknown_region`,
+    `point_incomplete`, `point_out_of_range`, `too_many_photos`,
+    `photo_too_large`, `photo_format`, `photo_unreadable`, `photo_too_many_pixels`.
+    A refused report leaves nothing behind.
+    """
+    reporter = request.auth if isinstance(request.auth, User) else None  # type: ignore[attr-defined]
+    case = services.case_submit(
+        reporter=reporter,
+        title=fields.title,
+        description=fields.description,
+        topic_slug=fields.topic,
+        region_code=fields.region,
+        latitude=fields.latitude,
+        longitude=fields.longitude,
+        photos=[PhotoUpload.from_upload(f) for f in (photos or [])],
+    )
+    # The sender sees what was stored, whether or not it is public yet.
+    return Status(201, _detail(request, selectors.case_with_timeline(case.pk)))
+
+
+@router.get("", response={200: CasePageOut, 400: ErrorOut}, summary="List public cases")
+def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, object]:
+    """Public cases, newest published first, filtered by topic, region (with every
+    region under it) and state. Unknown filter values are refused with
+    `unknown_topic`, `unknown_region` or `unknown_state`."""
+    filters = selectors.CaseFilters.parse(topic=query.topic, region=query.region, state=query.state)
+    cases = selectors.case_list(filters)
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": cases.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [_summary(request, c) for c in cases[start : start + query.page_size]],
+    }
+
+
+@router.get("/{case_id}", response={200: CaseOut, 404: ErrorOut}, summary="One case")
+def get_case(request: HttpRequest, case_id: int) -> dict[str, object]:
+    """A case with its photos and its timeline (oldest event first)."""
+    viewer = request.auth  # type: ignore[attr-defined]  # set by BearerToken
+    return _detail(request, access_case_by_id(viewer, case_id))

@@ -1,0 +1,102 @@
+"""The report form. It renders the fields; the case service is the one that checks them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from minjian.topics.models import Topic
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.Field):
+    """Renders a multiple file input; the files themselves are checked by the service."""
+
+    widget = MultiplePhotoInput
+
+    def clean(self, value: Any) -> Any:
+        return value
+
+
+class CaseReportForm(forms.Form):
+    """Fields are optional here on purpose: `case_submit` checks every value and its
+    errors are put back next to the field, so the rules live in one place.
+    The `required` attributes only let a browser warn early."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("What is the problem, in a few words?"),
+        widget=forms.TextInput(attrs={"required": True, "maxlength": 200}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        help_text=_("What did you see, where and when? Who is affected?"),
+        widget=forms.Textarea(attrs={"required": True, "rows": 6}),
+    )
+    # Plain text fields shown as selects: the service, not the form, decides
+    # whether a topic or region exists, so an error is reported once.
+    topic = forms.CharField(label=_("Topic"), required=False, widget=forms.Select)
+    region = forms.CharField(label=_("Region"), required=False, widget=forms.Select)
+    county = forms.CharField(
+        label=_("County or district"),
+        required=False,
+        help_text=_("Optional: narrow the region down."),
+        widget=forms.Select,
+    )
+    latitude = forms.CharField(
+        label=_("Latitude"),
+        required=False,
+        help_text=_("Optional, e.g. 32.94. Leave empty to give the region only."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    longitude = forms.CharField(
+        label=_("Longitude"),
+        required=False,
+        help_text=_("Optional, e.g. 117.36."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("Up to 10 photos: JPEG, PNG, WebP or HEIC."),
+        widget=MultiplePhotoInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        topics: list[Topic],
+        region_choices: list[tuple[str, Any]],
+        county_choices: list[tuple[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._offer("topic", [("", _("Choose a topic"))] + [(t.slug, t.name) for t in topics])
+        self._offer("region", [("", _("Choose a region")), *region_choices])
+        for name in ("topic", "region"):
+            self.fields[name].widget.attrs["required"] = True
+        if county_choices:
+            self._offer("county", county_choices)
+        else:
+            del self.fields["county"]
+
+    def _offer(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        widget = self.fields[name].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = choices
+
+    @property
+    def region_code(self) -> str | None:
+        """The most precise place chosen: the county if one was, else the region."""
+        code = self.cleaned_data.get("county") or self.cleaned_data.get("region")
+        return str(code) if code else None

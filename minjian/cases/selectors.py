@@ -1,0 +1,186 @@
+"""Every read of cases that a page or the API needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.core.errors import DomainError
+from minjian.places.models import Region
+from minjian.topics.models import Topic
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The filters of the case list, shared by the web list, the map and the API."""
+
+    topic: Topic | None = None
+    region: Region | None = None
+    state: str | None = None
+
+    @classmethod
+    def parse(
+        cls, *, topic: str | None = None, region: str | None = None, state: str | None = None
+    ) -> CaseFilters:
+        """From query-string values; an unknown topic, region or state is a DomainError."""
+        found_topic = None
+        if topic:
+            found_topic = Topic.objects.filter(slug=topic).first()
+            if found_topic is None:
+                raise DomainError("unknown_topic", _("There is no such topic."), field="topic")
+        found_region = None
+        if region:
+            found_region = Region.objects.filter(code=region).first()
+            if found_region is None:
+                raise DomainError("unknown_region", _("There is no such region."), field="region")
+        if state and state not in Case.PUBLIC_STATES:
+            raise DomainError("unknown_state", _("There is no such state."), field="state")
+        return cls(topic=found_topic, region=found_region, state=state or None)
+
+    def as_query(self) -> dict[str, str]:
+        query = {}
+        if self.topic:
+            query["topic"] = self.topic.slug
+        if self.region:
+            query["region"] = self.region.code
+        if self.state:
+            query["state"] = self.state
+        return query
+
+
+def public_cases() -> QuerySet[Case]:
+    return Case.objects.filter(state__in=Case.PUBLIC_STATES)
+
+
+def case_list(filters: CaseFilters) -> QuerySet[Case]:
+    """Public cases matching the filters, newest published first, ready for a list page.
+
+    A region filter includes every region under it.
+    """
+    cases = public_cases()
+    if filters.topic:
+        cases = cases.filter(topic=filters.topic)
+    if filters.region:
+        cases = cases.filter(region__path__startswith=filters.region.path)
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    return (
+        cases.select_related("topic", "region")
+        .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id")))
+        .order_by("-published_at", "-id")
+    )
+
+
+def case_with_timeline(case_id: int) -> Case | None:
+    """One case with everything its page shows, whoever may see it: callers check access."""
+    return (
+        Case.objects.select_related("topic", "region", "region__parent", "region__parent__parent")
+        .prefetch_related(
+            Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id")),
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.select_related("actor").order_by("created_at", "id"),
+            ),
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    total: int
+    open: int
+    resolved: int
+    this_week: int
+
+
+def case_counts() -> CaseCounts:
+    week_ago = timezone.now() - timedelta(days=7)
+    figures = public_cases().aggregate(
+        total=Count("id"),
+        open=Count(
+            "id",
+            filter=Q(
+                state__in=(Case.State.PUBLISHED, Case.State.ACKNOWLEDGED, Case.State.IN_PROGRESS)
+            ),
+        ),
+        resolved=Count("id", filter=Q(state=Case.State.RESOLVED)),
+        this_week=Count("id", filter=Q(published_at__gte=week_ago)),
+    )
+    return CaseCounts(**figures)
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    return Topic.objects.annotate(
+        public_case_count=Count("cases", filter=Q(cases__state__in=Case.PUBLIC_STATES))
+    ).order_by("position", "slug")
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    id: int
+    title: str
+    state: str
+    latitude: float
+    longitude: float
+
+
+# A map of more points than this is unreadable on a phone and heavy on a slow link.
+MAP_POINT_LIMIT = 2000
+
+
+def map_points(filters: CaseFilters) -> list[MapPoint]:
+    rows = (
+        case_list(filters)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .prefetch_related(None)
+        .values_list("id", "title", "state", "latitude", "longitude")[:MAP_POINT_LIMIT]
+    )
+    return [
+        MapPoint(id=pk, title=title, state=state, latitude=float(lat), longitude=float(lng))
+        for pk, title, state, lat, lng in rows
+        if isinstance(lat, Decimal) and isinstance(lng, Decimal)
+    ]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    label: str
+    actor: str | None
+    created_at: datetime
+    note: str
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """The case's events as the public reads them.
+
+    The reporter is never named on a public page: events they caused are
+    attributed to "the reporter". Events by the platform itself have no actor.
+    """
+    entries = []
+    for event in case.events.all():
+        actor: str | None
+        if event.kind == CaseEvent.Kind.SUBMITTED or (
+            event.actor_id is not None and event.actor_id == case.reporter_id
+        ):
+            actor = str(_("the reporter"))
+        else:
+            actor = event.actor.username if event.actor else None
+        entries.append(
+            TimelineEntry(
+                kind=event.kind,
+                label=str(CaseEvent.Kind(event.kind).label),
+                actor=actor,
+                created_at=event.created_at,
+                note=str(event.payload.get("note", "")),
+            )
+        )
+    return entries

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+
+from minjian.accounts.models import User
+from minjian.cases import services
+from minjian.cases.models import Case
+from minjian.places.models import Region
+
+
+def make_case(
+    region: Region,
+    *,
+    reporter: User | None = None,
+    title: str = "造纸厂向淮河排污",
+    description: str = "每天夜里排放黑色污水。",
+    topic: str = "environment",
+    photos: Sequence[UploadedFile] = (),
+    **kwargs: Any,
+) -> Case:
+    return services.case_submit(
+        reporter=reporter,
+        title=title,
+        description=description,
+        topic_slug=topic,
+        region_code=region.code,
+        photos=[services.PhotoUpload.from_upload(upload) for upload in photos],
+        **kwargs,
+    )

@@ -1,0 +1,219 @@
+"""The cases API as a client meets it: multipart submit, filtered pages, one case, JSON errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from minjian.accounts.models import User
+from minjian.accounts.services import api_token_issue
+from minjian.cases.models import Case
+from minjian.cases.tests.factories import make_case
+from minjian.cases.tests.images import (
+    camera_photo,
+    image_bytes,
+    jpeg_upload,
+    png_claiming_size,
+    upload,
+)
+from minjian.places.models import Region
+
+pytestmark = pytest.mark.django_db
+
+REPORT = {
+    "title": "淮河边造纸厂夜间排污",
+    "description": "每天夜里十点以后，排污口流出黑色的水。",
+    "topic": "environment",
+    "region": "340321",
+}
+
+
+def post_case(client: Client, data: dict[str, Any], **headers: Any) -> Any:
+    return client.post("/api/v1/cases", data, **headers)
+
+
+def test_anonymous_report_with_photos_becomes_a_public_case(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    response = post_case(
+        client,
+        REPORT
+        | {
+            "latitude": "32.94",
+            "longitude": "117.36",
+            "photos": [camera_photo("DSCN0010.jpg"), jpeg_upload()],
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["title"] == REPORT["title"]
+    assert body["state"] == "published"
+    assert body["topic"]["slug"] == "environment" and body["region"]["code"] == "340321"
+    assert (body["latitude"], body["longitude"]) == (32.94, 117.36)
+    assert len(body["photos"]) == 2
+    assert [e["kind"] for e in body["timeline"]] == ["submitted", "published"]
+    assert body["timeline"][0]["actor"] == "the reporter"
+    assert Case.objects.get().reporter is None
+
+
+def test_report_with_a_token_belongs_to_the_account(
+    client: Client, regions: dict[str, Region], user: User
+) -> None:
+    _, token = api_token_issue(actor=user, user=user, name="phone")
+    response = post_case(client, REPORT, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 201
+    assert Case.objects.get().reporter == user
+
+
+def test_wrong_token_is_refused_with_json(client: Client, regions: dict[str, Region]) -> None:
+    response = post_case(client, REPORT, HTTP_AUTHORIZATION="Bearer mj_not-a-token")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert not Case.objects.exists()
+
+
+def _leaves_nothing() -> bool:
+    media = Path(settings.MEDIA_ROOT)
+    return not Case.objects.exists() and not (
+        media.exists() and any(p.is_file() for p in media.rglob("*"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "code"),
+    [
+        ({"title": ""}, 400, "title_required"),
+        ({"topic": "weather"}, 400, "unknown_topic"),
+        ({"region": "000000"}, 400, "unknown_region"),
+        ({"latitude": "95", "longitude": "117"}, 400, "point_out_of_range"),
+        ({"latitude": "32"}, 400, "point_incomplete"),
+        ({"photos": [upload("page.jpg", b"<html>hello</html>")]}, 400, "photo_format"),
+        (
+            {"photos": [upload("bomb.png", png_claiming_size(40000, 40000), "image/png")]},
+            400,
+            "photo_too_many_pixels",
+        ),
+        (
+            {"photos": [upload("cut.jpg", image_bytes("JPEG", size=(300, 200))[:400])]},
+            400,
+            "photo_unreadable",
+        ),
+        ({"photos": [jpeg_upload() for _ in range(11)]}, 400, "too_many_photos"),
+    ],
+)
+def test_bad_report_gets_a_json_error_and_leaves_nothing(
+    client: Client, regions: dict[str, Region], changes: dict[str, Any], status: int, code: str
+) -> None:
+    data = {k: v for k, v in (REPORT | changes).items() if v != ""}
+    response = post_case(client, data)
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code
+    assert body["message"]
+    assert isinstance(body["details"], dict)
+    assert _leaves_nothing()
+
+
+def test_photo_over_the_size_limit_is_refused(
+    client: Client, regions: dict[str, Region], settings: Any
+) -> None:
+    settings.MINJIAN_MAX_PHOTO_BYTES = 2048
+    big = upload("big.png", image_bytes("PNG", size=(200, 200)) + b"\0" * 4096, "image/png")
+    response = post_case(client, REPORT | {"photos": [big]})
+    assert response.status_code == 400
+    assert response.json()["code"] == "photo_too_large"
+    assert _leaves_nothing()
+
+
+def test_error_message_follows_the_request_language(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    english = post_case(client, REPORT | {"topic": "weather"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = post_case(
+        client, REPORT | {"topic": "weather"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()
+    assert english["message"] == "Choose one of the listed topics."
+    assert chinese["message"] != english["message"]
+
+
+def test_list_filters_by_topic_region_with_descendants_and_state(
+    client: Client, regions: dict[str, Region], staff: User
+) -> None:
+    in_wuhan = make_case(regions["420102"], topic="health", title="医院缺口罩")
+    make_case(regions["420106"], topic="environment", title="东湖水发臭")
+    make_case(regions["340321"], topic="health", title="卫生院没有医生")
+    from minjian.cases.services import case_close
+
+    case_close(actor=staff, case_id=in_wuhan.pk)
+
+    def ids(**query: str) -> list[str]:
+        response = client.get("/api/v1/cases", query)
+        assert response.status_code == 200
+        return sorted(c["title"] for c in response.json()["results"])
+
+    assert ids(region="420000") == ["东湖水发臭", "医院缺口罩"]
+    assert ids(region="420100", topic="health") == ["医院缺口罩"]
+    assert ids(topic="health") == ["医院缺口罩", "卫生院没有医生"]
+    assert ids(state="closed") == ["医院缺口罩"]
+    assert ids(region="340000", state="published") == ["卫生院没有医生"]
+
+
+def test_list_is_paginated(client: Client, regions: dict[str, Region]) -> None:
+    for number in range(5):
+        make_case(regions["420102"], title=f"报告 {number}")
+    first = client.get("/api/v1/cases", {"page_size": 2}).json()
+    third = client.get("/api/v1/cases", {"page_size": 2, "page": 3}).json()
+    assert first["count"] == 5 and len(first["results"]) == 2
+    assert [c["title"] for c in third["results"]] == ["报告 0"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ({"topic": "weather"}, "unknown_topic"),
+        ({"region": "1"}, "unknown_region"),
+        ({"state": "submitted"}, "unknown_state"),
+    ],
+)
+def test_list_with_unknown_filter_is_a_json_error(
+    client: Client, regions: dict[str, Region], query: dict[str, str], code: str
+) -> None:
+    response = client.get("/api/v1/cases", query)
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+
+
+def test_page_size_over_the_limit_is_invalid_input(client: Client, db: Any) -> None:
+    response = client.get("/api/v1/cases", {"page_size": 1000})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+
+
+def test_case_under_review_is_not_found_for_others(
+    client: Client, regions: dict[str, Region], settings: Any
+) -> None:
+    settings.MINJIAN_PUBLISH_WITHOUT_REVIEW = False
+    case = make_case(regions["420102"])
+    response = client.get(f"/api/v1/cases/{case.pk}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_detail_has_timeline(client: Client, regions: dict[str, Region]) -> None:
+    case = make_case(regions["420102"])
+    body = client.get(f"/api/v1/cases/{case.pk}").json()
+    assert body["description"] == "每天夜里排放黑色污水。"
+    assert [e["kind"] for e in body["timeline"]] == ["submitted", "published"]
+    assert body["timeline"][1]["actor"] is None
+
+
+def test_openapi_document_describes_the_case_endpoints(client: Client, db: Any) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/cases", "/api/v1/cases/{case_id}"} <= set(document["paths"])
+    post = document["paths"]["/api/v1/cases"]["post"]
+    assert "multipart/form-data" in post["requestBody"]["content"]
+    assert "photo_too_large" in post["description"]

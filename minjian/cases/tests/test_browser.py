@@ -1,0 +1,98 @@
+"""The main flow in a real browser: Playwright driving Debian's Chromium, never a downloaded one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+
+from minjian.cases.models import Case
+from minjian.cases.tests.images import DATA
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's Chromium is missing at /usr/bin/chromium: run `make test`, which installs it"
+        )
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes between browser steps are ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    # Any request to a host other than the test server fails the test.
+    outside: list[str] = []
+
+    def only_the_test_server(route: Route) -> None:
+        if route.request.url.startswith((live_server.url, "data:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_test_server)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert outside == [], f"requests to other hosts: {outside}"
+
+
+def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(
+    page: Page, regions: Any
+) -> None:
+    page.goto("/")
+    expect(page.locator("h1")).to_contain_text("报告身边的问题")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_contain_text("Report local problems")
+
+    page.get_by_role("link", name="Report a problem").first.click()
+    page.get_by_label("Title").fill("Paper mill pipe pours black water into the Huai")
+    page.get_by_label("Description").fill(
+        "Every night after ten the outflow turns black. 淮河边的排污口。"
+    )
+    page.get_by_label("Topic").select_option("environment")
+    page.get_by_label("Region").select_option("340300")
+    page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0010.jpg"))
+    page.get_by_role("button", name="Send the report").click()
+
+    expect(page.locator("h1")).to_have_text("Paper mill pipe pours black water into the Huai")
+    expect(page.locator(".timeline")).to_contain_text("published")
+    photo = page.locator(".photos img").first
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.naturalWidth") > 0
+    case = Case.objects.get()
+
+    page.get_by_role("link", name="Cases", exact=True).click()
+    entry = page.locator(".case-list li", has_text="Paper mill pipe pours black water")
+    expect(entry).to_be_visible()
+    entry.get_by_role("link").click()
+    assert page.url.endswith(f"/cases/{case.pk}/")
+
+    page.goto("/cases/map/")
+    expect(page.locator(".case-list")).to_contain_text("Paper mill pipe pours black water")

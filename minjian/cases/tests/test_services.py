@@ -1,0 +1,235 @@
+"""Submitting a case and moving it along.
+
+Every change writes its event; every refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.test import override_settings
+
+from minjian.accounts.models import User
+from minjian.accounts.tests.factories import make_user
+from minjian.cases import services
+from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.services import PhotoUpload
+from minjian.cases.tests.factories import make_case
+from minjian.cases.tests.images import image_bytes, truncated_jpeg, upload
+from minjian.core.errors import DomainError
+from minjian.places.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def photo(name: str = "p.jpg", content: bytes | None = None) -> UploadedFile:
+    return upload(name, content if content is not None else image_bytes("JPEG"))
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_submitted_case_is_published_with_both_events(
+    regions: dict[str, Region], user: User
+) -> None:
+    case = make_case(
+        regions["340321"], reporter=user, photos=[photo(), photo("b.png", image_bytes("PNG"))]
+    )
+    case.refresh_from_db()
+    assert case.state == Case.State.PUBLISHED
+    assert case.published_at is not None
+    assert [e.kind for e in case.events.all()] == ["submitted", "published"]
+    assert case.events.first().actor == user  # type: ignore[union-attr]
+    assert case.photos.count() == 2
+    assert all(
+        Path(p.image.path).exists() and Path(p.thumbnail.path).exists() for p in case.photos.all()
+    )
+
+
+@override_settings(MINJIAN_PUBLISH_WITHOUT_REVIEW=False)
+def test_case_waits_in_submitted_state_when_review_is_on(regions: dict[str, Region]) -> None:
+    case = make_case(regions["340321"])
+    assert case.state == Case.State.SUBMITTED
+    assert [e.kind for e in case.events.all()] == ["submitted"]
+
+
+def test_point_is_stored_rounded(regions: dict[str, Region]) -> None:
+    case = make_case(regions["340321"], latitude="32.9412345678", longitude=" 117.36 ")
+    case.refresh_from_db()
+    assert str(case.latitude) == "32.941235"
+    assert str(case.longitude) == "117.360000"
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        ({"title": "  "}, "title_required", "title"),
+        ({"title": "x" * 201}, "title_too_long", "title"),
+        ({"description": ""}, "description_required", "description"),
+        ({"topic_slug": "weather"}, "unknown_topic", "topic"),
+        ({"region_code": "999999"}, "unknown_region", "region"),
+        ({"latitude": "91", "longitude": "100"}, "point_out_of_range", "latitude"),
+        ({"latitude": "30", "longitude": "-180.5"}, "point_out_of_range", "longitude"),
+        ({"latitude": "30"}, "point_incomplete", "longitude"),
+        ({"latitude": "nan", "longitude": "1"}, "point_out_of_range", "latitude"),
+        ({"photos": [photo("cut.jpg", truncated_jpeg())]}, "photo_unreadable", "photos"),
+        ({"photos": [photo("fake.jpg", b"not an image at all")]}, "photo_format", "photos"),
+    ],
+)
+def test_bad_input_is_refused_and_leaves_no_row_and_no_file(
+    regions: dict[str, Region], changes: dict[str, object], code: str, field: str
+) -> None:
+    values: dict[str, object] = {
+        "reporter": None,
+        "title": "路灯坏了",
+        "description": "三个月没有修。",
+        "topic_slug": "public-safety",
+        "region_code": "420102",
+    }
+    values.update(changes)
+    values["photos"] = [PhotoUpload.from_upload(f) for f in values.get("photos", [])]  # type: ignore[attr-defined]
+    with pytest.raises(DomainError) as refused:
+        services.case_submit(**values)  # type: ignore[arg-type]
+    assert (refused.value.code, refused.value.field) == (code, field)
+    assert not Case.objects.exists() and not CaseEvent.objects.exists()
+    assert not CasePhoto.objects.exists() and stored_files() == []
+
+
+def test_a_bad_photo_after_good_ones_leaves_nothing(regions: dict[str, Region]) -> None:
+    with pytest.raises(DomainError):
+        make_case(regions["420102"], photos=[photo(), photo(), photo("x.jpg", b"GIF89a")])
+    assert not Case.objects.exists() and stored_files() == []
+
+
+def test_more_than_ten_photos_are_refused(regions: dict[str, Region]) -> None:
+    with pytest.raises(DomainError) as refused:
+        make_case(regions["420102"], photos=[photo() for _ in range(11)])
+    assert refused.value.code == "too_many_photos"
+    assert not Case.objects.exists()
+
+
+def test_files_are_removed_when_the_transaction_fails_after_storing(
+    regions: dict[str, Region], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(**kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(CaseEvent.objects, "create", fail)
+    with pytest.raises(RuntimeError):
+        make_case(regions["420102"], photos=[photo()])
+    assert not Case.objects.exists() and stored_files() == []
+
+
+def test_verified_organisation_member_acknowledges_then_resolves(
+    regions: dict[str, Region], staff: User
+) -> None:
+    from minjian.orgs.tests.factories import make_organisation
+
+    member = make_user("ngo-worker")
+    make_organisation(slug="huai-river-guardians", members=[member], verified=True)
+    case = make_case(regions["340321"])
+    services.case_acknowledge(actor=member, case_id=case.pk, note="我们已收到，正在联系环保局。")
+    services.case_start_progress(actor=member, case_id=case.pk)
+    services.case_resolve(actor=member, case_id=case.pk, note="排污口已封堵。")
+    case.refresh_from_db()
+    assert case.state == Case.State.RESOLVED
+    events = list(case.events.all())
+    assert [e.kind for e in events] == [
+        "submitted",
+        "published",
+        "acknowledged",
+        "in_progress",
+        "resolved",
+    ]
+    assert events[2].payload == {
+        "from": "published",
+        "to": "acknowledged",
+        "note": "我们已收到，正在联系环保局。",
+    }
+    assert events[2].actor == member
+
+
+def test_unverified_organisation_member_cannot_acknowledge(regions: dict[str, Region]) -> None:
+    from minjian.orgs.tests.factories import make_organisation
+
+    member = make_user("self-declared")
+    make_organisation(slug="new-group", members=[member], verified=False)
+    case = make_case(regions["340321"])
+    with pytest.raises(DomainError) as refused:
+        services.case_acknowledge(actor=member, case_id=case.pk)
+    assert refused.value.status == 403
+    case.refresh_from_db()
+    assert case.state == Case.State.PUBLISHED and case.events.count() == 2
+
+
+def test_transition_from_the_wrong_state_is_refused_and_changes_nothing(
+    regions: dict[str, Region], staff: User
+) -> None:
+    case = make_case(regions["340321"])
+    services.case_close(actor=staff, case_id=case.pk, note="重复的报告")
+    with pytest.raises(DomainError) as refused:
+        services.case_acknowledge(actor=staff, case_id=case.pk)
+    assert refused.value.code == "transition_not_allowed"
+    assert refused.value.status == 409
+    case.refresh_from_db()
+    assert case.state == Case.State.CLOSED
+    assert [e.kind for e in case.events.all()] == ["submitted", "published", "closed"]
+
+
+def test_reporter_may_resolve_or_close_but_not_acknowledge(
+    regions: dict[str, Region], user: User
+) -> None:
+    case = make_case(regions["340321"], reporter=user)
+    assert services.actions_allowed(user, case) == ["resolve", "close"]
+    with pytest.raises(DomainError):
+        services.case_acknowledge(actor=user, case_id=case.pk)
+    services.case_resolve(actor=user, case_id=case.pk)
+    case.refresh_from_db()
+    assert case.state == Case.State.RESOLVED
+
+
+def test_a_stranger_may_do_nothing(regions: dict[str, Region], user: User) -> None:
+    case = make_case(regions["340321"])
+    assert services.actions_allowed(user, case) == []
+    assert services.actions_allowed(None, case) == []
+    with pytest.raises(DomainError) as refused:
+        services.case_close(actor=user, case_id=case.pk)
+    assert refused.value.code == "forbidden"
+
+
+@override_settings(MINJIAN_PUBLISH_WITHOUT_REVIEW=False)
+def test_only_staff_publish_a_case_under_review(
+    regions: dict[str, Region], user: User, staff: User
+) -> None:
+    case = make_case(regions["340321"], reporter=user)
+    with pytest.raises(DomainError):
+        services.case_publish(actor=user, case_id=case.pk)
+    services.case_publish(actor=staff, case_id=case.pk)
+    case.refresh_from_db()
+    assert case.state == Case.State.PUBLISHED and case.published_at is not None
+
+
+def test_events_cannot_be_changed_or_deleted(regions: dict[str, Region]) -> None:
+    from minjian.core.models import AppendOnlyError
+
+    event = make_case(regions["340321"]).events.first()
+    assert event is not None
+    event.kind = "resolved"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def test_overlong_note_is_refused(regions: dict[str, Region], staff: User) -> None:
+    case = make_case(regions["340321"])
+    with pytest.raises(DomainError) as refused:
+        services.case_close(actor=staff, case_id=case.pk, note="长" * 2001)
+    assert refused.value.code == "note_too_long"
+    case.refresh_from_db()
+    assert case.state == Case.State.PUBLISHED

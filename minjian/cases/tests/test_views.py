@@ -1,0 +1,227 @@
+"""The case pages as a visitor meets them, in both languages, with bounded queries."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from minjian.accounts.models import User
+from minjian.accounts.tests.factories import PASSWORD
+from minjian.cases.models import Case
+from minjian.cases.services import case_close
+from minjian.cases.tests.factories import make_case
+from minjian.cases.tests.images import camera_photo, jpeg_upload, upload
+from minjian.places.models import Region
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "title": "村口的桥断了",
+    "description": "上周暴雨以后桥面塌了一半，孩子们每天绕行两公里上学。",
+    "topic": "public-safety",
+    "region": "340321",
+}
+
+
+def test_home_shows_recent_cases_and_counts_in_both_languages(
+    client: Client, regions: dict[str, Region], django_assert_max_num_queries: Any
+) -> None:
+    for number in range(12):
+        make_case(
+            regions["420102"], title=f"案例{number}", photos=[jpeg_upload()] if number % 2 else []
+        )
+    with django_assert_max_num_queries(8):
+        chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert chinese.status_code == english.status_code == 200
+    assert "案例11" in chinese.text
+    assert "Recent cases" in english.text and "Recent cases" not in chinese.text
+    assert english.context["counts"].total == 12
+
+
+def test_language_can_be_switched(client: Client, db: Any) -> None:
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 302
+    assert "Report a problem" in client.get("/").text
+
+
+def test_list_filters_and_paginates_with_bounded_queries(
+    client: Client, regions: dict[str, Region], django_assert_max_num_queries: Any
+) -> None:
+    for number in range(25):
+        make_case(
+            regions["420102" if number % 2 else "340321"],
+            title=f"问题{number:02d}",
+            photos=[jpeg_upload()],
+        )
+    with django_assert_max_num_queries(8):
+        page_one = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page_one.status_code == 200
+    assert page_one.context["page"].paginator.count == 25
+    assert len(page_one.context["page"].object_list) == 20
+    page_two = client.get("/cases/", {"page": 2})
+    assert len(page_two.context["page"].object_list) == 5
+    hubei = client.get("/cases/", {"region": "420000"})
+    assert hubei.context["page"].paginator.count == 12
+    assert all(c.region.code == "420102" for c in hubei.context["page"].object_list)
+
+
+def test_list_with_unknown_topic_says_so(client: Client, regions: dict[str, Region]) -> None:
+    response = client.get("/cases/", {"topic": "weather"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "There is no such topic." in response.text
+
+
+def test_list_state_filter(client: Client, regions: dict[str, Region], staff: User) -> None:
+    closed = make_case(regions["420102"], title="已关闭的")
+    make_case(regions["420102"], title="仍开放的")
+    case_close(actor=staff, case_id=closed.pk)
+    response = client.get("/cases/", {"state": "closed"})
+    assert [c.title for c in response.context["page"].object_list] == ["已关闭的"]
+
+
+def test_report_form_without_javascript_creates_a_case_with_a_photo(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    form = client.get("/cases/report/", HTTP_ACCEPT_LANGUAGE="en")
+    assert form.status_code == 200
+    assert 'enctype="multipart/form-data"' in form.text
+    assert 'value="340300"' in form.text
+    response = client.post(
+        "/cases/report/", FORM | {"photos": [camera_photo("DSCN0012.jpg")]}, follow=True
+    )
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    assert case.reporter is None and case.photos.count() == 1
+    assert FORM["title"] in response.text
+    assert case.photos.get().thumbnail.url in response.text
+
+
+def test_signed_in_report_belongs_to_the_account(
+    client: Client, regions: dict[str, Region], user: User
+) -> None:
+    client.login(username=user.username, password=PASSWORD)
+    client.post("/cases/report/", FORM)
+    assert Case.objects.get().reporter == user
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "english", "chinese"),
+    [
+        ({"title": ""}, "title", "Please give the report a title.", "请给报告写一个标题。"),
+        (
+            {"region": "999999"},
+            "region",
+            "Choose one of the listed regions.",
+            "请从列表中选择一个地区。",
+        ),
+        (
+            {"latitude": "200", "longitude": "1"},
+            "latitude",
+            "Latitude must be a number between -90 and 90.",
+            "纬度必须是 -90 到 90 之间的数字。",
+        ),
+        (
+            {"photos": [upload("notes.jpg", b"just text")]},
+            "photos",
+            "is not a JPEG, PNG, WebP or HEIC photo.",
+            "不是 JPEG、PNG、WebP 或 HEIC 格式的照片。",
+        ),
+    ],
+)
+def test_form_error_is_shown_next_to_the_field_in_the_users_language(
+    client: Client,
+    regions: dict[str, Region],
+    changes: dict[str, Any],
+    field: str,
+    english: str,
+    chinese: str,
+) -> None:
+    for language, message in (("en", english), ("zh-hans", chinese)):
+        response = client.post("/cases/report/", FORM | changes, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400
+        errors = response.context["form"].errors[field]
+        assert any(message in error for error in errors), errors
+        assert message in response.text
+    assert not Case.objects.exists()
+
+
+def test_case_page_shows_photos_and_timeline_without_naming_the_reporter(
+    client: Client, regions: dict[str, Region], user: User
+) -> None:
+    case = make_case(regions["340321"], reporter=user, photos=[jpeg_upload()])
+    response = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert case.title in response.text and "Timeline" in response.text
+    assert "the reporter" in response.text
+    assert user.username not in response.text
+
+
+def test_user_text_is_shown_as_written_and_escaped(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    case = make_case(
+        regions["340321"], title="<b>标题</b>", description="<script>alert('x')</script>\n第二行"
+    )
+    response = client.get(f"/cases/{case.pk}/")
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in response.text
+    assert "<script>alert" not in response.text
+    assert "&lt;b&gt;标题&lt;/b&gt;" in response.text
+
+
+def test_case_under_review_is_a_404_for_the_public(
+    client: Client, regions: dict[str, Region], settings: Any
+) -> None:
+    settings.MINJIAN_PUBLISH_WITHOUT_REVIEW = False
+    case = make_case(regions["340321"])
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_reporter_closes_her_case_from_its_page(
+    client: Client, regions: dict[str, Region], user: User
+) -> None:
+    case = make_case(regions["340321"], reporter=user)
+    client.login(username=user.username, password=PASSWORD)
+    page = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"/cases/{case.pk}/close/" in page.text
+    response = client.post(f"/cases/{case.pk}/close/", {"note": "已经解决了，谢谢"}, follow=True)
+    case.refresh_from_db()
+    assert case.state == Case.State.CLOSED
+    assert "已经解决了，谢谢" in response.text
+
+
+def test_refused_action_changes_nothing_and_says_why(
+    client: Client, regions: dict[str, Region], user: User
+) -> None:
+    case = make_case(regions["340321"])
+    client.login(username=user.username, password=PASSWORD)
+    response = client.post(f"/cases/{case.pk}/acknowledge/", follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "You are not allowed to do this to this case." in response.text
+    case.refresh_from_db()
+    assert case.state == Case.State.PUBLISHED
+
+
+def test_map_lists_cases_beside_the_points_and_loads_nothing_from_other_hosts(
+    client: Client, regions: dict[str, Region], django_assert_max_num_queries: Any
+) -> None:
+    make_case(regions["340321"], title="有位置的", latitude="32.94", longitude="117.36")
+    make_case(regions["420102"], title="没有位置的")
+    with django_assert_max_num_queries(8):
+        response = client.get("/cases/map/")
+    assert response.status_code == 200
+    embedded = re.search(
+        r'<script id="case-points" type="application/json">(.*?)</script>', response.text
+    )
+    assert embedded is not None
+    points = json.loads(embedded.group(1))
+    assert [p["title"] for p in points] == ["有位置的"]
+    assert "有位置的" in response.text and "没有位置的" in response.text
+    assert "/static/vendor/leaflet/leaflet.js" in response.text
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', response.text)
+    assert external == []
