@@ -105,7 +105,6 @@ class CaseEvent(Event):
         IN_PROGRESS = "in_progress", _("work started")
         RESOLVED = "resolved", _("resolved")
         CLOSED = "closed", _("closed")
-        REOPENED = "reopened", _("reopened")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
 

@@ -47,6 +47,7 @@ def test_anonymous_report_with_photos_becomes_a_public_case(
             "longitude": "117.36",
             "photos": [camera_photo("DSCN0010.jpg"), jpeg_upload()],
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 201, response.content
     body = response.json()
