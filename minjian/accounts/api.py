@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.security.http import HttpBearer
 
-from minjian.accounts import selectors
+from minjian.accounts import selectors, services
 from minjian.accounts.models import User
 
 
@@ -37,10 +37,12 @@ class BearerToken(HttpBearer):
         return result
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = selectors.user_by_api_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        api_token = selectors.active_api_token(token)
+        if api_token is None:
+            return None
+        services.api_token_record_use(api_token=api_token)
+        request.user = api_token.user
+        return api_token.user
 
 
 router = Router(tags=["accounts"])

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-TOKEN_PREFIX = "mj_"
+TOKEN_PREFIX = "mj_"  # noqa: S105  # a public marker that tells tokens apart, not a secret
+# Enough of the token to tell a person's tokens apart on their account page,
+# far too little to help anyone guess the rest (256 bits of randomness).
+DISPLAY_PREFIX_LENGTH = len(TOKEN_PREFIX) + 7
 
 
 def new_token() -> str:
@@ -14,3 +17,7 @@ def new_token() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def display_prefix(token: str) -> str:
+    return token[:DISPLAY_PREFIX_LENGTH]

@@ -18,6 +18,7 @@ from minjian.cases.forms import CaseReportForm
 from minjian.cases.models import Case
 from minjian.cases.services import PhotoUpload
 from minjian.core.errors import DomainError
+from minjian.core.forms import show_domain_error
 from minjian.places.selectors import region_refinement_choices, report_region_choices
 from minjian.topics.models import Topic
 
@@ -119,7 +120,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
             photos=[PhotoUpload.from_upload(f) for f in request.FILES.getlist("photos")],
         )
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        show_domain_error(form, error)
         return render(request, "cases/report.html", {"form": form}, status=400)
     messages.success(request, _("Thank you. Your report is now case #%(id)d.") % {"id": case.pk})
     return redirect("cases:detail", case_id=case.pk)

@@ -1,0 +1,168 @@
+"""Account pages: sign up, the account page and its forms. Log-in, log-out and
+password reset are Django's own views, configured in urls.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from minjian.accounts import selectors, services
+from minjian.accounts.forms import (
+    AccountPasswordChangeForm,
+    EmailChangeForm,
+    SignUpForm,
+    TokenIssueForm,
+)
+from minjian.accounts.models import User
+from minjian.core.errors import DomainError, NotFound
+from minjian.core.forms import show_domain_error
+
+
+def _account_holder(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # every caller is behind login_required
+    return user
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            user = services.account_sign_up(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome, %(pseudonym)s. Your account is ready.") % {"pseudonym": user.username},
+            )
+            return redirect(_next_url(request, "accounts:account"))
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": _next_url(request, "accounts:account")},
+    )
+
+
+def _account_page(
+    request: HttpRequest,
+    *,
+    email_form: EmailChangeForm | None = None,
+    password_form: AccountPasswordChangeForm | None = None,
+    token_form: TokenIssueForm | None = None,
+    new_token: str | None = None,
+) -> HttpResponse:
+    user = _account_holder(request)
+    context = {
+        "account_holder": user,
+        "tokens": list(selectors.api_tokens_of(user)),
+        "email_form": email_form or EmailChangeForm(user, initial={"email": user.email}),
+        "password_form": password_form or AccountPasswordChangeForm(user),
+        "token_form": token_form or TokenIssueForm(),
+        "new_token": new_token,
+    }
+    response = render(request, "accounts/account.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request)
+
+
+@login_required
+@require_POST
+def email_change(request: HttpRequest) -> HttpResponse:
+    user = _account_holder(request)
+    form = EmailChangeForm(user, request.POST)
+    if form.is_valid():
+        try:
+            services.account_update_email(actor=user, email=form.cleaned_data["email"])
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("Your e-mail address is saved."))
+            return redirect("accounts:account")
+    return _account_page(request, email_form=form)
+
+
+@login_required
+@require_POST
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = _account_holder(request)
+    form = AccountPasswordChangeForm(user, request.POST)
+    if form.is_valid():
+        try:
+            services.account_set_password(
+                actor=user, password=form.cleaned_data["new_password1"], via="account_page"
+            )
+        except DomainError as error:
+            form.add_error("new_password1", str(error.message))
+        else:
+            # Keeps this session signed in; every other session of the account ends.
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("accounts:account")
+    return _account_page(request, password_form=form)
+
+
+@login_required
+@require_POST
+def token_issue(request: HttpRequest) -> HttpResponse:
+    user = _account_holder(request)
+    form = TokenIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            _api_token, token = services.api_token_issue(
+                actor=user, user=user, name=form.cleaned_data["name"]
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            # Rendered, not redirected: the token is shown in this one response
+            # and kept nowhere, not even in the session.
+            return _account_page(request, new_token=token)
+    return _account_page(request, token_form=form)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = _account_holder(request)
+    try:
+        api_token = services.api_token_revoke(actor=user, token_id=token_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from error
+    messages.success(
+        request,
+        _("The token %(prefix)s… is revoked: it no longer works.") % {"prefix": api_token.prefix},
+    )
+    return redirect("accounts:account")
