@@ -15,16 +15,9 @@ from minjian.cases import selectors, services
 from minjian.cases.access import access_case_by_id
 from minjian.cases.models import Case
 from minjian.cases.services import PhotoUpload
+from minjian.core.schemas import ErrorOut
 
 router = Router(tags=["cases"])
-
-
-class ErrorOut(Schema):
-    """Every refusal: a stable machine code, a message in the request's language, details."""
-
-    code: str
-    message: str
-    details: dict[str, object]
 
 
 class CaseIn(Schema):

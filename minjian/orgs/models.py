@@ -13,8 +13,8 @@ from minjian.core.models import BilingualName, Event
 class Organisation(BilingualName):
     class Kind(models.TextChoices):
         NGO = "ngo", _("NGO")
-        INFORMAL = "informal", _("informal group")
-        AGENCY = "agency", _("government agency")
+        INFORMAL = "informal", _("Informal group")
+        AGENCY = "agency", _("Government agency")
 
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -31,12 +31,28 @@ class Organisation(BilingualName):
 
     class Meta:
         ordering = ("slug",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=("ngo", "informal", "agency")),
+                name="organisation_kind_is_known",
+            ),
+            # The mark and its date move together, so "verified since" is never blank.
+            models.CheckConstraint(
+                condition=models.Q(verified=True, verified_at__isnull=False)
+                | models.Q(verified=False, verified_at__isnull=True),
+                name="organisation_verified_has_date",
+            ),
+        ]
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == self.Kind.AGENCY
 
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", _("member")
-        ADMIN = "admin", _("admin")
+        MEMBER = "member", _("Member")
+        ADMIN = "admin", _("Admin")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
@@ -48,13 +64,35 @@ class Membership(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        ordering = ("created_at", "id")
         constraints = [
-            models.UniqueConstraint(fields=("organisation", "user"), name="one_membership_per_user")
+            models.UniqueConstraint(
+                fields=("organisation", "user"), name="one_membership_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=("member", "admin")), name="membership_role_is_known"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.organisation}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
 
 
 class OrganisationEvent(Event):
     """An organisation's history: created, edited, member added or removed, verified."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        MEMBER_ADDED = "member_added", _("member added")
+        MEMBER_ROLE_CHANGED = "member_role_changed", _("member's role changed")
+        MEMBER_REMOVED = "member_removed", _("member removed")
+        VERIFIED = "verified", _("verified")
+        UNVERIFIED = "unverified", _("verification removed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
 
