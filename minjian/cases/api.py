@@ -133,7 +133,7 @@ def create_case(
     request: HttpRequest,
     fields: Form[CaseIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja's optional file list
-) -> Status:
+) -> Status[dict[str, object]]:
     """Submit a report as multipart/form-data, with up to 10 `photos` (JPEG, PNG, WebP, HEIC).
 
     With a personal token (`Authorization: Bearer ...`) the report is the
