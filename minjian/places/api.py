@@ -1,0 +1,67 @@
+"""/api/v1/regions: the administrative tree cases and organisations are placed in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from minjian.core.schemas import ErrorOut
+from minjian.places import selectors
+from minjian.places.models import Region
+
+router = Router(tags=["regions"])
+
+
+class RegionOut(Schema):
+    """One region: a province (level 1), prefecture (2) or county (3)."""
+
+    code: str = Field(description="The region's code; for China its GB/T 2260 code, e.g. 420102.")
+    name: str = Field(description="The name in the language of the request.")
+    name_zh: str = Field(description="The Chinese name (for another country, its own name).")
+    name_en: str = Field(description="The English or pinyin name; may be empty.")
+    level: int = Field(description="1 province, 2 prefecture, 3 county.")
+    country: str = Field(description="ISO 3166-1 alpha-2 code of the country, e.g. CN.")
+    parent: str | None = Field(description="The parent region's code; null for a province.")
+    has_children: bool = Field(description="Whether any region lies directly under this one.")
+
+    @staticmethod
+    def resolve_parent(region: Region) -> str | None:
+        # The path is "/420000/420100/420102/": the parent's code is the one
+        # before the region's own, so no query for the parent is needed.
+        codes = [code for code in region.path.split("/") if code]
+        return codes[-2] if len(codes) > 1 else None
+
+
+class RegionDetailOut(Schema):
+    """A region with the chain of regions above it and the regions directly under it."""
+
+    region: RegionOut
+    ancestors: list[RegionOut] = Field(description="From the province down to the parent.")
+    children: list[RegionOut] = Field(description="The regions directly under it, by code.")
+
+
+class RegionListQuery(Schema):
+    parent: str | None = Field(
+        None, description="List the regions directly under this code; without it, the provinces."
+    )
+    country: str | None = Field(
+        None, description="Only provinces of this country (ISO 3166-1 alpha-2, e.g. CN)."
+    )
+
+
+@router.get("", response={200: list[RegionOut], 404: ErrorOut})
+def list_regions(request: HttpRequest, query: Query[RegionListQuery]) -> list[Region]:
+    """The regions directly under `parent`, by code, or the top-level regions
+    (provinces) when no `parent` is given. An unknown `parent` is refused with
+    404 and the code `unknown_region`. Not paginated: a level holds a few
+    hundred regions at most."""
+    if query.parent:
+        return list(selectors.region_children(selectors.region_by_code(query.parent)))
+    return list(selectors.top_level_regions(query.country))
+
+
+@router.get("/{code}", response={200: RegionDetailOut, 404: ErrorOut})
+def get_region(request: HttpRequest, code: str) -> selectors.RegionDetail:
+    """One region by its code, with its ancestors (province first) and its
+    children. An unknown code is refused with 404 and the code `unknown_region`."""
+    return selectors.region_detail(code)

@@ -1,0 +1,139 @@
+"""Every read of regions that a page, a form or the API needs.
+
+Regions are public, so these take no viewer. Names are shown with `.name`,
+which follows the language active when it is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from minjian.core.errors import NotFound
+from minjian.core.models import localized
+from minjian.places.models import Region
+
+Choice = tuple[str, str]
+ChoiceGroup = tuple[str, list[Choice]]
+
+
+def region_by_code(code: str) -> Region:
+    """The region with this code; `NotFound` with the code "unknown_region" when there is none."""
+    return found_or_refused(Region.objects.filter(code=code.strip()).first(), code)
+
+
+def found_or_refused(region: Region | None, code: str) -> Region:
+    if region is None:
+        raise NotFound(
+            _("There is no region with the code %(code)s.") % {"code": code},
+            code="unknown_region",
+        )
+    return region
+
+
+def with_has_children(regions: QuerySet[Region]) -> QuerySet[Region]:
+    """Adds `has_children` (bool) to each region, in the same query."""
+    return regions.annotate(has_children=Exists(Region.objects.filter(parent=OuterRef("pk"))))
+
+
+def region_with_descendants(region: Region) -> QuerySet[Region]:
+    """The region and every region under it, at any depth.
+
+    To filter other rows by region, use the same prefix on their foreign key:
+    `Case.objects.filter(region__path__startswith=region.path)`.
+    """
+    return Region.objects.filter(path__startswith=region.path)
+
+
+def top_level_regions(country: str | None = None) -> QuerySet[Region]:
+    """The provinces (regions without a parent), of one country or of all, by country and code."""
+    regions = Region.objects.filter(parent__isnull=True)
+    if country:
+        regions = regions.filter(country=country.strip().upper())
+    return with_has_children(regions).order_by("country", "code")
+
+
+def region_children(region: Region) -> QuerySet[Region]:
+    """The regions directly under `region`, by code, each with `has_children`.
+
+    A province's children can be prefectures and counties side by side: China's
+    municipalities (Beijing) and a few provinces hold counties directly.
+    """
+    return with_has_children(Region.objects.filter(parent=region)).order_by("code")
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    """The regions above `region`, from the top-level one down, each with
+    `has_children`; empty for a top-level region."""
+    codes = [code for code in region.path.split("/") if code][:-1]
+    found = {r.code: r for r in with_has_children(Region.objects.filter(code__in=codes))}
+    return [found[code] for code in codes if code in found]
+
+
+@dataclass(frozen=True)
+class RegionDetail:
+    region: Region
+    ancestors: list[Region]
+    children: list[Region]
+
+
+def region_detail(code: str) -> RegionDetail:
+    """A region with the chain above it and the regions directly under it, all
+    with `has_children`, in three queries. `NotFound` ("unknown_region") for an
+    unknown code.
+    """
+    region = found_or_refused(
+        with_has_children(Region.objects.filter(code=code.strip())).first(), code
+    )
+    return RegionDetail(
+        region=region,
+        ancestors=region_ancestors(region),
+        children=list(region_children(region)),
+    )
+
+
+def report_region_choices() -> list[ChoiceGroup]:
+    """Choices for the region select of the report form, grouped for <optgroup>.
+
+    One group per top-level region (province), named after it, holding first the
+    province itself ("All of Hubei"), then the regions directly under it by code:
+    its prefectures, and the counties that hang directly under the province
+    (Beijing's districts, Hubei's 仙桃市). Every value is a region code that
+    `region_by_code` accepts; labels are in the active language, so call this
+    per request. About 500 options for China, in one query.
+
+    A county is then picked, if the reporter wants to be that precise, from
+    `region_refinement_choices(code)` of the chosen prefecture: a second select
+    that a page shows after the first choice is sent (no JavaScript needed).
+    """
+    rows = (
+        Region.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+        .order_by("country", "path")
+        .values_list("pk", "parent", "code", "name_zh", "name_en")
+    )
+    groups: dict[int, ChoiceGroup] = {}
+    for pk, parent_id, code, name_zh, name_en in rows:
+        name = localized(name_zh, name_en)
+        if parent_id is None:
+            groups[pk] = (name, [(code, _("All of %(name)s") % {"name": name})])
+        else:
+            groups[parent_id][1].append((code, name))
+    return list(groups.values())
+
+
+def region_refinement_choices(code: str) -> list[Choice]:
+    """Choices for a second, optional select: the region `code` itself ("All of
+    Wuhan") then the regions directly under it, by code.
+
+    Empty when the region has nothing under it (a county, or a prefecture such
+    as 东莞市 without counties): then the first choice is already as precise as
+    it gets and no second select is needed. `NotFound` ("unknown_region") for an
+    unknown code.
+    """
+    region = region_by_code(code)
+    children = [(child.code, child.name) for child in Region.objects.filter(parent=region)]
+    if not children:
+        return []
+    return [(region.code, _("All of %(name)s") % {"name": region.name}), *children]
