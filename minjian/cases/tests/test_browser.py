@@ -78,6 +78,8 @@ def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(
     )
     page.get_by_label("Topic").select_option("environment")
     page.get_by_label("Region").select_option("340300")
+    page.get_by_label("Latitude").fill("32.94")
+    page.get_by_label("Longitude").fill("117.36")
     page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0010.jpg"))
     page.get_by_role("button", name="Send the report").click()
 
@@ -94,5 +96,8 @@ def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(
     entry.get_by_role("link").click()
     assert page.url.endswith(f"/cases/{case.pk}/")
 
+    # No tile server is configured: the point is still drawn, and the case listed beside it.
     page.goto("/cases/map/")
+    expect(page.locator("#case-map .leaflet-interactive")).to_have_count(1)
+    expect(page.locator(".map-notice")).to_be_visible()
     expect(page.locator(".case-list")).to_contain_text("Paper mill pipe pours black water")
