@@ -69,13 +69,13 @@ format: $(VENV)/.dev-installed
 pytest: pytest-sqlite pytest-postgres
 
 pytest-sqlite: $(VENV)/.dev-installed
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n 2 --dist loadscope $(PYTEST_ARGS)
 
 # PostgreSQL and Redis where they are reachable; with CI=true their absence fails.
 pytest-postgres: $(VENV)/.dev-installed
 	@if $(BIN)/python tools/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
-			$(BIN)/pytest -n 2 $(PYTEST_ARGS); \
+			$(BIN)/pytest -n 2 --dist loadscope $(PYTEST_ARGS); \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "CI=true and PostgreSQL or Redis is not reachable: failing." >&2; exit 1; \
 	else \

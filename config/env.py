@@ -55,6 +55,8 @@ SMTP_HOST: str = os.environ.get("MINJIAN_SMTP_HOST", "")
 SMTP_PORT: int = _int("MINJIAN_SMTP_PORT", 25)
 DEFAULT_FROM_EMAIL: str = os.environ.get("MINJIAN_FROM_EMAIL", "minjian@localhost")
 SITE_URL: str = os.environ.get("MINJIAN_SITE_URL", "http://127.0.0.1:8000")
+# The password of every demo account; empty means load_demo makes one and prints it once.
+DEMO_PASSWORD: str = os.environ.get("MINJIAN_DEMO_PASSWORD", "")
 
 
 def secret_key() -> str:

@@ -194,3 +194,4 @@ MINJIAN_CASES_PER_PAGE = 20
 # Reports are published as soon as they are submitted; reporter protection adds a
 # review queue in front of publication.
 MINJIAN_PUBLISH_WITHOUT_REVIEW = True
+MINJIAN_DEMO_PASSWORD = env.DEMO_PASSWORD

@@ -101,6 +101,8 @@ class AccountEventKind(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("password changed")
     TOKEN_ISSUED = "token_issued", _("API token issued")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    STAFF_GRANTED = "staff_granted", _("made site staff")
+    STAFF_REVOKED = "staff_revoked", _("no longer site staff")
 
 
 class AccountEvent(Event):

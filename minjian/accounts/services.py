@@ -127,6 +127,27 @@ def account_update_email(*, actor: User, email: str) -> User:
 
 
 @transaction.atomic
+def account_set_staff(*, actor: User | None, user: User, is_staff: bool) -> User:
+    """Make an account site staff, or take that away.
+
+    `actor` is None when the operator does it on the server's command line
+    (`manage.py set_staff`); otherwise only staff may change who is staff.
+    """
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied(_("Only site staff can change who is site staff."))
+    if user.is_staff == is_staff:
+        return user
+    user.is_staff = is_staff
+    user.save(update_fields=["is_staff"])
+    AccountEvent.objects.create(
+        user=user,
+        actor=actor,
+        kind=AccountEventKind.STAFF_GRANTED if is_staff else AccountEventKind.STAFF_REVOKED,
+    )
+    return user
+
+
+@transaction.atomic
 def account_set_password(*, actor: User, password: str, via: PasswordChangeRoute) -> None:
     """Give the actor's own account a new password.
 

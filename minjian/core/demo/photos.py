@@ -33,7 +33,7 @@ class Canvas:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.image = Image.new("RGB", (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE))
+        self.image = Image.new("RGB", (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE), (200, 200, 200))
         self.draw = ImageDraw.Draw(self.image)
 
     @staticmethod
@@ -71,8 +71,8 @@ class Canvas:
         return (clamp(color[0] + shift), clamp(color[1] + shift), clamp(color[2] + shift))
 
     def finish(self) -> Image.Image:
-        small = self.image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
-        return _grain(small, self.rng).filter(ImageFilter.GaussianBlur(0.6))
+        """The picture as a phone would have taken it: framed a little differently each time."""
+        return _grain(_reframe(self.image, self.rng), self.rng).filter(ImageFilter.BoxBlur(0.6))
 
 
 def clamp(value: float) -> int:
@@ -87,11 +87,27 @@ def mix(a: Color, b: Color, t: float) -> Color:
     )
 
 
+def _reframe(image: Image.Image, rng: random.Random) -> Image.Image:
+    """A closer or wider view, sometimes from the other side, so two photos of one scene differ.
+
+    Zooming in at most 12% crops at most 64 pixels off the top or bottom and 86 off a
+    side, where the scenes have sky, ground or water rather than their subject.
+    """
+    zoom = rng.uniform(1.0, 1.12)
+    full_w, full_h = image.size
+    crop_w, crop_h = full_w / zoom, full_h / zoom
+    left, top = rng.uniform(0, full_w - crop_w), rng.uniform(0, full_h - crop_h)
+    framed = image.resize(
+        (WIDTH, HEIGHT), Image.Resampling.BOX, box=(left, top, left + crop_w, top + crop_h)
+    )
+    return framed.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if rng.random() < 0.5 else framed
+
+
 def _grain(image: Image.Image, rng: random.Random) -> Image.Image:
     """Blend in soft noise made from the seeded generator (Pillow's own noise is not seeded)."""
     coarse = Image.frombytes("L", (WIDTH // 4, HEIGHT // 4), rng.randbytes(WIDTH * HEIGHT // 16))
     noise = coarse.resize((WIDTH, HEIGHT), Image.Resampling.BICUBIC).convert("RGB")
-    return Image.blend(image, noise, 0.06)
+    return Image.blend(image, noise, 0.045)
 
 
 # Shared pieces of scenery.
@@ -136,10 +152,20 @@ def reeds(c: Canvas, y0: float, y1: float, count: int) -> None:
 
 def person(c: Canvas, x: float, feet: float, height: float, shirt: Color) -> None:
     head = height * 0.16
-    c.line([(x - height * 0.06, feet), (x - height * 0.04, feet - height * 0.45)], (50, 50, 60), height * 0.07)
-    c.line([(x + height * 0.06, feet), (x + height * 0.04, feet - height * 0.45)], (50, 50, 60), height * 0.07)
+    c.line(
+        [(x - height * 0.06, feet), (x - height * 0.04, feet - height * 0.45)],
+        (50, 50, 60),
+        height * 0.07,
+    )
+    c.line(
+        [(x + height * 0.06, feet), (x + height * 0.04, feet - height * 0.45)],
+        (50, 50, 60),
+        height * 0.07,
+    )
     c.rect(x - height * 0.11, feet - height * 0.8, x + height * 0.11, feet - height * 0.42, shirt)
-    c.ellipse(x - head / 2, feet - height * 0.8 - head, x + head / 2, feet - height * 0.8, (225, 190, 160))
+    c.ellipse(
+        x - head / 2, feet - height * 0.8 - head, x + head / 2, feet - height * 0.8, (225, 190, 160)
+    )
 
 
 def window_grid(
@@ -149,14 +175,26 @@ def window_grid(
     for col in range(cols):
         for row in range(rows):
             wx, wy = x0 + col * cell_w, y0 + row * cell_h
-            c.rect(wx + cell_w * 0.2, wy + cell_h * 0.2, wx + cell_w * 0.8, wy + cell_h * 0.8, c.vary(glass, 10))
+            c.rect(
+                wx + cell_w * 0.2,
+                wy + cell_h * 0.2,
+                wx + cell_w * 0.8,
+                wy + cell_h * 0.8,
+                c.vary(glass, 10),
+            )
 
 
 def smoke(c: Canvas, x: float, y: float, color: Color, drift: float, puffs: int) -> None:
     for k in range(puffs):
         r = 14 + k * 7
         px, py = x + k * drift, y - k * 18
-        c.ellipse(px - r, py - r * 0.7, px + r, py + r * 0.7, mix(color, (200, 200, 200), k / (puffs * 1.5)))
+        c.ellipse(
+            px - r,
+            py - r * 0.7,
+            px + r,
+            py + r * 0.7,
+            mix(color, (200, 200, 200), k / (puffs * 1.5)),
+        )
 
 
 def cracks(c: Canvas, x: float, y: float, length: float, color: Color) -> None:
@@ -175,16 +213,46 @@ def cracks(c: Canvas, x: float, y: float, length: float, color: Color) -> None:
 def wheelchair_user(c: Canvas, x: float, ground: float, size: float) -> None:
     wheel = size * 0.32
     c.ring(x, ground - wheel, wheel, (40, 40, 45), size * 0.04)
-    c.line([(x, ground - wheel), (x + wheel * 0.7, ground - wheel * 0.3)], (90, 90, 95), size * 0.02)
+    c.line(
+        [(x, ground - wheel), (x + wheel * 0.7, ground - wheel * 0.3)], (90, 90, 95), size * 0.02
+    )
     c.ellipse(x + size * 0.42, ground - size * 0.1, x + size * 0.52, ground, (40, 40, 45))
-    c.line([(x - wheel * 0.2, ground - wheel * 1.3), (x + size * 0.45, ground - wheel * 1.3)], (60, 60, 70), size * 0.05)
-    c.line([(x - wheel * 0.2, ground - wheel * 1.3), (x - wheel * 0.35, ground - size * 0.95)], (60, 60, 70), size * 0.05)
+    c.line(
+        [(x - wheel * 0.2, ground - wheel * 1.3), (x + size * 0.45, ground - wheel * 1.3)],
+        (60, 60, 70),
+        size * 0.05,
+    )
+    c.line(
+        [(x - wheel * 0.2, ground - wheel * 1.3), (x - wheel * 0.35, ground - size * 0.95)],
+        (60, 60, 70),
+        size * 0.05,
+    )
     # The person: back against the backrest, legs forward and down.
-    c.rect(x - wheel * 0.15, ground - size * 0.95, x + size * 0.12, ground - wheel * 1.35, (70, 110, 170))
-    c.line([(x + size * 0.1, ground - wheel * 1.4), (x + size * 0.42, ground - wheel * 1.4)], (60, 60, 80), size * 0.09)
-    c.line([(x + size * 0.42, ground - wheel * 1.4), (x + size * 0.45, ground - size * 0.12)], (60, 60, 80), size * 0.08)
+    c.rect(
+        x - wheel * 0.15,
+        ground - size * 0.95,
+        x + size * 0.12,
+        ground - wheel * 1.35,
+        (70, 110, 170),
+    )
+    c.line(
+        [(x + size * 0.1, ground - wheel * 1.4), (x + size * 0.42, ground - wheel * 1.4)],
+        (60, 60, 80),
+        size * 0.09,
+    )
+    c.line(
+        [(x + size * 0.42, ground - wheel * 1.4), (x + size * 0.45, ground - size * 0.12)],
+        (60, 60, 80),
+        size * 0.08,
+    )
     head = size * 0.17
-    c.ellipse(x - head * 0.2, ground - size * 0.95 - head, x + head * 0.8, ground - size * 0.95, (225, 190, 160))
+    c.ellipse(
+        x - head * 0.2,
+        ground - size * 0.95 - head,
+        x + head * 0.8,
+        ground - size * 0.95,
+        (225, 190, 160),
+    )
 
 
 def bicycle(c: Canvas, x: float, y: float, size: float, color: Color, lying: bool) -> None:
@@ -224,7 +292,9 @@ def cardboard_box(c: Canvas, x: float, y: float, w: float, h: float, red_cross: 
 
 def house(c: Canvas, x: float, ground: float, w: float, h: float, wall: Color, roof: Color) -> None:
     c.rect(x, ground - h, x + w, ground, c.vary(wall, 8))
-    c.poly([(x - 10, ground - h), (x + w / 2, ground - h - h * 0.45), (x + w + 10, ground - h)], roof)
+    c.poly(
+        [(x - 10, ground - h), (x + w / 2, ground - h - h * 0.45), (x + w + 10, ground - h)], roof
+    )
     c.rect(x + w * 0.15, ground - h * 0.7, x + w * 0.38, ground - h * 0.4, (80, 95, 110))
     c.rect(x + w * 0.6, ground - h * 0.7, x + w * 0.83, ground - h * 0.4, (80, 95, 110))
 
@@ -252,13 +322,17 @@ def river_outflow(c: Canvas) -> None:
     c.poly([(p[0], p[1] + (12 if i < 4 else -12)) for i, p in enumerate(plume)], (38, 32, 26))
     for _ in range(70):
         fx = c.rng.uniform(240, 800)
-        edge = pipe_y - 40 - (fx - 240) / 20 if c.rng.random() < 0.5 else pipe_y + 50 + (fx - 240) / 15
+        edge = (
+            pipe_y - 40 - (fx - 240) / 20 if c.rng.random() < 0.5 else pipe_y + 50 + (fx - 240) / 15
+        )
         c.ellipse(fx, edge, fx + c.rng.uniform(4, 14), edge + c.rng.uniform(3, 7), (218, 210, 186))
     c.poly([(0, 455), (160, 440), (260, 520), (240, 600), (0, 600)], (110, 92, 68))
     c.rect(60, pipe_y - 22, 205, pipe_y + 22, (160, 160, 155))
     c.ellipse(190, pipe_y - 26, 222, pipe_y + 26, (120, 120, 115))
     c.ellipse(196, pipe_y - 19, 216, pipe_y + 19, (30, 26, 22))
-    c.poly([(206, pipe_y - 6), (250, pipe_y + 6), (236, pipe_y + 20), (206, pipe_y + 12)], (45, 38, 30))
+    c.poly(
+        [(206, pipe_y - 6), (250, pipe_y + 6), (236, pipe_y + 20), (206, pipe_y + 12)], (45, 38, 30)
+    )
     reeds(c, 450, 600, 40)
 
 
@@ -278,7 +352,11 @@ def dead_fish(c: Canvas) -> None:
         c.ellipse(x, y, x + length, y + length * 0.34, c.vary((222, 224, 214), 8))
         tail_x = x + length if flip > 0 else x
         c.poly(
-            [(tail_x, y + length * 0.17), (tail_x + flip * 30, y), (tail_x + flip * 30, y + length * 0.34)],
+            [
+                (tail_x, y + length * 0.17),
+                (tail_x + flip * 30, y),
+                (tail_x + flip * 30, y + length * 0.34),
+            ],
             (190, 192, 180),
         )
         eye_x = x + length * 0.12 if flip > 0 else x + length * 0.82
@@ -289,11 +367,13 @@ def dead_fish(c: Canvas) -> None:
 
 def sand_dredging(c: Canvas) -> None:
     """A dredging barge with its conveyor raised; the bank beside it has slid into the river."""
-    overcast_sky(c, 230)
+    overcast_sky(c, 245)
     hills(c, 240, (96, 118, 84), 30)
     water(c, 240, 600, (126, 122, 100), (92, 88, 70))
     hull_x = c.rng.uniform(330, 420)
-    c.poly([(hull_x, 380), (hull_x + 360, 380), (hull_x + 330, 430), (hull_x + 20, 430)], (60, 62, 66))
+    c.poly(
+        [(hull_x, 380), (hull_x + 360, 380), (hull_x + 330, 430), (hull_x + 20, 430)], (60, 62, 66)
+    )
     c.poly([(hull_x + 60, 380), (hull_x + 170, 310), (hull_x + 280, 380)], (196, 164, 104))
     c.rect(hull_x + 290, 320, hull_x + 350, 380, (200, 200, 196))
     c.rect(hull_x + 300, 332, hull_x + 340, 352, (70, 90, 110))
@@ -336,17 +416,19 @@ def chemical_smoke(c: Canvas) -> None:
 def hospital_front(c: Canvas) -> None:
     """A hospital building with a red cross, people queueing at the door."""
     clear_sky(c, 420)
-    c.rect(120, 90, 680, 430, (232, 232, 226))
+    c.rect(120, 110, 680, 430, (232, 232, 226))
     window_grid(c, 130, 150, 670, 370, 10, 4, (120, 160, 190))
-    c.rect(360, 20, 440, 90, (245, 245, 245))
-    c.rect(370, 45, 430, 65, (210, 30, 35))
-    c.rect(390, 25, 410, 85, (210, 30, 35))
+    c.rect(360, 40, 440, 110, (245, 245, 245))
+    c.rect(370, 65, 430, 85, (210, 30, 35))
+    c.rect(390, 45, 410, 105, (210, 30, 35))
     c.rect(320, 360, 480, 430, (80, 110, 130))
     c.rect(300, 346, 500, 362, (200, 200, 200))
     c.gradient(430, 600, (170, 170, 168), (140, 140, 138))
     for k in range(14):
         x = 500 + k * 24 + c.rng.uniform(-4, 4)
-        shirt = c.vary(c.rng.choice([(60, 90, 150), (150, 60, 60), (70, 70, 70), (200, 190, 150)]), 15)
+        shirt = c.vary(
+            c.rng.choice([(60, 90, 150), (150, 60, 60), (70, 70, 70), (200, 190, 150)]), 15
+        )
         person(c, x, 470 + k * 6, 62 + k * 2.4, shirt)
     for tree_x in (40, 730):
         c.rect(tree_x + 18, 330, tree_x + 30, 440, (90, 70, 50))
@@ -402,7 +484,9 @@ def construction_site(c: Canvas) -> None:
         person(c, x, 520, 80, c.vary((230, 120, 40), 10))
         c.ellipse(x - 9, 520 - 80 * 0.8 - 16, x + 9, 520 - 80 * 0.8 - 4, (240, 200, 30))
     for panel in range(11):
-        c.rect(panel * 74, 540, panel * 74 + 72, 600, (40, 90, 160) if panel % 2 else (50, 100, 175))
+        c.rect(
+            panel * 74, 540, panel * 74 + 72, 600, (40, 90, 160) if panel % 2 else (50, 100, 175)
+        )
 
 
 def school_cracks(c: Canvas) -> None:
@@ -416,7 +500,13 @@ def school_cracks(c: Canvas) -> None:
     window_grid(c, 100, 312, 700, 430, 8, 1, (110, 150, 180))
     c.rect(370, 350, 430, 440, (120, 80, 60))
     for _ in range(4):
-        cracks(c, c.rng.uniform(130, 670), c.rng.uniform(175, 240), c.rng.uniform(120, 200), (70, 60, 55))
+        cracks(
+            c,
+            c.rng.uniform(130, 670),
+            c.rng.uniform(175, 240),
+            c.rng.uniform(120, 200),
+            (70, 60, 55),
+        )
     c.line([(770, 460), (770, 120)], (180, 180, 185), 4)
     c.rect(700, 122, 768, 168, (214, 30, 30))
     c.gradient(440, 600, (190, 110, 90), (170, 96, 78))
@@ -431,19 +521,21 @@ def stairs_no_ramp(c: Canvas) -> None:
     c.rect(260, 60, 560, 300, (120, 150, 170))
     c.rect(405, 60, 415, 300, (180, 180, 180))
     c.rect(240, 40, 580, 60, (170, 166, 160))
+    c.gradient(300, 600, (172, 170, 164), (136, 134, 128))
     steps = 7
     for step in range(steps):
         y = 300 + step * 26
         inset = (steps - step) * 14
         c.rect(200 - (100 - inset), y, 620 + (100 - inset), y + 26, c.vary((188, 186, 180), 4))
         c.line([(200 - (100 - inset), y), (620 + (100 - inset), y)], (150, 148, 142), 2)
-    c.gradient(482, 600, (160, 158, 152), (136, 134, 128))
-    wheelchair_user(c, c.rng.uniform(90, 150), 570, 150)
+    wheelchair_user(c, c.rng.uniform(90, 150), 528, 150)
 
 
 def blocked_sidewalk(c: Canvas) -> None:
     """A pavement whose yellow tactile path is covered by dumped bicycles and a stall."""
-    clear_sky(c, 220)
+    clear_sky(c, 260)
+    for k in range(5):
+        c.rect(300 + k * 100, 170 + (k % 2) * 30, 390 + k * 100, 252, c.vary((170, 176, 186), 10))
     c.rect(0, 90, 300, 330, (200, 190, 176))
     window_grid(c, 0, 100, 300, 320, 4, 3, (90, 110, 130))
     c.poly([(300, 600), (420, 250), (800, 250), (800, 600)], (90, 90, 96))
@@ -466,14 +558,19 @@ def blocked_sidewalk(c: Canvas) -> None:
 def flooded_street(c: Canvas) -> None:
     """A street under brown water to the windowsills, a small boat, rain."""
     overcast_sky(c, 300)
+    c.gradient(260, 330, (96, 110, 92), (80, 94, 78))
     for k in range(4):
-        house(c, k * 200 + 10, 380, 170, 180 - k * 12, (222, 218, 206), (90, 90, 96))
-    water(c, 340, 600, (140, 118, 86), (112, 92, 66))
+        house(c, k * 200 + 10, 440, 170, 220 - k * 12, (222, 218, 206), (90, 90, 96))
+    # The water stands halfway up the ground-floor windows.
+    water(c, 330, 600, (140, 118, 86), (112, 92, 66))
+    c.line([(0, 331), (800, 331)], (170, 150, 116), 2)
     for _ in range(6):
         x, y = c.rng.uniform(0, 760), c.rng.uniform(380, 580)
         c.rect(x, y, x + c.rng.uniform(20, 60), y + 8, c.vary((110, 80, 50), 15))
     boat_x = c.rng.uniform(300, 480)
-    c.poly([(boat_x, 470), (boat_x + 180, 470), (boat_x + 150, 500), (boat_x + 20, 500)], (190, 80, 40))
+    c.poly(
+        [(boat_x, 470), (boat_x + 180, 470), (boat_x + 150, 500), (boat_x + 20, 500)], (190, 80, 40)
+    )
     person(c, boat_x + 70, 472, 70, (240, 120, 40))
     person(c, boat_x + 120, 472, 58, (60, 90, 160))
     for _ in range(220):
@@ -496,8 +593,8 @@ def cracked_bridge(c: Canvas) -> None:
     for pier_x in (190, 400, 610):
         c.rect(pier_x, deck_y + 44, pier_x + 40, 500, (150, 146, 136))
     hole_x = c.rng.uniform(260, 340)
-    hole = [(hole_x, deck_y - 2), (hole_x + 30, deck_y + 14), (hole_x + 70, deck_y + 4)]
-    hole += [(hole_x + 90, deck_y + 44), (hole_x + 20, deck_y + 44), (hole_x - 10, deck_y + 20)]
+    hole = [(hole_x, deck_y - 2), (hole_x + 40, deck_y + 14), (hole_x + 95, deck_y + 2)]
+    hole += [(hole_x + 120, deck_y + 44), (hole_x + 25, deck_y + 44), (hole_x - 15, deck_y + 20)]
     c.poly(hole, (40, 40, 38))
     for _ in range(3):
         cracks(c, hole_x + c.rng.uniform(0, 80), deck_y, 40, (80, 76, 70))
@@ -528,7 +625,10 @@ def excavator_field(c: Canvas) -> None:
     c.rect(body_x + 120, 330, body_x + 165, 360, (80, 110, 130))
     c.line([(body_x + 20, 380), (body_x - 80, 290)], (226, 170, 26), 16)
     c.line([(body_x - 80, 290), (body_x - 150, 400)], (226, 170, 26), 12)
-    c.poly([(body_x - 175, 395), (body_x - 120, 395), (body_x - 130, 440), (body_x - 170, 430)], (70, 70, 70))
+    c.poly(
+        [(body_x - 175, 395), (body_x - 120, 395), (body_x - 130, 440), (body_x - 170, 430)],
+        (70, 70, 70),
+    )
     for k in range(8):
         x = 40 + k * 40
         c.line([(x, 360 + k * 10), (x, 320 + k * 10)], (200, 200, 200), 3)
@@ -555,7 +655,10 @@ def tangled_wires(c: Canvas) -> None:
         end = (c.rng.uniform(470, 800), c.rng.uniform(60, 300))
         sag = c.rng.uniform(20, 80)
         points = [
-            (start[0] + (end[0] - start[0]) * t / 10, start[1] + (end[1] - start[1]) * t / 10 + sag * math.sin(math.pi * t / 10))
+            (
+                start[0] + (end[0] - start[0]) * t / 10,
+                start[1] + (end[1] - start[1]) * t / 10 + sag * math.sin(math.pi * t / 10),
+            )
             for t in range(11)
         ]
         c.line(points, (25, 25, 25), c.rng.uniform(1.2, 2.6))
@@ -583,7 +686,7 @@ SCENES: dict[str, Scene] = {
 
 def draw_scene(scene: str, seed: int) -> Image.Image:
     """The picture of `scene`; the same seed gives the same pixels."""
-    canvas = Canvas(random.Random(seed))  # noqa: S311  # drawing, not security
+    canvas = Canvas(random.Random(seed))  # noqa: S311  # drawing pictures, not secrets
     SCENES[scene](canvas)
     return canvas.finish()
 
