@@ -29,14 +29,14 @@ class OrganisationForm(forms.Form):
         label=_("Name in English"), max_length=validation.NAME_MAX_LENGTH, required=False
     )
     description = forms.CharField(
-        label=_("Description"),
+        label=_("About the organisation"),
         required=False,
         max_length=validation.DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea,
         help_text=_("What the organisation does, for whom, and since when."),
     )
     topic_slugs = forms.MultipleChoiceField(
-        label=_("Topics"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
+        label=_("Focus topics"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
     )
     region_codes = forms.MultipleChoiceField(
         label=_("Regions served"),

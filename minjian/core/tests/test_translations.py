@@ -1,0 +1,43 @@
+"""Every string a user reads exists in Chinese, and one English string means one Chinese string."""
+
+from __future__ import annotations
+
+import gettext
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+APPS = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(APPS.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
+
+
+def test_every_app_with_user_text_has_a_chinese_catalogue() -> None:
+    apps_with_catalogue = {po.parts[-5] for po in CATALOGUES}
+    assert {"core", "accounts", "places", "topics", "orgs", "cases"} <= apps_with_catalogue
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-5])
+def test_catalogue_is_complete(po: Path) -> None:
+    statistics = subprocess.run(
+        ["msgfmt", "--check-format", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    assert "untranslated" not in statistics and "fuzzy" not in statistics, statistics
+
+
+def test_one_english_string_has_one_chinese_translation_across_apps() -> None:
+    # Django merges the apps' catalogues, so a msgid translated two ways in two
+    # apps shows the first app's translation everywhere.
+    translations: dict[str, set[str]] = defaultdict(set)
+    for po in CATALOGUES:
+        with po.with_suffix(".mo").open("rb") as compiled:
+            catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+        for msgid, msgstr in catalogue.items():
+            if msgid and isinstance(msgid, str):
+                translations[msgid].add(msgstr)
+    conflicts = {msgid: found for msgid, found in translations.items() if len(found) > 1}
+    assert conflicts == {}
