@@ -52,7 +52,7 @@ demo: system-demo $(VENV)/.base-installed node_modules/.installed messages
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Minjian is serving on http://127.0.0.1:8000/"
-	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2
 
 test: system-test $(VENV)/.dev-installed node_modules/.installed messages lint pytest
 

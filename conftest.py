@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Iterator
+import uuid
 from typing import Any
 
 import pytest
@@ -22,11 +23,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
+def _fresh_cache(settings: Any) -> None:
+    """Each test gets a cache namespace of its own: nothing carries over from another
+    test (rate-limit counters, used proofs of work), and no test flushes the Redis
+    database under a test running in another xdist worker."""
+    caches = copy.deepcopy(settings.CACHES)
+    namespace = f"test-{uuid.uuid4().hex}"
+    caches["default"]["KEY_PREFIX"] = namespace
+    if caches["default"]["BACKEND"].endswith("LocMemCache"):
+        caches["default"]["LOCATION"] = namespace
+    settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,10 @@ SMTP_HOST: str = os.environ.get("MINJIAN_SMTP_HOST", "")
 SMTP_PORT: int = _int("MINJIAN_SMTP_PORT", 25)
 DEFAULT_FROM_EMAIL: str = os.environ.get("MINJIAN_FROM_EMAIL", "minjian@localhost")
 SITE_URL: str = os.environ.get("MINJIAN_SITE_URL", "http://127.0.0.1:8000")
+# How many reverse proxies in front of Minjian append to X-Forwarded-For. 0 (the
+# default) ignores that header, which any client can send, and uses the connection's
+# address; rate limits count clients by it (as keyed hashes, never stored as such).
+TRUSTED_PROXY_COUNT: int = _int("MINJIAN_TRUSTED_PROXY_COUNT", 0)
 # The password of every demo account; empty means load_demo makes one and prints it once.
 DEMO_PASSWORD: str = os.environ.get("MINJIAN_DEMO_PASSWORD", "")
 

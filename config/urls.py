@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/", include("minjian.orgs.urls")),
     path("places/", include("minjian.places.urls")),
     path("cases/", include("minjian.cases.urls")),
+    path("altcha/", include("minjian.abuse.urls")),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from minjian.abuse.ratelimit import RateLimited
 from minjian.accounts.api import BearerToken
 from minjian.accounts.api import router as accounts_router
 from minjian.cases.api import router as cases_router
@@ -58,11 +59,22 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     )
 
 
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = on_domain_error(request, exc)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "form", "path")]
+        location = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "form", "path")
+        ]
         fields.append({"field": ".".join(location), "message": error.get("msg", "")})
     return error_response(
         request,

@@ -6,8 +6,10 @@ Production settings (`config.settings.production`) start from these and harden t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -35,10 +37,14 @@ INSTALLED_APPS = [
     "minjian.topics",
     "minjian.orgs",
     "minjian.cases",
+    "minjian.redaction",
+    "minjian.abuse",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "minjian.abuse.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -48,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minjian.core.middleware.DomainErrorMiddleware",
+    # After DomainErrorMiddleware: exceptions reach the last middleware first.
+    "minjian.abuse.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +138,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # ALTCHA's "external" build: no inline styles, no workers made from blobs, so it
+    # runs under the strict Content-Security-Policy below.
+    ("vendor/altcha", BASE_DIR / "node_modules" / "altcha" / "dist" / "external"),
+    ("vendor/altcha-workers", BASE_DIR / "node_modules" / "altcha" / "dist" / "workers"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -173,7 +185,38 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url: str) -> list[str]:
+    """The scheme and host of an absolute URL template such as a tile server's, with
+    Leaflet's subdomain placeholder `{s}` as a wildcard; nothing for a path on this host."""
+    parts = urlsplit(url)
+    host = parts.netloc.replace("{s}", "*")
+    return [f"{parts.scheme}://{host}"] if parts.scheme and host else []
+
+
+# No inline script or style, no eval, nothing from another host but the operator's
+# map tiles. Style attributes set from JavaScript (Leaflet, the ALTCHA widget) go
+# through the CSSOM, which 'self' allows. The API's documentation page (django-ninja's
+# Swagger UI, served from its own package) works under it too: no page is exempt.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_origin(env.MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+MINJIAN_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self)"
 
 LOGGING = {
     "version": 1,
@@ -191,7 +234,38 @@ MINJIAN_MAX_PHOTO_PIXELS = 50_000_000
 MINJIAN_MAP_TILE_URL = env.MAP_TILE_URL
 MINJIAN_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
 MINJIAN_CASES_PER_PAGE = 20
-# Reports are published as soon as they are submitted; reporter protection adds a
-# review queue in front of publication.
-MINJIAN_PUBLISH_WITHOUT_REVIEW = True
+# Reports from anonymous and new reporters wait for a moderator; staff and members
+# of verified organisations publish directly (minjian.cases.services.needs_review).
+MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
+MINJIAN_NEW_ACCOUNT_DAYS = 7
 MINJIAN_DEMO_PASSWORD = env.DEMO_PASSWORD
+
+# Abuse control (minjian/abuse). Behind reverse proxies: how many append to X-Forwarded-For.
+MINJIAN_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
+# scope: (how many, per how many seconds). A client is an account when signed in, else
+# its network (an IPv4 address or an IPv6 /64), counted as a keyed hash.
+MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    # Case reports, by web form and API together, counted per attempt.
+    "case_report": (10, 60 * 60),
+    "comment": (30, 60 * 60),
+    # Failed log-ins per pseudonym typed, and per client. Per client it is higher:
+    # many people in China share one address behind a carrier's NAT.
+    "login_failure_account": (5, 15 * 60),
+    "login_failure_client": (20, 15 * 60),
+    # Accounts created per client.
+    "signup": (5, 60 * 60),
+    # Reset mails asked for per client, and per address typed (no mail bombing).
+    "password_reset_client": (5, 60 * 60),
+    "password_reset_address": (3, 60 * 60),
+    # Anonymous forms sent without the proof of work (no JavaScript), per client.
+    "proof_of_work_skipped": (3, 60 * 60),
+}
+# The ALTCHA proof of work: PBKDF2 rounds per try, the range of tries a browser needs,
+# and how long a challenge lives. 3,000 tries of 1,000 rounds took 2.6 s in Chromium
+# on a 2-core machine; the default asks for a sixth of that on average (about half a
+# second there, a few seconds on a cheap phone). Making a challenge costs the server
+# one derivation of MINJIAN_ALTCHA_COST rounds (under a millisecond).
+MINJIAN_ALTCHA_ALGORITHM = "PBKDF2/SHA-256"
+MINJIAN_ALTCHA_COST = 500
+MINJIAN_ALTCHA_COUNTER_RANGE = (500, 1_500)
+MINJIAN_ALTCHA_EXPIRY_SECONDS = 20 * 60

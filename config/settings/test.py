@@ -14,3 +14,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_AUTOREFRESH = True
+# Most tests are about what happens after publication; the moderation tests turn
+# review on themselves.
+MINJIAN_REVIEW_UNTRUSTED_REPORTS = False
+# A proof of work that takes the tests (and the browser test) a few milliseconds.
+MINJIAN_ALTCHA_COST = 1
+MINJIAN_ALTCHA_COUNTER_RANGE = (10, 50)

@@ -2,24 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from minjian.accounts import views
-from minjian.accounts.forms import (
-    BilingualPasswordResetForm,
-    PseudonymAuthenticationForm,
-    ResetSetPasswordForm,
-)
+from minjian.accounts.forms import ResetSetPasswordForm
 
 app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=PseudonymAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     # Django's LogoutView accepts only POST, so a link or an image on another
     # page cannot log anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -30,8 +18,7 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=BilingualPasswordResetForm,
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
             subject_template_name="accounts/email/password_reset_subject.txt",
             email_template_name="accounts/email/password_reset.txt",

@@ -1,11 +1,16 @@
-"""Account pages: sign up, the account page and its forms. Log-in, log-out and
-password reset are Django's own views, configured in urls.py."""
+"""Account pages: sign up, log in, password reset, the account page and its forms.
+
+Log-in and password reset are Django's own views with rate limits added; sign-up and
+the reset request also ask anonymous visitors for the proof of work (minjian/abuse).
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import add_never_cache_headers
@@ -14,10 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts import selectors, services
 from minjian.accounts.forms import (
     AccountPasswordChangeForm,
+    BilingualPasswordResetForm,
     EmailChangeForm,
+    PseudonymAuthenticationForm,
     SignUpForm,
     TokenIssueForm,
 )
@@ -46,9 +54,14 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:account")
+    client = ratelimit.requester(request)
+    if request.method == "POST":
+        # Counted on success only: a pseudonym that is taken should not cost a try.
+        ratelimit.check("signup", client)
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
+            proof_of_work.check(request)
             user = services.account_sign_up(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
@@ -57,6 +70,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            ratelimit.record("signup", client)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
@@ -68,6 +82,58 @@ def signup(request: HttpRequest) -> HttpResponse:
         "accounts/signup.html",
         {"form": form, "next": _next_url(request, "accounts:account")},
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, refused for a while after too many failures for the pseudonym typed
+    (someone guessing one account's password) or from one client (someone trying many).
+
+    Five failures lock a pseudonym for the rest of the window whoever tries it, its owner
+    included: the price of stopping a guesser who changes address. A good log-in clears the
+    pseudonym's count.
+    """
+
+    template_name = "accounts/login.html"
+    authentication_form = PseudonymAuthenticationForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        ratelimit.check("login_failure_client", ratelimit.requester(request))
+        ratelimit.check("login_failure_account", self._pseudonym_typed())
+        return super().post(request, *args, **kwargs)
+
+    def _pseudonym_typed(self) -> str:
+        return "pseudonym:" + self.request.POST.get("username", "").strip().casefold()
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        ratelimit.reset("login_failure_account", self._pseudonym_typed())
+        return super().form_valid(form)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        ratelimit.record("login_failure_client", ratelimit.requester(self.request))
+        ratelimit.record("login_failure_account", self._pseudonym_typed())
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, with the proof of work, and limits per client and per
+    address typed, so that nobody can flood a mailbox with reset mails."""
+
+    form_class = BilingualPasswordResetForm
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        ratelimit.limit_requester(request, "password_reset_client")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        try:
+            proof_of_work.check(self.request)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return self.form_invalid(form)
+        address = form.cleaned_data["email"].strip().casefold()
+        ratelimit.hit("password_reset_address", f"email:{address}")
+        return super().form_valid(form)
 
 
 def _account_page(

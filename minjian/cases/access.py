@@ -1,4 +1,4 @@
-"""The one way to fetch a case that may not be public."""
+"""The doors to cases that may not be public: by id for a viewer, by receipt code."""
 
 from __future__ import annotations
 
@@ -6,29 +6,81 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
-from minjian.cases.models import Case
+from minjian.cases.models import Case, CaseEvent
+from minjian.cases.receipts import receipt_digest
 from minjian.cases.selectors import case_with_timeline
-from minjian.core.errors import NotFound
+from minjian.core.errors import DomainError, NotFound
 
 Viewer = User | AnonymousUser
 
 
+class CaseHidden(DomainError):
+    """A hidden case: its tombstone (when, and which kind of reason) is public, its content not."""
+
+    def __init__(self, case: Case) -> None:
+        hidden = case.events.filter(kind=CaseEvent.Kind.HIDDEN).order_by("-created_at").first()
+        super().__init__(
+            "hidden",
+            _("Case #%(id)d was hidden by a moderator: %(reason)s.")
+            % {"id": case.pk, "reason": case.get_hidden_reason_display()},
+            status=410,
+            details={
+                "case": case.pk,
+                "reason": case.hidden_reason,
+                "hidden_at": hidden.created_at.isoformat() if hidden else None,
+            },
+        )
+        self.case = case
+        self.hidden_at = hidden.created_at if hidden else None
+
+
+def _is_staff(viewer: Viewer) -> bool:
+    return viewer.is_authenticated and bool(viewer.is_staff)
+
+
 def can_view_case(viewer: Viewer, case: Case) -> bool:
-    """Public cases are seen by all; a case still under review by its reporter and staff."""
+    """Public cases are seen by all; a case under review by its reporter and staff;
+    a hidden case's content by staff only."""
     if case.is_public:
         return True
-    if not viewer.is_authenticated:
-        return False
-    return bool(viewer.is_staff) or case.reporter_id == viewer.pk
+    if _is_staff(viewer):
+        return True
+    return (
+        case.state == Case.State.SUBMITTED
+        and viewer.is_authenticated
+        and case.reporter_id == viewer.pk
+    )
 
 
 def access_case_by_id(viewer: Viewer, case_id: int) -> Case:
     """The case with its topic, region, photos and timeline, if this viewer may see it.
 
     A case the viewer may not see is reported as missing, not as forbidden, so
-    that its existence is not revealed.
+    that its existence is not revealed; a hidden one raises `CaseHidden`, its
+    public tombstone.
     """
     case = case_with_timeline(case_id)
-    if case is None or not can_view_case(viewer, case):
+    if case is None:
+        raise NotFound(_("There is no such case."))
+    if case.state == Case.State.HIDDEN and not _is_staff(viewer):
+        raise CaseHidden(case)
+    if not can_view_case(viewer, case):
         raise NotFound(_("There is no such case."))
     return case
+
+
+def access_case_by_receipt(code: str) -> Case:
+    """The case a receipt code belongs to, whatever its state (its reporter may
+    follow it under review, and learn that it was hidden)."""
+    digest = receipt_digest(code) if code.strip() else ""
+    case = Case.objects.filter(receipt_digest=digest).first() if digest else None
+    if case is None:
+        raise DomainError(
+            "unknown_receipt",
+            _("No case has this receipt code. Check it and try again."),
+            field="code",
+            status=404,
+        )
+    found = case_with_timeline(case.pk)
+    assert found is not None
+    return found

@@ -10,6 +10,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from minjian.abuse import ratelimit
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.access import access_case_by_id
@@ -29,6 +30,14 @@ class CaseIn(Schema):
     region: str | None = Field(None, description="A region's code, from GET /api/v1/regions.")
     latitude: str | None = Field(None, description="WGS 84 latitude, -90 to 90 (optional).")
     longitude: str | None = Field(None, description="WGS 84 longitude, -180 to 180 (optional).")
+    location_precision: str = Field(
+        "approximate",
+        description=(
+            "How precisely the point is published: `exact`, `approximate` (snapped to a "
+            "grid of about 1 km; the default) or `region` (no point at all). A finer "
+            "point than chosen is never stored."
+        ),
+    )
 
 
 class TopicRef(Schema):
@@ -52,6 +61,7 @@ class CaseSummaryOut(Schema):
     id: int
     title: str
     state: str
+    location_precision: str
     topic: TopicRef
     region: RegionRef
     latitude: float | None
@@ -75,6 +85,15 @@ class CaseOut(CaseSummaryOut):
     timeline: list[TimelineEntryOut]
 
 
+class SubmittedCaseOut(CaseOut):
+    receipt_code: str | None = Field(
+        description=(
+            "For a report sent without a token: the code with which its reporter follows "
+            "and adds to it. Shown only in this response; keep it."
+        )
+    )
+
+
 class CasePageOut(Schema):
     count: int
     page: int
@@ -95,8 +114,9 @@ class CaseListQuery(Schema):
 def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
     return {
         "id": case.pk,
-        "title": case.title,
+        "title": case.readable_title,
         "state": case.state,
+        "location_precision": case.location_precision,
         "topic": {"slug": case.topic.slug, "name": case.topic.name},
         "region": {"code": case.region.code, "name": case.region.name},
         "latitude": float(case.latitude) if case.latitude is not None else None,
@@ -118,7 +138,7 @@ def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
 def _detail(request: HttpRequest, case: Case | None) -> dict[str, object]:
     assert case is not None
     return _summary(request, case) | {
-        "description": case.description,
+        "description": case.readable_description,
         "created_at": case.created_at,
         "timeline": [entry.__dict__ for entry in selectors.timeline(case)],
     }
@@ -126,7 +146,7 @@ def _detail(request: HttpRequest, case: Case | None) -> dict[str, object]:
 
 @router.post(
     "",
-    response={201: CaseOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    response={201: SubmittedCaseOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Submit a report",
 )
 def create_case(
@@ -141,10 +161,13 @@ def create_case(
     `title_too_long`, `description_required`, `unknown_topic`, `unknown_region`,
     `point_incomplete`, `point_out_of_range`, `too_many_photos`,
     `photo_too_large`, `photo_format`, `photo_unreadable`, `photo_too_many_pixels`.
-    A refused report leaves nothing behind.
+    A refused report leaves nothing behind. Too many reports from one account, or
+    from one address without a token, are refused with 429 `rate_limited`, its
+    `details.retry_after` and a Retry-After header (seconds).
     """
     reporter = request.auth if isinstance(request.auth, User) else None  # type: ignore[attr-defined]
-    case = services.case_submit(
+    ratelimit.limit_requester(request, "case_report", user=reporter)
+    submission = services.case_submit(
         reporter=reporter,
         title=fields.title,
         description=fields.description,
@@ -152,10 +175,12 @@ def create_case(
         region_code=fields.region,
         latitude=fields.latitude,
         longitude=fields.longitude,
+        location_precision=fields.location_precision,
         photos=[PhotoUpload.from_upload(f) for f in (photos or [])],
     )
     # The sender sees what was stored, whether or not it is public yet.
-    return Status(201, _detail(request, selectors.case_with_timeline(case.pk)))
+    detail = _detail(request, selectors.case_with_timeline(submission.case.pk))
+    return Status(201, detail | {"receipt_code": submission.receipt_code or None})
 
 
 @router.get("", response={200: CasePageOut, 400: ErrorOut}, summary="List public cases")

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minjian.cases.location import Precision
+from minjian.redaction import Kind
 from minjian.topics.models import Topic
 
 
@@ -62,6 +64,28 @@ class CaseReportForm(forms.Form):
         required=False,
         help_text=_("Optional, e.g. 117.36."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    location_precision = forms.ChoiceField(
+        label=_("Show the place"),
+        choices=Precision.choices,
+        initial=Precision.APPROXIMATE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A point shown exactly can lead to you. About 1 km puts it in the middle of a "
+            "square of about 1 km; the exact point is then not kept anywhere."
+        ),
+    )
+    keep_personal_data = forms.MultipleChoiceField(
+        label=_("Keep in my report"),
+        choices=[(kind.value, kind.label) for kind in Kind if not kind.always_removed],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Phone numbers, e-mail addresses and plates are removed unless you tick them here, "
+            "e.g. a company's hotline or the plate of the lorry that dumps waste. "
+            "ID, bank card and passport numbers are always removed."
+        ),
     )
     photos = PhotosField(
         label=_("Photos"),

@@ -7,7 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minjian.cases.location import Precision
 from minjian.core.models import Event
+from minjian.redaction import render_redactions
 
 
 class Case(models.Model):
@@ -18,6 +20,17 @@ class Case(models.Model):
         IN_PROGRESS = "in_progress", _("in progress")
         RESOLVED = "resolved", _("resolved")
         CLOSED = "closed", _("closed")
+        HIDDEN = "hidden", _("hidden")
+
+    class HiddenReason(models.TextChoices):
+        PERSONAL_DATA = "personal_data", _("exposes someone's personal data")
+        HARASSMENT = "harassment", _("harassment or a call to hunt someone down")
+        FALSE_CLAIM = "false_claim", _("shown to be false")
+        SPAM = "spam", _("spam or advertising")
+        DUPLICATE = "duplicate", _("duplicate of another case")
+        UNLAWFUL = "unlawful", _("unlawful content")
+        REPORTER_REQUEST = "reporter_request", _("at the reporter's request")
+        OTHER = "other", _("other reason")
 
     # The states anyone may see; a submitted case is seen by its reporter and staff.
     PUBLIC_STATES = (
@@ -28,12 +41,20 @@ class Case(models.Model):
         State.CLOSED,
     )
 
-    title = models.CharField(max_length=200)
+    # Stored text: personal data is replaced by tokens (minjian.redaction), which
+    # can be longer than what they replace; the 200 characters a reporter may type
+    # are checked before that.
+    title = models.CharField(max_length=1000)
     description = models.TextField(max_length=20000)
     topic = models.ForeignKey("topics.Topic", on_delete=models.PROTECT, related_name="cases")
     region = models.ForeignKey("places.Region", on_delete=models.PROTECT, related_name="cases")
+    # The point as published: already coarsened to the reporter's choice. A finer
+    # point is never stored, so it cannot leak from the database either.
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_precision = models.CharField(
+        max_length=12, choices=Precision.choices, default=Precision.APPROXIMATE
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -45,6 +66,12 @@ class Case(models.Model):
     state = models.CharField(
         max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
+    # SHA-256 of the receipt code an anonymous reporter follows her case with.
+    receipt_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # Kinds of personal data found in the text (removed, or kept by the reporter's
+    # choice for phones, e-mail and plates); never the data itself.
+    personal_data_found = models.JSONField(default=list, blank=True)
+    hidden_reason = models.CharField(max_length=20, choices=HiddenReason.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -67,6 +94,14 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def readable_title(self) -> str:
+        return render_redactions(self.title)
+
+    @property
+    def readable_description(self) -> str:
+        return render_redactions(self.description)
 
     @property
     def is_public(self) -> bool:
@@ -105,8 +140,19 @@ class CaseEvent(Event):
         IN_PROGRESS = "in_progress", _("work started")
         RESOLVED = "resolved", _("resolved")
         CLOSED = "closed", _("closed")
+        EDIT_REQUESTED = "edit_requested", _("edit requested by a moderator")
+        EDITED = "edited", _("edited by the reporter")
+        HIDDEN = "hidden", _("hidden by a moderator")
+        ADDED_BY_REPORTER = "added_by_reporter", _("added by the reporter")
+
+    # What the public moderation log lists.
+    MODERATION_KINDS = (Kind.PUBLISHED, Kind.EDIT_REQUESTED, Kind.HIDDEN)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
 
     class Meta(Event.Meta):
         indexes = [models.Index(fields=("case", "created_at"), name="caseevent_case_time")]
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.Kind(self.kind).label)

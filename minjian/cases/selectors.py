@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.core.errors import DomainError
 from minjian.places.models import Region
+from minjian.redaction import render_redactions
 from minjian.topics.models import Topic
 
 
@@ -144,7 +145,13 @@ def map_points(filters: CaseFilters) -> list[MapPoint]:
         .values_list("id", "title", "state", "latitude", "longitude")[:MAP_POINT_LIMIT]
     )
     return [
-        MapPoint(id=pk, title=title, state=state, latitude=float(lat), longitude=float(lng))
+        MapPoint(
+            id=pk,
+            title=render_redactions(title),
+            state=state,
+            latitude=float(lat),
+            longitude=float(lng),
+        )
         for pk, title, state, lat, lng in rows
         if isinstance(lat, Decimal) and isinstance(lng, Decimal)
     ]
@@ -159,11 +166,17 @@ class TimelineEntry:
     note: str
 
 
-def timeline(case: Case) -> list[TimelineEntry]:
-    """The case's events as the public reads them.
+MODERATION_EVENT_KINDS = CaseEvent.MODERATION_KINDS
+# Notes meant for the reporter or other moderators, not for the public page.
+PRIVATE_NOTE_KINDS = (CaseEvent.Kind.EDIT_REQUESTED, CaseEvent.Kind.HIDDEN)
+
+
+def timeline(case: Case, *, for_reporter: bool = False) -> list[TimelineEntry]:
+    """The case's events as the public (or, with `for_reporter`, its reporter) reads them.
 
     The reporter is never named on a public page: events they caused are
     attributed to "the reporter". Events by the platform itself have no actor.
+    Moderators act as "a moderator", so that they are not singled out.
     """
     entries = []
     for event in case.events.all():
@@ -172,15 +185,49 @@ def timeline(case: Case) -> list[TimelineEntry]:
             event.actor_id is not None and event.actor_id == case.reporter_id
         ):
             actor = str(_("the reporter"))
+        elif event.kind in MODERATION_EVENT_KINDS and event.actor_id is not None:
+            actor = str(_("a moderator"))
         else:
             actor = event.actor.username if event.actor else None
+        private = event.kind in PRIVATE_NOTE_KINDS and not for_reporter
         entries.append(
             TimelineEntry(
                 kind=event.kind,
-                label=str(CaseEvent.Kind(event.kind).label),
+                label=event.kind_label,
                 actor=actor,
                 created_at=event.created_at,
-                note=str(event.payload.get("note", "")),
+                note="" if private else render_redactions(str(event.payload.get("note", ""))),
             )
         )
     return entries
+
+
+def moderation_queue() -> QuerySet[Case]:
+    """Cases waiting for a moderator, oldest first."""
+    return (
+        Case.objects.filter(state=Case.State.SUBMITTED)
+        .select_related("topic", "region")
+        .prefetch_related(
+            Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id")),
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.filter(
+                    kind__in=(CaseEvent.Kind.EDIT_REQUESTED, CaseEvent.Kind.EDITED)
+                ).order_by("created_at", "id"),
+            ),
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def moderation_log() -> QuerySet[CaseEvent]:
+    """Every moderator's action, newest first: what the public moderation log shows.
+
+    Publishing by the platform itself (a trusted reporter's case) is not a
+    moderator's action and is left out.
+    """
+    return (
+        CaseEvent.objects.filter(kind__in=CaseEvent.MODERATION_KINDS, actor__isnull=False)
+        .select_related("case")
+        .order_by("-created_at", "-id")
+    )

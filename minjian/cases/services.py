@@ -8,8 +8,10 @@ timeline event that records it in that same transaction, so the timeline and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import IO, Any
 
@@ -23,12 +25,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
+from minjian.cases.location import Precision, published_point
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.photos import ProcessedPhoto, process_photo
+from minjian.cases.receipts import new_receipt_code, receipt_digest
 from minjian.cases.validation import clean_description, clean_title, parse_point
 from minjian.core.errors import DomainError, PermissionDenied
 from minjian.orgs.selectors import user_is_member_of_verified_organisation
 from minjian.places.models import Region
+from minjian.redaction import Kind, Redacted, redact
 from minjian.topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -58,22 +63,31 @@ def case_submit(
     region_code: str | None,
     latitude: str | float | Decimal | None = None,
     longitude: str | float | Decimal | None = None,
+    location_precision: str = Precision.APPROXIMATE,
+    keep_personal_data: Collection[str] = (),
     photos: Sequence[PhotoUpload] = (),
-) -> Case:
+) -> Submission:
     """File a report. It becomes a case in the submitted state, published at once
-    unless the instance reviews reports first.
+    when the reporter is trusted (see `needs_review`), else left for moderators.
 
-    Everything is checked before anything is written; if writing fails half-way,
-    the photo files already stored are removed, so a refused report leaves no
-    row and no file behind.
+    The point is stored only as precisely as the reporter chose. A reporter
+    without an account gets a receipt code, returned here once and stored only
+    as a digest. Everything is checked before anything is written; if writing
+    fails half-way, the photo files already stored are removed, so a refused
+    report leaves no row and no file behind.
     """
+    keep = _kinds_to_keep(keep_personal_data)
+    redacted_title = redact(clean_title(title), keep=keep)
+    redacted_description = redact(clean_description(description), keep=keep)
+    personal_data = _kinds_found(redacted_title, redacted_description)
     clean = {
-        "title": clean_title(title),
-        "description": clean_description(description),
+        "title": redacted_title.text,
+        "description": redacted_description.text,
         "topic": _topic(topic_slug),
         "region": _region(region_code),
     }
-    point = parse_point(latitude, longitude)
+    precision = _precision(location_precision)
+    point = published_point(parse_point(latitude, longitude), precision)
     if len(photos) > settings.MINJIAN_MAX_PHOTOS_PER_CASE:
         raise DomainError(
             "too_many_photos",
@@ -83,35 +97,109 @@ def case_submit(
         )
     processed = [process_photo(p.stream, name=p.name, size=p.size) for p in photos]
 
+    receipt_code = new_receipt_code() if reporter is None else ""
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        now = timezone.now()
+        case = Case.objects.create(
+            **clean,
+            latitude=point[0] if point else None,
+            longitude=point[1] if point else None,
+            location_precision=precision,
+            personal_data_found=personal_data,
+            receipt_digest=receipt_digest(receipt_code) if receipt_code else "",
+            reporter=reporter,
+            state=Case.State.SUBMITTED,
+            created_at=now,
+            updated_at=now,
+        )
+        for position, photo in enumerate(processed):
+            _store_photo(case, photo, position, stored)
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.SUBMITTED,
+            actor=reporter,
+            created_at=now,
+            payload={
+                "photos": len(processed),
+                "has_point": point is not None,
+                "location_precision": precision.value,
+                "personal_data": personal_data,
+            },
+        )
+        if not personal_data and not needs_review(reporter):
+            _move(case, actor=None, to=Case.State.PUBLISHED, kind=CaseEvent.Kind.PUBLISHED)
+    return Submission(case=case, receipt_code=receipt_code)
+
+
+@dataclass(frozen=True)
+class Submission:
+    case: Case
+    # Shown to an anonymous reporter once; "" for a reporter with an account.
+    receipt_code: str
+
+
+def needs_review(reporter: Actor) -> bool:
+    """Whether a report waits for a moderator before it is public.
+
+    Staff and members of verified organisations are trusted. Anyone else waits
+    while MINJIAN_REVIEW_UNTRUSTED_REPORTS is on, with one exception: an
+    account older than MINJIAN_NEW_ACCOUNT_DAYS that has had a case published
+    before is no longer new.
+    """
+    if reporter is not None and (
+        reporter.is_staff or user_is_member_of_verified_organisation(reporter)
+    ):
+        return False
+    if not settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS:
+        return False
+    if reporter is None:
+        return True
+    established = reporter.date_joined <= timezone.now() - timedelta(
+        days=settings.MINJIAN_NEW_ACCOUNT_DAYS
+    )
+    return not (
+        established and Case.objects.filter(reporter=reporter, published_at__isnull=False).exists()
+    )
+
+
+def _kinds_to_keep(raw: Collection[str]) -> set[Kind]:
+    try:
+        return {Kind(value) for value in raw}
+    except ValueError as error:
+        raise DomainError(
+            "unknown_personal_data_kind",
+            _("There is no such kind of personal data."),
+            field="keep_personal_data",
+        ) from error
+
+
+def _kinds_found(*texts: Redacted) -> list[str]:
+    """The kinds of personal data found (removed or, by the reporter's choice, kept)."""
+    return sorted({kind.value for text in texts for kind in (*text.removed, *text.kept)})
+
+
+def _precision(raw: str) -> Precision:
+    try:
+        return Precision(raw or Precision.APPROXIMATE)
+    except ValueError as error:
+        raise DomainError(
+            "unknown_location_precision",
+            _("Choose how precisely the place is shown: exact, about 1 km, or region only."),
+            field="location_precision",
+        ) from error
+
+
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[str]]:
+    """Collects the names of files stored inside a transaction and deletes them if
+    it fails: the database rolls back by itself, storage does not."""
     stored: list[str] = []
     try:
-        with transaction.atomic():
-            now = timezone.now()
-            case = Case.objects.create(
-                **clean,
-                latitude=point[0] if point else None,
-                longitude=point[1] if point else None,
-                reporter=reporter,
-                state=Case.State.SUBMITTED,
-                created_at=now,
-                updated_at=now,
-            )
-            for position, photo in enumerate(processed):
-                _store_photo(case, photo, position, stored)
-            CaseEvent.objects.create(
-                case=case,
-                kind=CaseEvent.Kind.SUBMITTED,
-                actor=reporter,
-                created_at=now,
-                payload={"photos": len(processed), "has_point": point is not None},
-            )
-            if settings.MINJIAN_PUBLISH_WITHOUT_REVIEW:
-                _move(case, actor=None, to=Case.State.PUBLISHED, kind=CaseEvent.Kind.PUBLISHED)
+        yield stored
     except BaseException:
         for name in stored:
             default_storage.delete(name)
         raise
-    return case
 
 
 def _store_photo(case: Case, photo: ProcessedPhoto, position: int, stored: list[str]) -> None:
@@ -227,6 +315,22 @@ TRANSITIONS: dict[str, Transition] = {
             (S.SUBMITTED, S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED),
             _is_staff_or_reporter,
         ),
+        Transition(
+            "request_edit",
+            _("Ask the reporter for an edit"),
+            S.SUBMITTED,
+            CaseEvent.Kind.EDIT_REQUESTED,
+            (S.SUBMITTED,),
+            _is_staff,
+        ),
+        Transition(
+            "hide",
+            _("Hide"),
+            S.HIDDEN,
+            CaseEvent.Kind.HIDDEN,
+            (S.SUBMITTED, S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED),
+            _is_staff,
+        ),
     )
 }
 NOTE_MAX_LENGTH = 2000
@@ -252,6 +356,30 @@ def case_close(*, actor: User, case_id: int, note: str = "") -> Case:
     return _apply(TRANSITIONS["close"], actor=actor, case_id=case_id, note=note)
 
 
+def case_request_edit(*, actor: User, case_id: int, note: str = "") -> Case:
+    """A moderator asks the reporter to change a case under review; the note says what."""
+    if not note.strip():
+        raise DomainError("note_required", _("Say what the reporter should change."), field="note")
+    return _apply(TRANSITIONS["request_edit"], actor=actor, case_id=case_id, note=note)
+
+
+def case_hide(*, actor: User, case_id: int, reason: str, note: str = "") -> Case:
+    """A moderator hides a case. Nothing is deleted: the case page becomes a public
+    tombstone saying when and for which kind of reason, and the moderation log
+    lists the action. The note is for other moderators only."""
+    if reason not in Case.HiddenReason.values:
+        raise DomainError("unknown_reason", _("Choose one of the listed reasons."), field="reason")
+    return _apply(
+        TRANSITIONS["hide"],
+        actor=actor,
+        case_id=case_id,
+        note=note,
+        changes={"hidden_reason": reason},
+    )
+
+
+# What the case page offers as plain buttons with an optional note; moderators
+# hide and ask for edits from the moderation queue, where a reason is chosen.
 CASE_ACTIONS: dict[str, Callable[..., Case]] = {
     "publish": case_publish,
     "acknowledge": case_acknowledge,
@@ -266,11 +394,20 @@ def actions_allowed(actor: Actor, case: Case) -> list[str]:
     return [
         action
         for action, transition in TRANSITIONS.items()
-        if case.state in transition.allowed_from and transition.may(actor, case)
+        if action in CASE_ACTIONS
+        and case.state in transition.allowed_from
+        and transition.may(actor, case)
     ]
 
 
-def _apply(transition: Transition, *, actor: User, case_id: int, note: str) -> Case:
+def _apply(
+    transition: Transition,
+    *,
+    actor: User,
+    case_id: int,
+    note: str,
+    changes: dict[str, str] | None = None,
+) -> Case:
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise DomainError(
@@ -278,6 +415,7 @@ def _apply(transition: Transition, *, actor: User, case_id: int, note: str) -> C
             _("The note can be at most %(limit)d characters long.") % {"limit": NOTE_MAX_LENGTH},
             field="note",
         )
+    note = redact(note).text
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None:
@@ -292,23 +430,122 @@ def _apply(transition: Transition, *, actor: User, case_id: int, note: str) -> C
                 status=409,
                 details={"state": case.state, "action": transition.action},
             )
-        _move(case, actor=actor, to=transition.to, kind=transition.kind, note=note)
+        _move(case, actor=actor, to=transition.to, kind=transition.kind, note=note, changes=changes)
     return case
 
 
 def _move(
-    case: Case, *, actor: Actor, to: Case.State, kind: CaseEvent.Kind, note: str = ""
+    case: Case,
+    *,
+    actor: Actor,
+    to: Case.State,
+    kind: CaseEvent.Kind,
+    note: str = "",
+    changes: dict[str, str] | None = None,
 ) -> None:
     now = timezone.now()
     previous = case.state
     case.state = to
     case.updated_at = now
     fields: list[str] = ["state", "updated_at"]
+    for field, value in (changes or {}).items():
+        setattr(case, field, value)
+        fields.append(field)
     if to == Case.State.PUBLISHED and case.published_at is None:
         case.published_at = now
         fields.append("published_at")
     case.save(update_fields=fields)
-    payload: dict[str, Any] = {"from": previous, "to": to.value}
+    payload: dict[str, Any] = {"from": previous, "to": to.value, **(changes or {})}
     if note:
         payload["note"] = note
     CaseEvent.objects.create(case=case, kind=kind, actor=actor, created_at=now, payload=payload)
+
+
+def case_edit_by_reporter(
+    *, case: Case, actor: Actor, title: str | None, description: str | None
+) -> Case:
+    """The reporter changes her report while it is under review (e.g. after a
+    moderator asked her to). `case` comes from the reporter's own door: her
+    account or her receipt code (see access.py)."""
+    clean_title_text = redact(clean_title(title)).text
+    clean_description_text = redact(clean_description(description)).text
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state != Case.State.SUBMITTED:
+            raise DomainError(
+                "not_editable",
+                _("A case can be edited only while it waits for review."),
+                status=409,
+            )
+        changed = [
+            field
+            for field, value in (
+                ("title", clean_title_text),
+                ("description", clean_description_text),
+            )
+            if getattr(locked, field) != value
+        ]
+        if not changed:
+            return locked
+        locked.title = clean_title_text
+        locked.description = clean_description_text
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["title", "description", "updated_at"])
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEvent.Kind.EDITED,
+            actor=actor,
+            created_at=locked.updated_at,
+            payload={"fields": changed},
+        )
+    return locked
+
+
+ADDITION_MAX_LENGTH = 5000
+
+
+def case_add_by_reporter(
+    *, case: Case, actor: Actor, text: str | None, photos: Sequence[PhotoUpload] = ()
+) -> Case:
+    """The reporter adds what she learnt later: a text on the timeline and more photos."""
+    addition = (text or "").replace("\r\n", "\n").strip()
+    if not addition and not photos:
+        raise DomainError("addition_empty", _("Write something or add a photo."), field="text")
+    if len(addition) > ADDITION_MAX_LENGTH:
+        raise DomainError(
+            "addition_too_long",
+            _("An addition can be at most %(limit)d characters long.")
+            % {"limit": ADDITION_MAX_LENGTH},
+            field="text",
+        )
+    addition = redact(addition).text
+    processed = [process_photo(p.stream, name=p.name, size=p.size) for p in photos]
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state in (Case.State.HIDDEN, Case.State.CLOSED):
+            raise DomainError(
+                "not_open",
+                _("Nothing can be added to a closed or hidden case."),
+                status=409,
+            )
+        first = locked.photos.count()
+        if first + len(processed) > settings.MINJIAN_MAX_PHOTOS_PER_CASE:
+            raise DomainError(
+                "too_many_photos",
+                _("A case can have at most %(limit)d photos.")
+                % {"limit": settings.MINJIAN_MAX_PHOTOS_PER_CASE},
+                field="photos",
+            )
+        for offset, photo in enumerate(processed):
+            _store_photo(locked, photo, first + offset, stored)
+        now = timezone.now()
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at"])
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEvent.Kind.ADDED_BY_REPORTER,
+            actor=actor,
+            created_at=now,
+            payload={"note": addition, "photos": len(processed)},
+        )
+    return locked

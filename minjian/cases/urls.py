@@ -1,12 +1,22 @@
 from django.urls import path
 
-from minjian.cases import views
+from minjian.cases import views, views_moderation
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("map/", views.case_map, name="map"),
     path("report/", views.case_report, name="report"),
+    path("report/preview/", views.case_report_preview, name="report_preview"),
+    path("follow/", views.case_follow, name="follow"),
+    path("moderation/", views_moderation.queue, name="moderation_queue"),
+    path("moderation/log/", views_moderation.log, name="moderation_log"),
+    path(
+        "moderation/<int:case_id>/<slug:action>/",
+        views_moderation.act,
+        name="moderate",
+    ),
+    path("<int:case_id>/update/", views.case_reporter_update, name="reporter_update"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/<slug:action>/", views.case_action, name="action"),
 ]

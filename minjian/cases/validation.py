@@ -14,8 +14,13 @@ DESCRIPTION_MAX_LENGTH = 20000
 COORDINATE_STEP = Decimal("0.000001")
 
 
+# Explicit direction overrides and isolates: in a title they can turn the page's and
+# the browser tab's text around ("…gpj.exe"), and plain titles never need them.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def clean_title(raw: str | None) -> str:
-    title = " ".join((raw or "").split())
+    title = " ".join((raw or "").translate(BIDI_CONTROLS).split())
     if not title:
         raise DomainError("title_required", _("Please give the report a title."), field="title")
     if len(title) > TITLE_MAX_LENGTH:

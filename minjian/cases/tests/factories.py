@@ -29,4 +29,4 @@ def make_case(
         region_code=region.code,
         photos=[services.PhotoUpload.from_upload(upload) for upload in photos],
         **kwargs,
-    )
+    ).case

@@ -54,7 +54,10 @@ def test_anonymous_report_with_photos_becomes_a_public_case(
     assert body["title"] == REPORT["title"]
     assert body["state"] == "published"
     assert body["topic"]["slug"] == "environment" and body["region"]["code"] == "340321"
-    assert (body["latitude"], body["longitude"]) == (32.94, 117.36)
+    # Coarsened to the centre of its ~1 km grid cell unless the reporter asks for exact.
+    assert (body["latitude"], body["longitude"]) == (32.945, 117.365)
+    assert body["location_precision"] == "approximate"
+    assert len(body["receipt_code"]) == 24
     assert len(body["photos"]) == 2
     assert [e["kind"] for e in body["timeline"]] == ["submitted", "published"]
     assert body["timeline"][0]["actor"] == "the reporter"
@@ -197,7 +200,7 @@ def test_page_size_over_the_limit_is_invalid_input(client: Client, db: Any) -> N
 def test_case_under_review_is_not_found_for_others(
     client: Client, regions: dict[str, Region], settings: Any
 ) -> None:
-    settings.MINJIAN_PUBLISH_WITHOUT_REVIEW = False
+    settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
     case = make_case(regions["420102"])
     response = client.get(f"/api/v1/cases/{case.pk}")
     assert response.status_code == 404

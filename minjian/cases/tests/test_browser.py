@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,18 +78,21 @@ def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(
         "Every night after ten the outflow turns black. 淮河边的排污口。"
     )
     page.get_by_label("Topic").select_option("environment")
-    page.get_by_label("Region").select_option("340300")
+    page.get_by_label("Region", exact=True).select_option("340300")
     page.get_by_label("Latitude").fill("32.94")
     page.get_by_label("Longitude").fill("117.36")
     page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0010.jpg"))
     page.get_by_role("button", name="Send the report").click()
 
+    # An anonymous reporter gets her receipt code, then finds her case like anyone else.
+    expect(page.locator(".receipt-code code")).to_have_text(re.compile(r"^(\w{4}-){4}\w{4}$"))
+    case = Case.objects.get()
+    page.goto(f"/cases/{case.pk}/")
     expect(page.locator("h1")).to_have_text("Paper mill pipe pours black water into the Huai")
     expect(page.locator(".timeline")).to_contain_text("published")
     photo = page.locator(".photos img").first
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.naturalWidth") > 0
-    case = Case.objects.get()
 
     page.get_by_role("link", name="Cases", exact=True).click()
     entry = page.locator(".case-list li", has_text="Paper mill pipe pours black water")

@@ -51,7 +51,7 @@ def test_submitted_case_is_published_with_both_events(
     )
 
 
-@override_settings(MINJIAN_PUBLISH_WITHOUT_REVIEW=False)
+@override_settings(MINJIAN_REVIEW_UNTRUSTED_REPORTS=True)
 def test_case_waits_in_submitted_state_when_review_is_on(regions: dict[str, Region]) -> None:
     case = make_case(regions["340321"])
     assert case.state == Case.State.SUBMITTED
@@ -59,10 +59,52 @@ def test_case_waits_in_submitted_state_when_review_is_on(regions: dict[str, Regi
 
 
 def test_point_is_stored_rounded(regions: dict[str, Region]) -> None:
-    case = make_case(regions["340321"], latitude="32.9412345678", longitude=" 117.36 ")
+    case = make_case(
+        regions["340321"],
+        latitude="32.9412345678",
+        longitude=" 117.36 ",
+        location_precision="exact",
+    )
     case.refresh_from_db()
     assert str(case.latitude) == "32.941235"
     assert str(case.longitude) == "117.360000"
+
+
+def test_point_is_coarsened_to_about_one_km_by_default(regions: dict[str, Region]) -> None:
+    case = make_case(regions["340321"], latitude="32.9412345", longitude="117.3612345")
+    case.refresh_from_db()
+    assert (str(case.latitude), str(case.longitude)) == ("32.945000", "117.365000")
+    assert case.location_precision == "approximate"
+    assert case.events.first().payload["location_precision"] == "approximate"  # type: ignore[union-attr]
+
+
+def test_region_only_keeps_no_point_at_all(regions: dict[str, Region]) -> None:
+    case = make_case(
+        regions["340321"], latitude="32.94", longitude="117.36", location_precision="region"
+    )
+    case.refresh_from_db()
+    assert case.latitude is None and case.longitude is None
+
+
+def test_anonymous_reporter_gets_a_receipt_and_only_its_digest_is_kept(
+    regions: dict[str, Region], user: User
+) -> None:
+    submission = services.case_submit(
+        reporter=None,
+        title="匿名报告",
+        description="内容",
+        topic_slug="health",
+        region_code="420102",
+    )
+    code = submission.receipt_code
+    assert len(code.replace("-", "")) == 20
+    case = Case.objects.get()
+    assert case.receipt_digest and code not in case.receipt_digest
+    from minjian.cases.access import access_case_by_receipt
+
+    assert access_case_by_receipt(code.lower().replace("-", " ")).pk == case.pk
+    signed_in = make_case(regions["420102"], reporter=user)
+    assert signed_in.receipt_digest == ""
 
 
 @pytest.mark.parametrize(
@@ -79,6 +121,7 @@ def test_point_is_stored_rounded(regions: dict[str, Region]) -> None:
         ({"latitude": "nan", "longitude": "1"}, "point_out_of_range", "latitude"),
         ({"photos": [photo("cut.jpg", truncated_jpeg())]}, "photo_unreadable", "photos"),
         ({"photos": [photo("fake.jpg", b"not an image at all")]}, "photo_format", "photos"),
+        ({"location_precision": "street"}, "unknown_location_precision", "location_precision"),
     ],
 )
 def test_bad_input_is_refused_and_leaves_no_row_and_no_file(
@@ -202,7 +245,7 @@ def test_a_stranger_may_do_nothing(regions: dict[str, Region], user: User) -> No
     assert refused.value.code == "forbidden"
 
 
-@override_settings(MINJIAN_PUBLISH_WITHOUT_REVIEW=False)
+@override_settings(MINJIAN_REVIEW_UNTRUSTED_REPORTS=True)
 def test_only_staff_publish_a_case_under_review(
     regions: dict[str, Region], user: User, staff: User
 ) -> None:
@@ -233,3 +276,8 @@ def test_overlong_note_is_refused(regions: dict[str, Region], staff: User) -> No
     assert refused.value.code == "note_too_long"
     case.refresh_from_db()
     assert case.state == Case.State.PUBLISHED
+
+
+def test_direction_overrides_are_taken_out_of_titles(regions: dict[str, Region]) -> None:
+    case = make_case(regions["340321"], title="报告\u202egpj.exe\u2066 内容")
+    assert case.title == "报告gpj.exe 内容"

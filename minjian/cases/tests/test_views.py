@@ -94,13 +94,20 @@ def test_report_form_without_javascript_creates_a_case_with_a_photo(
     assert 'enctype="multipart/form-data"' in form.text
     assert 'value="340300"' in form.text
     response = client.post(
-        "/cases/report/", FORM | {"photos": [camera_photo("DSCN0012.jpg")]}, follow=True
+        "/cases/report/",
+        FORM | {"photos": [camera_photo("DSCN0012.jpg")]},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     case = Case.objects.get()
-    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    # An anonymous reporter is shown her receipt code once, in this response only.
+    assert response.status_code == 201
+    code = response.context["receipt_code"]
+    assert code in response.text and "Keep this receipt code" in response.text
     assert case.reporter is None and case.photos.count() == 1
-    assert FORM["title"] in response.text
-    assert case.photos.get().thumbnail.url in response.text
+    page = client.get(f"/cases/{case.pk}/")
+    assert FORM["title"] in page.text
+    assert case.photos.get().thumbnail.url in page.text
+    assert code not in page.text
 
 
 def test_signed_in_report_belongs_to_the_account(
@@ -178,7 +185,7 @@ def test_user_text_is_shown_as_written_and_escaped(
 def test_case_under_review_is_a_404_for_the_public(
     client: Client, regions: dict[str, Region], settings: Any
 ) -> None:
-    settings.MINJIAN_PUBLISH_WITHOUT_REVIEW = False
+    settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
     case = make_case(regions["340321"])
     assert client.get(f"/cases/{case.pk}/").status_code == 404
 
@@ -225,3 +232,80 @@ def test_map_lists_cases_beside_the_points_and_loads_nothing_from_other_hosts(
     assert "/static/vendor/leaflet/leaflet.js" in response.text
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', response.text)
     assert external == []
+
+
+def test_reporter_follows_and_adds_to_her_case_with_the_receipt_code(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    code = client.post("/cases/report/", FORM).context["receipt_code"]
+    case = Case.objects.get()
+    wrong = client.post("/cases/follow/", {"code": "AAAA-BBBB-CCCC-DDDD-EEEE"})
+    assert wrong.status_code == 404
+    opened = client.post("/cases/follow/", {"code": code.lower()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert opened.status_code == 200 and FORM["title"] in opened.text
+    added = client.post(
+        "/cases/follow/",
+        {"code": code, "action": "add", "text": "今天桥又塌了一块。", "photos": [jpeg_upload()]},
+    )
+    assert added.status_code == 200
+    assert case.events.last().kind == "added_by_reporter"  # type: ignore[union-attr]
+    assert case.photos.count() == 1
+    assert "今天桥又塌了一块。" in client.get(f"/cases/{case.pk}/").text
+
+
+def test_moderator_asks_for_an_edit_and_the_reporter_edits(
+    client: Client, regions: dict[str, Region], staff: User, settings: Any
+) -> None:
+    settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
+    code = client.post("/cases/report/", FORM).context["receipt_code"]
+    case = Case.objects.get()
+    assert case.state == Case.State.SUBMITTED
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    moderator = Client()
+    moderator.login(username=staff.username, password=PASSWORD)
+    queue = moderator.get("/cases/moderation/")
+    assert FORM["title"] in queue.text
+    moderator.post(
+        f"/cases/moderation/{case.pk}/request_edit/", {"note": "请删掉第二段里的电话号码。"}
+    )
+    followed = client.post("/cases/follow/", {"code": code})
+    assert "请删掉第二段里的电话号码。" in followed.text
+    client.post(
+        "/cases/follow/",
+        {"code": code, "action": "edit", "title": "村口的桥断了", "description": "已修改。"},
+    )
+    moderator.post(f"/cases/moderation/{case.pk}/publish/")
+    case.refresh_from_db()
+    assert case.state == Case.State.PUBLISHED and case.description == "已修改。"
+    public = client.get(f"/cases/{case.pk}/").text
+    assert "请删掉第二段里的电话号码。" not in public
+
+
+def test_hidden_case_leaves_a_public_tombstone_and_a_log_entry(
+    client: Client, regions: dict[str, Region], staff: User
+) -> None:
+    case = make_case(regions["340321"], title="某某的家庭住址和照片")
+    moderator = Client()
+    moderator.login(username=staff.username, password=PASSWORD)
+    moderator.post(
+        f"/cases/moderation/{case.pk}/hide/", {"reason": "harassment", "note": "人肉搜索"}
+    )
+    tombstone = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert tombstone.status_code == 410
+    assert f"Case #{case.pk} was hidden" in tombstone.text
+    assert "harassment" in tombstone.text
+    assert "某某的家庭住址" not in tombstone.text and "人肉搜索" not in tombstone.text
+    assert client.get("/cases/").context["page"].paginator.count == 0
+    log = client.get("/cases/moderation/log/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"#{case.pk}" in log.text and "hidden by a moderator" in log.text
+    assert "某某的家庭住址" not in log.text and "人肉搜索" not in log.text
+    api = client.get(f"/api/v1/cases/{case.pk}")
+    assert api.status_code == 410 and api.json()["code"] == "hidden"
+    assert api.json()["details"]["reason"] == "harassment"
+
+
+def test_moderation_queue_is_for_staff_only(client: Client, user: User, db: Any) -> None:
+    assert client.get("/cases/moderation/").status_code == 302
+    client.login(username=user.username, password=PASSWORD)
+    assert client.get("/cases/moderation/").status_code == 403
+    assert client.post("/cases/moderation/1/hide/", {"reason": "spam"}).status_code == 403

@@ -338,7 +338,7 @@ class _Loader:
             latitude=latitude,
             longitude=longitude,
             photos=list(_photo_uploads(case)),
-        )
+        ).case
         for photo in submitted.photos.all():
             self.stored_files += [photo.image.name, photo.thumbnail.name]
             self.photos += 1

@@ -206,7 +206,7 @@ def test_the_password_can_be_chosen_in_advance_and_is_not_printed(db: Any) -> No
 
 def test_an_instance_that_reviews_reports_gets_the_demo_published_by_staff(db: Any) -> None:
     call_command("load_regions", stdout=StringIO())
-    load_demo(MINJIAN_PUBLISH_WITHOUT_REVIEW=False)
+    load_demo(MINJIAN_REVIEW_UNTRUSTED_REPORTS=True)
     assert not Case.objects.exclude(state__in=PUBLIC_STATES).exists()
     published = CaseEvent.objects.filter(kind=CaseEvent.Kind.PUBLISHED)
     assert published.count() == Case.objects.count()

@@ -1,0 +1,85 @@
+"""Moderators' pages, apart from the public ones: the queue and its actions.
+
+The moderation log is public: it lists every moderator's action without
+showing hidden content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minjian.cases import selectors, services
+from minjian.cases.models import Case
+from minjian.core.errors import DomainError, PermissionDenied
+
+LOG_PAGE_SIZE = 50
+
+
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    @login_required
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied(_("Only moderators can see this page."))
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@staff_only
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/moderation_queue.html",
+        {"cases": selectors.moderation_queue(), "reasons": Case.HiddenReason.choices},
+    )
+
+
+MODERATOR_ACTIONS: dict[str, Callable[..., Case]] = {
+    "publish": services.case_publish,
+    "request_edit": services.case_request_edit,
+    "hide": services.case_hide,
+}
+
+
+@require_POST
+@staff_only
+def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    apply = MODERATOR_ACTIONS.get(action)
+    if apply is None:
+        raise DomainError("unknown_action", _("There is no such action."), status=404)
+    arguments: dict[str, Any] = {"note": request.POST.get("note", "")}
+    if action == "hide":
+        arguments["reason"] = request.POST.get("reason", "")
+    try:
+        apply(actor=request.user, case_id=case_id, **arguments)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, f"#{case_id}: {error.message}")
+    else:
+        messages.success(
+            request,
+            _("Case #%(id)d: %(action)s.")
+            % {"id": case_id, "action": services.TRANSITIONS[action].label},
+        )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("cases:moderation_queue")
+
+
+def log(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.moderation_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/moderation_log.html", {"page": page, "query": {}})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RedactionConfig(AppConfig):
+    name = "minjian.redaction"
+    label = "redaction"
