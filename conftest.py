@@ -5,10 +5,13 @@ from __future__ import annotations
 import copy
 import os
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
 from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
@@ -55,3 +58,87 @@ def user(db: Any) -> User:
 @pytest.fixture
 def staff(db: Any) -> User:
     return make_user("moderator", is_staff=True)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Browser tests empty every table when they end (a transactional test's flush);
+# serialized_rollback puts back what the migrations wrote, such as the topics.
+browser_test = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright: never a browser Playwright downloads."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's Chromium is missing at /usr/bin/chromium: run `make test`, which installs it"
+        )
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a
+    # test makes between browser steps are ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def console(browser: Browser, live_server: Any) -> Iterator[tuple[Page, list[str]]]:
+    """A page on the test server, and every console message and script error it produces.
+
+    Any request to another host is refused and fails the test.
+    """
+    _add_default_topics()
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    outside: list[str] = []
+
+    def only_the_test_server(route: Route) -> None:
+        if route.request.url.startswith((live_server.url, "data:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_test_server)
+    page = context.new_page()
+    messages: list[str] = []
+
+    def keep(message: ConsoleMessage) -> None:
+        messages.append(f"{message.type}: {message.text}")
+
+    page.on("console", keep)
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    yield page, messages
+    context.close()
+    assert outside == [], f"requests to other hosts: {outside}"
+
+
+def _add_default_topics() -> None:
+    # What the topics' data migration wrote. serialized_rollback restores it after
+    # an earlier transactional test's flush in most runs, but not after every
+    # sequence of live-server tests; writing it again is cheap and certain.
+    from minjian.topics.catalogue import DEFAULT_TOPICS
+    from minjian.topics.models import Topic
+
+    for position, (slug, name_zh, name_en) in enumerate(DEFAULT_TOPICS):
+        Topic.objects.update_or_create(
+            slug=slug, defaults={"name_zh": name_zh, "name_en": name_en, "position": position}
+        )
+
+
+@pytest.fixture
+def page(console: tuple[Page, list[str]]) -> Page:
+    return console[0]

@@ -3,96 +3,15 @@ proof of work runs under it (Playwright driving Debian's Chromium, as in cases' 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from playwright.sync_api import Page, expect
 
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
-
+from conftest import browser_test
 from minjian.accounts.models import User
 from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.images import jpeg_upload
 from minjian.places.models import Region
-from minjian.topics.catalogue import DEFAULT_TOPICS
-from minjian.topics.models import Topic
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _add_default_topics() -> None:
-    for position, (slug, name_zh, name_en) in enumerate(DEFAULT_TOPICS):
-        Topic.objects.update_or_create(
-            slug=slug, defaults={"name_zh": name_zh, "name_en": name_en, "position": position}
-        )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def topics_as_migrated(django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test empties every table when it ends, the topics that a data
-    migration made included. Put them back for every test here and, when the module
-    ends, for the tests that run after it (the cases' browser test needs them)."""
-    yield
-    with django_db_blocker.unblock():
-        _add_default_topics()
-
-
-@pytest.fixture(autouse=True)
-def _topics(transactional_db: None) -> None:
-    _add_default_topics()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Debian's Chromium is missing at /usr/bin/chromium: run `make test`, which installs it"
-        )
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def console(browser: Browser, live_server: Any) -> Iterator[tuple[Page, list[str]]]:
-    """A page, and every console message and script error it produces."""
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    outside: list[str] = []
-
-    def only_the_test_server(route: Route) -> None:
-        if route.request.url.startswith((live_server.url, "data:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_the_test_server)
-    page = context.new_page()
-    messages: list[str] = []
-
-    def keep(message: ConsoleMessage) -> None:
-        messages.append(f"{message.type}: {message.text}")
-
-    page.on("console", keep)
-    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
-    yield page, messages
-    context.close()
-    assert outside == [], f"requests to other hosts: {outside}"
+pytestmark = browser_test
 
 
 def _violations(messages: list[str]) -> list[str]:

@@ -2,66 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from conftest import browser_test
 from minjian.cases.models import Case
 from minjian.cases.tests.images import DATA
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Debian's Chromium is missing at /usr/bin/chromium: run `make test`, which installs it"
-        )
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes between browser steps are ordinary synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    # Any request to a host other than the test server fails the test.
-    outside: list[str] = []
-
-    def only_the_test_server(route: Route) -> None:
-        if route.request.url.startswith((live_server.url, "data:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_the_test_server)
-    page = context.new_page()
-    yield page
-    context.close()
-    assert outside == [], f"requests to other hosts: {outside}"
+pytestmark = browser_test
 
 
 def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(

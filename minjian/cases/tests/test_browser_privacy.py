@@ -1,0 +1,71 @@
+"""Reporter protection in a real browser, end to end.
+
+A visitor files an anonymous report with a GPS-tagged photo and an ID number in the
+text, sees the redaction preview, and the published case shows neither the number,
+nor GPS in the photo, nor an exact point.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from conftest import browser_test
+from minjian.accounts.tests.factories import make_user
+from minjian.cases.models import Case
+from minjian.cases.services import case_publish
+from minjian.cases.tests.images import DATA, GPS_IFD
+
+pytestmark = browser_test
+
+ID_NUMBER = "34032119800101001X"
+
+
+def test_anonymous_report_is_published_without_the_id_number_gps_or_exact_point(
+    page: Page, regions: Any, settings: Any
+) -> None:
+    settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
+    original = Image.open(DATA / "DSCN0010.jpg")
+    assert original.getexif().get_ifd(GPS_IFD)
+
+    page.goto("/cases/report/")
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("Title").fill("Paper mill discharges into the Huai at night")
+    page.get_by_label("Description").fill(
+        f"I live next to it; my ID is {ID_NUMBER} if the bureau needs a witness."
+    )
+    preview = page.locator("#redaction-preview")
+    expect(preview).to_contain_text("ID number")
+    expect(preview).to_contain_text("1X")
+    expect(preview).not_to_contain_text(ID_NUMBER)
+
+    page.get_by_label("Topic").select_option("environment")
+    page.get_by_label("Region", exact=True).select_option("340300")
+    page.get_by_label("Latitude").fill("32.941234")
+    page.get_by_label("Longitude").fill("117.361234")
+    page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0010.jpg"))
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.locator(".receipt-code code")).to_have_text(re.compile(r"^(\w{4}-){4}\w{4}$"))
+
+    case = Case.objects.get()
+    assert case.state == Case.State.SUBMITTED
+    case_publish(actor=make_user("moderator", is_staff=True), case_id=case.pk)
+
+    page.goto(f"/cases/{case.pk}/")
+    article = page.locator("article")
+    expect(article).to_contain_text("[ID number removed]")
+    assert ID_NUMBER not in page.content() and "19800101" not in page.content()
+    expect(article).to_contain_text("32.945000, 117.365000")
+    assert "32.941234" not in page.content() and "117.361234" not in page.content()
+
+    for selector in (".photos img", ".photos a"):
+        element = page.locator(selector).first
+        url = element.get_attribute("src") or element.get_attribute("href")
+        assert url is not None
+        published = page.request.get(url).body()
+        photo = Image.open(io.BytesIO(published))
+        assert not photo.getexif() and b"GPS" not in published
