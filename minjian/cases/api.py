@@ -14,8 +14,9 @@ from minjian.abuse import ratelimit
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.access import access_case_by_id
+from minjian.cases.forms import drawn_boxes
 from minjian.cases.models import Case
-from minjian.cases.services import PhotoUpload
+from minjian.cases.services import photo_uploads
 from minjian.core.schemas import ErrorOut
 
 router = Router(tags=["cases"])
@@ -30,6 +31,16 @@ class CaseIn(Schema):
     region: str | None = Field(None, description="A region's code, from GET /api/v1/regions.")
     latitude: str | None = Field(None, description="WGS 84 latitude, -90 to 90 (optional).")
     longitude: str | None = Field(None, description="WGS 84 longitude, -180 to 180 (optional).")
+    unblurred: str = Field(
+        "",
+        description=(
+            "Faces are blurred in every photo. Photo numbers (from 1, in the order sent) "
+            "whose faces must stay recognisable, e.g. `2` or `1,3`; needs `unblurred_confirmed`."
+        ),
+    )
+    unblurred_confirmed: bool = Field(
+        False, description="The reporter has read that unblurred faces can be recognised."
+    )
     location_precision: str = Field(
         "approximate",
         description=(
@@ -161,6 +172,8 @@ def create_case(
     `title_too_long`, `description_required`, `unknown_topic`, `unknown_region`,
     `point_incomplete`, `point_out_of_range`, `too_many_photos`,
     `photo_too_large`, `photo_format`, `photo_unreadable`, `photo_too_many_pixels`.
+    Boxes to blur by hand go in fields `blur_boxes_<photo number>`, as
+    `x,y,w,h;x,y,w,h` fractions (0 to 1) of the upright photo.
     A refused report leaves nothing behind. Too many reports from one account, or
     from one address without a token, are refused with 429 `rate_limited`, its
     `details.retry_after` and a Retry-After header (seconds).
@@ -176,7 +189,12 @@ def create_case(
         latitude=fields.latitude,
         longitude=fields.longitude,
         location_precision=fields.location_precision,
-        photos=[PhotoUpload.from_upload(f) for f in (photos or [])],
+        photos=photo_uploads(
+            photos or [],
+            unblurred=fields.unblurred,
+            unblurred_confirmed=fields.unblurred_confirmed,
+            drawn_boxes=drawn_boxes(request.POST),
+        ),
     )
     # The sender sees what was stored, whether or not it is public yet.
     detail = _detail(request, selectors.case_with_timeline(submission.case.pk))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -96,6 +98,19 @@ class CaseReportForm(forms.Form):
         ),
     )
 
+    unblurred = forms.CharField(
+        label=_("Leave faces recognisable in photo number"),
+        required=False,
+        help_text=_(
+            "Faces are blurred in every photo. Only if a face must be seen (an official at "
+            "work, yourself by choice), give the photo's number, e.g. 2."
+        ),
+    )
+    unblurred_confirmed = forms.BooleanField(
+        label=_("I understand that these faces can be recognised by anyone."),
+        required=False,
+    )
+
     def __init__(
         self,
         *args: Any,
@@ -124,3 +139,17 @@ class CaseReportForm(forms.Form):
         """The most precise place chosen: the county if one was, else the region."""
         code = self.cleaned_data.get("county") or self.cleaned_data.get("region")
         return str(code) if code else None
+
+
+DRAWN_BOXES_FIELD = re.compile(r"^blur_boxes_(?P<number>[1-9][0-9]?)$")
+
+
+def drawn_boxes(data: Mapping[str, Any]) -> dict[int, str]:
+    """The boxes a reporter drew, per photo number, from fields `blur_boxes_<number>`
+    (written by the report form's drawing tool, or sent by an API client)."""
+    found = {}
+    for key in data:
+        match = DRAWN_BOXES_FIELD.match(key)
+        if match:
+            found[int(match["number"])] = str(data[key])
+    return found

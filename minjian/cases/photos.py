@@ -20,6 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from minjian.cases.faces import blur_boxes as blur
+from minjian.cases.faces import detect_faces, parse_manual_boxes
 from minjian.core.errors import DomainError
 
 pillow_heif.register_heif_opener()
@@ -38,14 +40,29 @@ class ProcessedPhoto:
     thumbnail: bytes
     width: int
     height: int
+    # Faces found and blurred, and boxes the reporter drew and had blurred.
+    faces_blurred: int
+    boxes_blurred: int
 
 
 def photo_error(code: str, message: str | Promise, name: str) -> DomainError:
     return DomainError(code, message, field="photos", details={"photo": name})
 
 
-def process_photo(stream: IO[bytes], *, name: str, size: int) -> ProcessedPhoto:
+def process_photo(
+    stream: IO[bytes],
+    *,
+    name: str,
+    size: int,
+    blur_faces: bool = True,
+    blur_boxes: str = "",
+) -> ProcessedPhoto:
     """Check one upload and return its re-encoded published image and thumbnail.
+
+    Faces are found and blurred unless `blur_faces` is off (the reporter's choice,
+    after a warning); `blur_boxes` are boxes she drew by hand, as fractions of the
+    upright photo (see `faces.parse_manual_boxes`). Blurring happens on the
+    full-size picture, before any smaller copy is made.
 
     Raises DomainError (field "photos") for a file that is too large, is not
     one of the accepted image formats, is truncated or corrupt, or claims more
@@ -75,7 +92,11 @@ def process_photo(stream: IO[bytes], *, name: str, size: int) -> ProcessedPhoto:
                     raise _too_many_pixels(name)
                 original.load()
                 upright = ImageOps.exif_transpose(original)
-                return _encode(upright)
+                drawn = parse_manual_boxes(blur_boxes, width=upright.width, height=upright.height)
+                faces = detect_faces(upright) if blur_faces else []
+                if faces or drawn:
+                    upright = blur(upright, faces + drawn)
+                return _encode(upright, faces_blurred=len(faces), boxes_blurred=len(drawn))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise _too_many_pixels(name) from error
     except UnidentifiedImageError as error:
@@ -101,7 +122,7 @@ def _too_many_pixels(name: str) -> DomainError:
     )
 
 
-def _encode(picture: Image.Image) -> ProcessedPhoto:
+def _encode(picture: Image.Image, *, faces_blurred: int, boxes_blurred: int) -> ProcessedPhoto:
     rgb = _flatten(picture)
     published = rgb.copy()
     published.thumbnail((PUBLISHED_SIDE, PUBLISHED_SIDE), Image.Resampling.LANCZOS)
@@ -112,6 +133,8 @@ def _encode(picture: Image.Image) -> ProcessedPhoto:
         thumbnail=_jpeg_bytes(thumbnail),
         width=published.width,
         height=published.height,
+        faces_blurred=faces_blurred,
+        boxes_blurred=boxes_blurred,
     )
 
 

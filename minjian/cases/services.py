@@ -8,7 +8,7 @@ timeline event that records it in that same transaction, so the timeline and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -48,10 +48,64 @@ class PhotoUpload:
     name: str
     size: int
     stream: IO[bytes]
+    # The reporter's choices for this photo: faces blurred (the default), and
+    # boxes she drew, as fractions of the upright photo ("x,y,w,h;...").
+    blur_faces: bool = True
+    blur_boxes: str = ""
 
     @classmethod
-    def from_upload(cls, upload: UploadedFile) -> PhotoUpload:
-        return cls(name=upload.name or "", size=upload.size or 0, stream=upload)
+    def from_upload(
+        cls, upload: UploadedFile, *, blur_faces: bool = True, blur_boxes: str = ""
+    ) -> PhotoUpload:
+        return cls(
+            name=upload.name or "",
+            size=upload.size or 0,
+            stream=upload,
+            blur_faces=blur_faces,
+            blur_boxes=blur_boxes,
+        )
+
+
+def photo_uploads(
+    files: Sequence[UploadedFile],
+    *,
+    unblurred: str = "",
+    unblurred_confirmed: bool = False,
+    drawn_boxes: Mapping[int, str] | None = None,
+) -> list[PhotoUpload]:
+    """Uploaded files with the reporter's per-photo choices, numbered from 1.
+
+    `unblurred` lists the photos ("2" or "1, 3") whose faces she wants left
+    recognisable; it is honoured only with `unblurred_confirmed`, her answer to
+    the warning. `drawn_boxes` maps a photo's number to the boxes she drew on it.
+    """
+    numbers = set()
+    for part in unblurred.replace("，", ",").split(","):
+        if not part.strip():
+            continue
+        if not part.strip().isdigit() or not 1 <= int(part) <= len(files):
+            raise DomainError(
+                "unknown_photo_number",
+                _("Give the numbers of photos you are sending, e.g. 1 or 1, 3."),
+                field="unblurred",
+            )
+        numbers.add(int(part))
+    if numbers and not unblurred_confirmed:
+        raise DomainError(
+            "faces_warning_not_confirmed",
+            _(
+                "Faces that are not blurred can be recognised, and people have been hunted "
+                "down for less. Tick the box to confirm that this is what you want."
+            ),
+            field="unblurred",
+        )
+    boxes = drawn_boxes or {}
+    return [
+        PhotoUpload.from_upload(
+            upload, blur_faces=number not in numbers, blur_boxes=boxes.get(number, "")
+        )
+        for number, upload in enumerate(files, start=1)
+    ]
 
 
 def case_submit(
@@ -95,7 +149,7 @@ def case_submit(
             % {"limit": settings.MINJIAN_MAX_PHOTOS_PER_CASE},
             field="photos",
         )
-    processed = [process_photo(p.stream, name=p.name, size=p.size) for p in photos]
+    processed = [_processed(photo) for photo in photos]
 
     receipt_code = new_receipt_code() if reporter is None else ""
     with _files_removed_on_failure() as stored, transaction.atomic():
@@ -121,6 +175,8 @@ def case_submit(
             created_at=now,
             payload={
                 "photos": len(processed),
+                "faces_blurred": sum(p.faces_blurred for p in processed),
+                "unblurred_photos": sum(not p.blur_faces for p in photos),
                 "has_point": point is not None,
                 "location_precision": precision.value,
                 "personal_data": personal_data,
@@ -187,6 +243,16 @@ def _precision(raw: str) -> Precision:
             _("Choose how precisely the place is shown: exact, about 1 km, or region only."),
             field="location_precision",
         ) from error
+
+
+def _processed(photo: PhotoUpload) -> ProcessedPhoto:
+    return process_photo(
+        photo.stream,
+        name=photo.name,
+        size=photo.size,
+        blur_faces=photo.blur_faces,
+        blur_boxes=photo.blur_boxes,
+    )
 
 
 @contextmanager
@@ -519,7 +585,7 @@ def case_add_by_reporter(
             field="text",
         )
     addition = redact(addition).text
-    processed = [process_photo(p.stream, name=p.name, size=p.size) for p in photos]
+    processed = [_processed(photo) for photo in photos]
     with _files_removed_on_failure() as stored, transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state in (Case.State.HIDDEN, Case.State.CLOSED):

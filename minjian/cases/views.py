@@ -16,9 +16,9 @@ from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.access import CaseHidden, access_case_by_id, access_case_by_receipt
-from minjian.cases.forms import CaseReportForm
+from minjian.cases.forms import CaseReportForm, drawn_boxes
 from minjian.cases.models import Case
-from minjian.cases.services import PhotoUpload
+from minjian.cases.services import PhotoUpload, photo_uploads
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
 from minjian.places.selectors import region_refinement_choices, report_region_choices
@@ -137,7 +137,12 @@ def case_report(request: HttpRequest) -> HttpResponse:
             longitude=form.cleaned_data.get("longitude"),
             location_precision=form.cleaned_data.get("location_precision") or "",
             keep_personal_data=form.cleaned_data.get("keep_personal_data") or (),
-            photos=[PhotoUpload.from_upload(f) for f in request.FILES.getlist("photos")],
+            photos=photo_uploads(
+                request.FILES.getlist("photos"),
+                unblurred=form.cleaned_data.get("unblurred") or "",
+                unblurred_confirmed=bool(form.cleaned_data.get("unblurred_confirmed")),
+                drawn_boxes=drawn_boxes(request.POST),
+            ),
         )
     except DomainError as error:
         show_domain_error(form, error)
