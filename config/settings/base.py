@@ -206,7 +206,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *_origin(env.MAP_TILE_URL)],
+        # blob: for the report form's preview of the photos being sent (cases/blur-boxes.js).
+        "img-src": [SELF, "data:", "blob:", *_origin(env.MAP_TILE_URL)],
         "connect-src": [SELF],
         "font-src": [SELF],
         "worker-src": [SELF],

@@ -20,7 +20,7 @@ STRICT_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: blob:",
     "connect-src": "'self'",
     "font-src": "'self'",
     "worker-src": "'self'",

@@ -69,3 +69,58 @@ def test_anonymous_report_is_published_without_the_id_number_gps_or_exact_point(
         published = page.request.get(url).body()
         photo = Image.open(io.BytesIO(published))
         assert not photo.getexif() and b"GPS" not in published
+
+
+def test_reporter_draws_a_blur_box_on_her_photo_before_sending(page: Page, regions: Any) -> None:
+    page.goto("/cases/report/")
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("Title").fill("The plate of the lorry that dumps at night")
+    page.get_by_label("Description").fill("It comes every night at two.")
+    page.get_by_label("Topic").select_option("environment")
+    page.get_by_label("Region", exact=True).select_option("340300")
+    page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0012.jpg"))
+    frame = page.locator(".blur-frame").first
+    expect(frame).to_be_visible()
+    # The preview image loads from a blob: wait until it has its size (page scripts
+    # are limited by the CSP, so this polls from here).
+    for _ in range(100):
+        bounds = frame.bounding_box()
+        if bounds and bounds["height"] > 50:
+            break
+        page.wait_for_timeout(50)
+    frame.scroll_into_view_if_needed()
+    bounds = frame.bounding_box()
+    assert bounds is not None
+    left, top = bounds["x"] + bounds["width"] * 0.25, bounds["y"] + bounds["height"] * 0.25
+    page.mouse.move(left, top)
+    page.mouse.down()
+    page.mouse.move(left + bounds["width"] * 0.5, top + bounds["height"] * 0.5, steps=5)
+    page.mouse.up()
+    expect(page.locator(".blur-box")).to_have_count(1)
+    drawn = page.locator("input[name=blur_boxes_1]").input_value()
+    x, y, width, height = (float(n) for n in drawn.split(","))
+    assert abs(x - 0.25) < 0.02 and abs(y - 0.25) < 0.02
+    assert abs(width - 0.5) < 0.02 and abs(height - 0.5) < 0.02
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.locator(".receipt-code code")).to_be_visible()
+    case = Case.objects.get()
+    assert case.events.first().payload["photos"] == 1  # type: ignore[union-attr]
+    with case.photos.get().image.open("rb") as stored:
+        published = Image.open(io.BytesIO(stored.read())).convert("L")
+    original = Image.open(DATA / "DSCN0012.jpg").convert("L").resize(published.size)
+    middle = (
+        published.width * 3 // 8,
+        published.height * 3 // 8,
+        published.width * 5 // 8,
+        published.height * 5 // 8,
+    )
+    # Inside the drawn box the fine detail is gone; outside it the photo is as it was.
+    assert _detail(published.crop(middle)) < 0.1 * _detail(original.crop(middle))
+    corner = (0, 0, published.width // 5, published.height // 5)
+    assert _detail(published.crop(corner)) > 0.5 * _detail(original.crop(corner))
+
+
+def _detail(region: Image.Image) -> float:
+    from PIL import ImageFilter, ImageStat
+
+    return float(ImageStat.Stat(region.filter(ImageFilter.FIND_EDGES)).var[0])
