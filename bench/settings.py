@@ -1,0 +1,14 @@
+"""Settings of the benchmark server: the embedded default plus the bare baseline view.
+
+The bare view lives only here, never in the product's URLs: `bench.urls` adds it
+in front of `config.urls`. The database, the data folder and the secret key come
+from the environment that `bench/http_pages.py` gives the server.
+"""
+
+from __future__ import annotations
+
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.urls"
