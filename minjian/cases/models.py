@@ -144,9 +144,17 @@ class CaseEvent(Event):
         EDITED = "edited", _("edited by the reporter")
         HIDDEN = "hidden", _("hidden by a moderator")
         ADDED_BY_REPORTER = "added_by_reporter", _("added by the reporter")
+        NOTE_RELEASED = "note_released", _("text released by a moderator")
+        NOTE_WITHHELD = "note_withheld", _("text withheld by a moderator")
 
     # What the public moderation log lists.
-    MODERATION_KINDS = (Kind.PUBLISHED, Kind.EDIT_REQUESTED, Kind.HIDDEN)
+    MODERATION_KINDS = (
+        Kind.PUBLISHED,
+        Kind.EDIT_REQUESTED,
+        Kind.HIDDEN,
+        Kind.NOTE_RELEASED,
+        Kind.NOTE_WITHHELD,
+    )
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
 
@@ -156,3 +164,9 @@ class CaseEvent(Event):
     @property
     def kind_label(self) -> str:
         return str(self.Kind(self.kind).label)
+
+    @property
+    def reason_label(self) -> str:
+        """The category of reason of a hide or a withheld text, as the public log shows it."""
+        reason = self.payload.get("hidden_reason") or self.payload.get("reason")
+        return str(Case.HiddenReason(reason).label) if reason else ""

@@ -164,6 +164,8 @@ class TimelineEntry:
     actor: str | None
     created_at: datetime
     note: str
+    # A text with personal data found in it, not yet released by a moderator.
+    note_waiting: bool = False
 
 
 MODERATION_EVENT_KINDS = CaseEvent.MODERATION_KINDS
@@ -178,8 +180,14 @@ def timeline(case: Case, *, for_reporter: bool = False) -> list[TimelineEntry]:
     attributed to "the reporter". Events by the platform itself have no actor.
     Moderators act as "a moderator", so that they are not singled out.
     """
+    events = list(case.events.all())
+    decided = {
+        int(event.payload["event"]): event.kind
+        for event in events
+        if event.kind in (CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
+    }
     entries = []
-    for event in case.events.all():
+    for event in events:
         actor: str | None
         if event.kind == CaseEvent.Kind.SUBMITTED or (
             event.actor_id is not None and event.actor_id == case.reporter_id
@@ -189,7 +197,10 @@ def timeline(case: Case, *, for_reporter: bool = False) -> list[TimelineEntry]:
             actor = str(_("a moderator"))
         else:
             actor = event.actor.username if event.actor else None
-        private = event.kind in PRIVATE_NOTE_KINDS and not for_reporter
+        held = bool(event.payload.get("held")) and decided.get(event.pk) != (
+            CaseEvent.Kind.NOTE_RELEASED
+        )
+        private = (event.kind in PRIVATE_NOTE_KINDS or held) and not for_reporter
         entries.append(
             TimelineEntry(
                 kind=event.kind,
@@ -197,6 +208,7 @@ def timeline(case: Case, *, for_reporter: bool = False) -> list[TimelineEntry]:
                 actor=actor,
                 created_at=event.created_at,
                 note="" if private else render_redactions(str(event.payload.get("note", ""))),
+                note_waiting=held and event.pk not in decided,
             )
         )
     return entries
@@ -231,3 +243,20 @@ def moderation_log() -> QuerySet[CaseEvent]:
         .select_related("case")
         .order_by("-created_at", "-id")
     )
+
+
+def held_notes() -> list[CaseEvent]:
+    """Texts on timelines that wait for a moderator, oldest first."""
+    decided = {
+        int(event.payload["event"])
+        for event in CaseEvent.objects.filter(
+            kind__in=(CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
+        )
+    }
+    return [
+        event
+        for event in CaseEvent.objects.filter(payload__held=True)
+        .select_related("case")
+        .order_by("created_at", "id")
+        if event.pk not in decided
+    ]

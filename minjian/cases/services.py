@@ -481,7 +481,7 @@ def _apply(
             _("The note can be at most %(limit)d characters long.") % {"limit": NOTE_MAX_LENGTH},
             field="note",
         )
-    note = redact(note).text
+    redacted = redact(note)
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None:
@@ -496,7 +496,15 @@ def _apply(
                 status=409,
                 details={"state": case.state, "action": transition.action},
             )
-        _move(case, actor=actor, to=transition.to, kind=transition.kind, note=note, changes=changes)
+        _move(
+            case,
+            actor=actor,
+            to=transition.to,
+            kind=transition.kind,
+            note=redacted.text,
+            note_held=_note_held(actor, case, redacted),
+            changes=changes,
+        )
     return case
 
 
@@ -507,6 +515,7 @@ def _move(
     to: Case.State,
     kind: CaseEvent.Kind,
     note: str = "",
+    note_held: bool = False,
     changes: dict[str, str] | None = None,
 ) -> None:
     now = timezone.now()
@@ -524,7 +533,61 @@ def _move(
     payload: dict[str, Any] = {"from": previous, "to": to.value, **(changes or {})}
     if note:
         payload["note"] = note
+    if note_held:
+        payload["held"] = True
     CaseEvent.objects.create(case=case, kind=kind, actor=actor, created_at=now, payload=payload)
+
+
+def _note_held(actor: Actor, case: Case, redacted: Redacted) -> bool:
+    """A later public text in which personal data was found waits for a moderator,
+    unless its writer is trusted (staff, members of verified organisations)."""
+    return redacted.found_personal_data and not _is_responder(actor, case)
+
+
+def case_release_note(*, actor: User, event_id: int) -> CaseEvent:
+    """A moderator lets a held text on a case's timeline be read by the public."""
+    return _decide_held_note(actor=actor, event_id=event_id, kind=CaseEvent.Kind.NOTE_RELEASED)
+
+
+def case_withhold_note(*, actor: User, event_id: int, reason: str) -> CaseEvent:
+    """A moderator keeps a held text from the public, for a reason the log shows."""
+    if reason not in Case.HiddenReason.values:
+        raise DomainError("unknown_reason", _("Choose one of the listed reasons."), field="reason")
+    return _decide_held_note(
+        actor=actor, event_id=event_id, kind=CaseEvent.Kind.NOTE_WITHHELD, reason=reason
+    )
+
+
+def _decide_held_note(
+    *, actor: User, event_id: int, kind: CaseEvent.Kind, reason: str = ""
+) -> CaseEvent:
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only moderators can see this page."))
+    with transaction.atomic():
+        held = (
+            CaseEvent.objects.select_for_update()
+            .filter(pk=event_id, payload__held=True)
+            .select_related("case")
+            .first()
+        )
+        if held is None or held.pk in decided_note_ids(held.case):
+            raise DomainError(
+                "not_held", _("This text is not waiting for a moderator."), status=409
+            )
+        payload: dict[str, Any] = {"event": held.pk}
+        if reason:
+            payload["reason"] = reason
+        return CaseEvent.objects.create(case=held.case, kind=kind, actor=actor, payload=payload)
+
+
+def decided_note_ids(case: Case) -> set[int]:
+    """The held texts of a case a moderator has released or withheld."""
+    return {
+        int(event.payload["event"])
+        for event in case.events.filter(
+            kind__in=(CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
+        )
+    }
 
 
 def case_edit_by_reporter(
@@ -584,7 +647,7 @@ def case_add_by_reporter(
             % {"limit": ADDITION_MAX_LENGTH},
             field="text",
         )
-    addition = redact(addition).text
+    redacted = redact(addition)
     processed = [_processed(photo) for photo in photos]
     with _files_removed_on_failure() as stored, transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -612,6 +675,10 @@ def case_add_by_reporter(
             kind=CaseEvent.Kind.ADDED_BY_REPORTER,
             actor=actor,
             created_at=now,
-            payload={"note": addition, "photos": len(processed)},
+            payload={
+                "note": redacted.text,
+                "photos": len(processed),
+                **({"held": True} if _note_held(actor, locked, redacted) else {}),
+            },
         )
     return locked

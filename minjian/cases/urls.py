@@ -12,6 +12,11 @@ urlpatterns = [
     path("moderation/", views_moderation.queue, name="moderation_queue"),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
     path(
+        "moderation/text/<int:event_id>/<slug:action>/",
+        views_moderation.decide_note,
+        name="decide_note",
+    ),
+    path(
         "moderation/<int:case_id>/<slug:action>/",
         views_moderation.act,
         name="moderate",

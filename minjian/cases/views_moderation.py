@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.models import Case
 from minjian.core.errors import DomainError, PermissionDenied
@@ -42,7 +43,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/moderation_queue.html",
-        {"cases": selectors.moderation_queue(), "reasons": Case.HiddenReason.choices},
+        {
+            "cases": selectors.moderation_queue(),
+            "held_notes": selectors.held_notes(),
+            "reasons": Case.HiddenReason.choices,
+        },
     )
 
 
@@ -83,3 +88,25 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
 def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.moderation_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/moderation_log.html", {"page": page, "query": {}})
+
+
+@require_POST
+@staff_only
+def decide_note(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
+    """Release a held text to the public, or withhold it with a reason."""
+    moderator = request.user
+    assert isinstance(moderator, User)
+    try:
+        if action == "release":
+            services.case_release_note(actor=moderator, event_id=event_id)
+        elif action == "withhold":
+            services.case_withhold_note(
+                actor=moderator, event_id=event_id, reason=request.POST.get("reason", "")
+            )
+        else:
+            raise DomainError("unknown_action", _("There is no such action."), status=404)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, str(error.message))
+    return redirect("cases:moderation_queue")

@@ -309,3 +309,62 @@ def test_moderation_queue_is_for_staff_only(client: Client, user: User, db: Any)
     client.login(username=user.username, password=PASSWORD)
     assert client.get("/cases/moderation/").status_code == 403
     assert client.post("/cases/moderation/1/hide/", {"reason": "spam"}).status_code == 403
+
+
+def test_later_text_with_personal_data_waits_for_a_moderator(
+    client: Client, regions: dict[str, Region], staff: User
+) -> None:
+    code = client.post("/cases/report/", FORM).context["receipt_code"]
+    case = Case.objects.get()
+    client.post(
+        "/cases/follow/",
+        {"code": code, "action": "add", "text": "村长的电话是 138 1234 5678，他知道这件事。"},
+    )
+    public = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "A text waits here for a moderator" in public and "村长的电话" not in public
+    assert "村长的电话" in client.post("/cases/follow/", {"code": code}).text
+    held = case.events.get(kind="added_by_reporter")
+    assert "5678" not in str(held.payload) and held.payload["held"] is True
+
+    moderator = Client()
+    moderator.login(username=staff.username, password=PASSWORD)
+    assert "村长的电话" in moderator.get("/cases/moderation/").text
+    moderator.post(f"/cases/moderation/text/{held.pk}/release/")
+    released = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "村长的电话是 [mobile number removed]" in released
+    assert "waits here for a moderator" not in released
+    assert "村长的电话" not in moderator.get("/cases/moderation/").text
+    log = client.get("/cases/moderation/log/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "text released by a moderator" in log
+
+
+def test_withheld_text_stays_hidden_and_the_log_says_why(
+    client: Client, regions: dict[str, Region], staff: User
+) -> None:
+    code = client.post("/cases/report/", FORM).context["receipt_code"]
+    case = Case.objects.get()
+    client.post(
+        "/cases/follow/",
+        {"code": code, "action": "add", "text": "他家住在这里，电话 13912345678，大家去找他。"},
+    )
+    held = case.events.get(kind="added_by_reporter")
+    moderator = Client()
+    moderator.login(username=staff.username, password=PASSWORD)
+    refused = moderator.post(f"/cases/moderation/text/{held.pk}/withhold/", {"reason": "x"})
+    assert refused.status_code == 302 and not case.events.filter(kind="note_withheld").exists()
+    moderator.post(f"/cases/moderation/text/{held.pk}/withhold/", {"reason": "harassment"})
+    public = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "大家去找他" not in public and "waits here for a moderator" not in public
+    log = client.get("/cases/moderation/log/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "text withheld by a moderator" in log and "harassment" in log
+    again = moderator.post(f"/cases/moderation/text/{held.pk}/release/")
+    assert again.status_code == 302
+    assert not case.events.filter(kind="note_released").exists()
+
+
+def test_a_trusted_writers_text_is_not_held(regions: dict[str, Region], staff: User) -> None:
+    from minjian.cases.services import case_close
+
+    case = make_case(regions["340321"])
+    case_close(actor=staff, case_id=case.pk, note="联系人电话 13812345678")
+    assert "held" not in case.events.get(kind="closed").payload
