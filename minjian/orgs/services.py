@@ -9,9 +9,10 @@ raises DomainError and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -331,9 +332,7 @@ def _check_role(role: str) -> None:
 
 
 def _topics(slugs: Sequence[str]) -> list[Topic]:
-    wanted = list(dict.fromkeys(slugs))
-    found = {topic.slug: topic for topic in Topic.objects.filter(slug__in=wanted)}
-    unknown = [slug for slug in wanted if slug not in found]
+    topics, unknown = _matched(Topic.objects.filter(slug__in=slugs), slugs, key="slug")
     if unknown:
         raise DomainError(
             "unknown_topic",
@@ -341,13 +340,11 @@ def _topics(slugs: Sequence[str]) -> list[Topic]:
             field="topic_slugs",
             details={"unknown": unknown},
         )
-    return [found[slug] for slug in wanted]
+    return topics
 
 
 def _regions(codes: Sequence[str]) -> list[Region]:
-    wanted = list(dict.fromkeys(codes))
-    found = {region.code: region for region in Region.objects.filter(code__in=wanted)}
-    unknown = [code for code in wanted if code not in found]
+    regions, unknown = _matched(Region.objects.filter(code__in=codes), codes, key="code")
     if unknown:
         raise DomainError(
             "unknown_region",
@@ -355,7 +352,22 @@ def _regions(codes: Sequence[str]) -> list[Region]:
             field="region_codes",
             details={"unknown": unknown},
         )
-    return [found[code] for code in wanted]
+    return regions
+
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+def _matched(
+    rows: QuerySet[Row], wanted: Sequence[str], *, key: str
+) -> tuple[list[Row], list[str]]:
+    """The rows for `wanted` in its order without repeats, and the values nothing matched."""
+    distinct = list(dict.fromkeys(wanted))
+    found = {getattr(row, key): row for row in rows}
+    return (
+        [found[value] for value in distinct if value in found],
+        [value for value in distinct if value not in found],
+    )
 
 
 def _slug_taken() -> DomainError:
