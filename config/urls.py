@@ -16,6 +16,12 @@ urlpatterns = [
     path("places/", include("minjian.places.urls")),
     path("cases/", include("minjian.cases.urls")),
     path("altcha/", include("minjian.abuse.urls")),
+    path("inbox/", include("minjian.routing.urls")),
+    path("notify/", include("minjian.notify.urls")),
+    path("open311/v2/", include("minjian.open311.urls")),
+    path("feeds/", include("minjian.feeds.urls")),
+    path("accountability/", include("minjian.accountability.urls")),
+    path("aid/", include("minjian.aid.urls")),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

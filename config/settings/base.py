@@ -39,6 +39,14 @@ INSTALLED_APPS = [
     "minjian.cases",
     "minjian.redaction",
     "minjian.abuse",
+    "minjian.jobs",
+    "minjian.routing",
+    "minjian.notify",
+    "minjian.search",
+    "minjian.open311",
+    "minjian.feeds",
+    "minjian.accountability",
+    "minjian.aid",
 ]
 
 MIDDLEWARE = [

@@ -146,6 +146,12 @@ class CaseEvent(Event):
         ADDED_BY_REPORTER = "added_by_reporter", _("added by the reporter")
         NOTE_RELEASED = "note_released", _("text released by a moderator")
         NOTE_WITHHELD = "note_withheld", _("text withheld by a moderator")
+        # Written for one organisation each (`organisation` is set):
+        ROUTED = "routed", _("sent to an organisation's inbox")
+        ADDRESSED = "addressed", _("addressed to an agency")
+        PUBLIC_UPDATE = "public_update", _("update from an organisation")
+        INTERNAL_NOTE = "internal_note", _("internal note")
+        OFFICIAL_RESPONSE = "official_response", _("official response")
 
     # What the public moderation log lists.
     MODERATION_KINDS = (
@@ -156,10 +162,33 @@ class CaseEvent(Event):
         Kind.NOTE_WITHHELD,
     )
 
+    # What an organisation's first response is, for the accountability figures.
+    RESPONSE_KINDS = (Kind.ACKNOWLEDGED, Kind.PUBLIC_UPDATE, Kind.OFFICIAL_RESPONSE)
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # The organisation the event was written for or on behalf of: the inbox a case
+    # was routed to, the NGO that acknowledged it, the agency that answered.
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_events",
+    )
+    # An internal note is read only by members of `organisation`; never public.
+    internal = models.BooleanField(default=False)
 
     class Meta(Event.Meta):
-        indexes = [models.Index(fields=("case", "created_at"), name="caseevent_case_time")]
+        indexes = [
+            models.Index(fields=("case", "created_at"), name="caseevent_case_time"),
+            models.Index(fields=("organisation", "kind", "created_at"), name="caseevent_org_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(internal=False) | models.Q(organisation__isnull=False),
+                name="caseevent_internal_has_organisation",
+            )
+        ]
 
     @property
     def kind_label(self) -> str:

@@ -86,7 +86,9 @@ def case_with_timeline(case_id: int) -> Case | None:
             Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id")),
             Prefetch(
                 "events",
-                queryset=CaseEvent.objects.select_related("actor").order_by("created_at", "id"),
+                queryset=CaseEvent.objects.select_related("actor", "organisation").order_by(
+                    "created_at", "id"
+                ),
             ),
         )
         .filter(pk=case_id)
@@ -180,7 +182,8 @@ def timeline(case: Case, *, for_reporter: bool = False) -> list[TimelineEntry]:
     attributed to "the reporter". Events by the platform itself have no actor.
     Moderators act as "a moderator", so that they are not singled out.
     """
-    events = list(case.events.all())
+    # Internal notes belong to the organisation's inbox, never to this page.
+    events = [event for event in case.events.all() if not event.internal]
     decided = {
         int(event.payload["event"]): event.kind
         for event in events

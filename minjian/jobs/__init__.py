@@ -1,0 +1,15 @@
+"""Background work: `@job` functions, deferred until the transaction that asks for them commits.
+
+    @job
+    def route_case(case_id: int) -> None: ...
+
+    route_case.defer(case.pk)   # runs after commit, in the configured backend
+
+Arguments must be JSON values (ids, strings), because in production they travel
+through Redis to a separate worker process. A job must be safe to run more than
+once: a worker that dies mid-job leaves it to be retried.
+"""
+
+from minjian.jobs.registry import Job, job
+
+__all__ = ["Job", "job"]
