@@ -61,6 +61,25 @@ SITE_URL: str = os.environ.get("MINJIAN_SITE_URL", "http://127.0.0.1:8000")
 TRUSTED_PROXY_COUNT: int = _int("MINJIAN_TRUSTED_PROXY_COUNT", 0)
 # The password of every demo account; empty means load_demo makes one and prints it once.
 DEMO_PASSWORD: str = os.environ.get("MINJIAN_DEMO_PASSWORD", "")
+# Where deferred jobs run (minjian/jobs): "redis" (a queue in Redis, run by
+# `manage.py run_worker` processes), "in-process" (threads of the web process, queued
+# in the database) or "inline" (at once, in the committing thread). Unset: "redis"
+# when there is a Redis (REDIS_URL or MINJIAN_JOBS_REDIS_URL), otherwise "in-process".
+JOBS_BACKEND_CHOSEN: str = os.environ.get("MINJIAN_JOBS", "")
+# The queue's Redis, if not the cache's: a queue must never have keys evicted, a cache may.
+JOBS_REDIS_URL: str = os.environ.get("MINJIAN_JOBS_REDIS_URL") or REDIS_URL
+JOBS_BACKEND: str = JOBS_BACKEND_CHOSEN or ("redis" if JOBS_REDIS_URL else "in-process")
+# The prefix of every Redis key of the job queue.
+JOBS_NAMESPACE: str = os.environ.get("MINJIAN_JOBS_NAMESPACE", "minjian-jobs")
+# A worker silent for this long is taken for dead and its unfinished jobs go back
+# on the queue; a live worker speaks at least once a second.
+JOBS_HEARTBEAT_TIMEOUT_MS: int = _int("MINJIAN_JOBS_HEARTBEAT_TIMEOUT_MS", 60_000)
+# Out of a million queue commands, how many also look for dead workers' jobs.
+JOBS_MAINTENANCE_CHANCE: int = _int("MINJIAN_JOBS_MAINTENANCE_CHANCE", 10_000)
+# A failing job is tried again after a wait that doubles each time, up to these.
+JOBS_MAX_RETRIES: int = _int("MINJIAN_JOBS_MAX_RETRIES", 12)
+JOBS_MIN_BACKOFF_MS: int = _int("MINJIAN_JOBS_MIN_BACKOFF_MS", 15_000)
+JOBS_MAX_BACKOFF_MS: int = _int("MINJIAN_JOBS_MAX_BACKOFF_MS", 60 * 60 * 1000)
 
 
 def secret_key() -> str:

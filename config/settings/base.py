@@ -266,8 +266,14 @@ MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     # Reset mails asked for per client, and per address typed (no mail bombing).
     "password_reset_client": (5, 60 * 60),
     "password_reset_address": (3, 60 * 60),
+    # Follows of cases by e-mail asked for per client, and confirmation mails per address.
+    "case_follow": (20, 60 * 60),
+    "case_follow_address": (5, 60 * 60),
     # Anonymous forms sent without the proof of work (no JavaScript), per client.
     "proof_of_work_skipped": (3, 60 * 60),
+    # Open311 service requests posted per client (an application relays many people).
+    "open311": (100, 60 * 60),
+    "aid_pledge": (20, 60 * 60),  # aid pledges per client or account, web and API
 }
 # The ALTCHA proof of work: PBKDF2 rounds per try, the range of tries a browser needs,
 # and how long a challenge lives. 3,000 tries of 1,000 rounds took 2.6 s in Chromium
@@ -278,3 +284,15 @@ MINJIAN_ALTCHA_ALGORITHM = "PBKDF2/SHA-256"
 MINJIAN_ALTCHA_COST = 500
 MINJIAN_ALTCHA_COUNTER_RANGE = (500, 1_500)
 MINJIAN_ALTCHA_EXPIRY_SECONDS = 20 * 60
+
+# Background work (minjian/jobs; docs/architecture.md, "Background work").
+MINJIAN_JOBS_BACKEND = env.JOBS_BACKEND
+MINJIAN_JOBS_REDIS_URL = env.JOBS_REDIS_URL
+MINJIAN_JOBS_NAMESPACE = env.JOBS_NAMESPACE
+MINJIAN_JOBS_HEARTBEAT_TIMEOUT_MS = env.JOBS_HEARTBEAT_TIMEOUT_MS
+MINJIAN_JOBS_MAINTENANCE_CHANCE = env.JOBS_MAINTENANCE_CHANCE
+MINJIAN_JOBS_MAX_RETRIES = env.JOBS_MAX_RETRIES
+MINJIAN_JOBS_MIN_BACKOFF_MS = env.JOBS_MIN_BACKOFF_MS
+MINJIAN_JOBS_MAX_BACKOFF_MS = env.JOBS_MAX_BACKOFF_MS
+# In-process backend: a job taken by a process that then died is taken again after this.
+MINJIAN_JOBS_LEASE_SECONDS = 10 * 60

@@ -5,10 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from config import env
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail stays in memory, unless a run (a test's worker process) names a real SMTP server.
+if not env.SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="minjian-test-media-"))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -20,3 +23,6 @@ MINJIAN_REVIEW_UNTRUSTED_REPORTS = False
 # A proof of work that takes the tests (and the browser test) a few milliseconds.
 MINJIAN_ALTCHA_COST = 1
 MINJIAN_ALTCHA_COUNTER_RANGE = (10, 50)
+# Jobs run at once, in the committing thread, unless the run asks for a backend
+# (the live_worker fixture starts worker processes with MINJIAN_JOBS=redis).
+MINJIAN_JOBS_BACKEND = env.JOBS_BACKEND_CHOSEN or "inline"

@@ -1,0 +1,105 @@
+"""What every backend shares: after commit, JSON arguments, the choice of backend, once()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from minjian.jobs import job, once
+from minjian.jobs.models import JobDone, PendingJob
+from minjian.jobs.registry import JOBS
+from minjian.jobs.tests import jobs_for_tests
+
+received: list[Any] = []
+
+
+@job
+def keep_arguments(*args: Any, **kwargs: Any) -> None:
+    received.append((args, kwargs))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_received() -> None:
+    received.clear()
+
+
+@pytest.mark.django_db
+def test_inline_jobs_run_after_commit_with_their_arguments_as_json(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        keep_arguments.defer(7, ("a", "b"), region="340321")
+        assert received == []
+
+    assert received == [((7, ["a", "b"]), {"region": "340321"})]
+
+
+@pytest.mark.django_db
+def test_an_argument_json_cannot_carry_is_refused_when_deferring() -> None:
+    with pytest.raises(TypeError):
+        keep_arguments.defer(object())
+
+
+def test_a_second_job_of_the_same_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+        job(keep_arguments.func)
+    assert JOBS[keep_arguments.name] is keep_arguments
+
+
+def test_an_unknown_backend_is_a_configuration_error(settings: Any) -> None:
+    settings.MINJIAN_JOBS_BACKEND = "celery"
+    with pytest.raises(ImproperlyConfigured, match="celery"):
+        keep_arguments.defer(1)
+
+
+@pytest.mark.django_db
+def test_a_job_whose_commit_finds_redis_unreachable_waits_in_the_database(
+    settings: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    settings.MINJIAN_JOBS_BACKEND = "redis"
+    settings.MINJIAN_JOBS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        keep_arguments.defer(42)
+
+    row = PendingJob.objects.get()
+    assert (row.name, row.args) == (keep_arguments.name, [42])
+    # Due now: the worker processes' database thread runs it without waiting for Redis.
+    assert row.run_after <= timezone.now()
+
+
+def test_the_worker_refuses_to_start_without_redis(settings: Any) -> None:
+    settings.MINJIAN_JOBS_REDIS_URL = ""
+    with pytest.raises(CommandError, match="REDIS_URL"):
+        call_command("run_worker")
+
+
+@pytest.mark.django_db
+def test_once_says_yes_the_first_time_only() -> None:
+    with transaction.atomic():
+        assert once("route_case:1")
+    with transaction.atomic():
+        assert not once("route_case:1")
+        assert once("route_case:2")
+    assert JobDone.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_once_rolled_back_with_the_effect_lets_the_retry_do_it() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert once("mail:9")
+        raise RuntimeError("the effect failed")
+    with transaction.atomic():
+        assert once("mail:9")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_once_outside_a_transaction_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="atomic"):
+        once("route_case:1")
+    assert not jobs_for_tests.done("route_case:1")
