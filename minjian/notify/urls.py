@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from minjian.notify import views
 
 app_name = "notify"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("follow/<int:case_id>/", views.follow, name="follow"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("preferences/", views.preferences, name="preferences"),
+]
