@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from minjian.accountability import views
 
 app_name = "accountability"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.league, name="league"),
+    path("figures.csv", views.figures_csv, name="figures_csv"),
+    path("cases.csv", views.cases_csv, name="cases_csv"),
+    path("<slug:slug>/", views.organisation_page, name="organisation"),
+    path("<slug:slug>/cases.csv", views.organisation_cases_csv, name="organisation_cases_csv"),
+]

@@ -1,0 +1,139 @@
+"""The figures and the facts under them as CSV, so anyone can recompute and check them.
+
+Format, chosen for the people who will open these files:
+- UTF-8 with a byte-order mark: Excel on a Chinese Windows reads a file without it
+  as GBK and garbles every Chinese name; LibreOffice, Python (`utf-8-sig`), R and
+  pandas all read the mark.
+- Column names in English (snake_case), stable for scripts; one header row.
+- Times in UTC, ISO 8601 to the second ("2026-03-01T08:00:00Z"); durations in whole
+  seconds, equal to the difference of the two times on the same row (a first response
+  written before the case was routed counts as zero seconds).
+- Rates as decimals with four places; an empty cell where there is no figure.
+- No cell starts with = + - @ or a tab or carriage return: such a cell gets a leading
+  apostrophe, so a spreadsheet shows it as text instead of running it as a formula
+  (an organisation's name is typed by its admin).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from django.http import HttpResponse
+
+from minjian.accountability.selectors import CaseFacts, LeagueRow
+from minjian.orgs.models import Organisation
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BYTE_ORDER_MARK = "\ufeff"
+# The public address of a case, from its id.
+CaseUrl = Callable[[int], str]
+
+FIGURES_COLUMNS = (
+    "rank",
+    "organisation",
+    "name_zh",
+    "name_en",
+    "kind",
+    "routed",
+    "acknowledged",
+    "answered",
+    "resolved",
+    "responded",
+    "response_rate",
+    "answered_share",
+    "median_first_response_seconds",
+    "p90_first_response_seconds",
+    "median_resolution_seconds",
+    "p90_resolution_seconds",
+)
+CASE_COLUMNS = (
+    "organisation",
+    "case_id",
+    "case_url",
+    "routed_at",
+    "first_response_at",
+    "first_response_kind",
+    "first_response_seconds",
+    "acknowledged",
+    "answered",
+    "resolved_at",
+    "resolution_seconds",
+)
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text, never as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[str]]
+) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(BYTE_ORDER_MARK)
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    return response
+
+
+def _seconds(duration: timedelta | None) -> str:
+    return "" if duration is None else str(int(duration.total_seconds()))
+
+
+def _rate(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.4f}"
+
+
+def _time(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def figures_rows(league: Iterable[LeagueRow]) -> list[list[str]]:
+    return [
+        [
+            "" if row.rank is None else str(row.rank),
+            row.figures.organisation.slug,
+            row.figures.organisation.name_zh,
+            row.figures.organisation.name_en,
+            row.figures.organisation.kind,
+            str(row.figures.routed),
+            str(row.figures.acknowledged),
+            str(row.figures.answered),
+            str(row.figures.resolved),
+            str(row.figures.responded),
+            _rate(row.figures.response_rate),
+            _rate(row.figures.answered_share),
+            _seconds(row.figures.median_first_response),
+            _seconds(row.figures.p90_first_response),
+            _seconds(row.figures.median_resolution),
+            _seconds(row.figures.p90_resolution),
+        ]
+        for row in league
+    ]
+
+
+def case_rows(
+    facts: Iterable[CaseFacts],
+    organisations: dict[int, Organisation],
+    case_url: CaseUrl,
+) -> list[list[str]]:
+    return [
+        [
+            organisations[fact.organisation_id].slug,
+            str(fact.case_id),
+            case_url(fact.case_id),
+            _time(fact.routed_at),
+            _time(fact.first_response_at),
+            fact.first_response_kind,
+            _seconds(fact.time_to_first_response),
+            "1" if fact.acknowledged else "0",
+            "1" if fact.answered else "0",
+            _time(fact.resolved_at),
+            _seconds(fact.time_to_resolution),
+        ]
+        for fact in facts
+    ]

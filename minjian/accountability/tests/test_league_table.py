@@ -1,0 +1,93 @@
+"""The order of the league table, as the page explains it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from minjian.accountability.selectors import (
+    MIN_ROUTED_TO_RANK,
+    OrganisationFigures,
+    league_table,
+)
+from minjian.orgs.models import Organisation
+
+
+def figures(
+    slug: str,
+    *,
+    routed: int = MIN_ROUTED_TO_RANK,
+    responded: int | None = None,
+    answered: int = 0,
+    median_hours: float | None = None,
+    p90_hours: float | None = None,
+) -> OrganisationFigures:
+    def duration(value: float | None) -> timedelta | None:
+        return None if value is None else timedelta(hours=value)
+
+    if responded is None:
+        responded = routed if median_hours is not None else 0
+    return OrganisationFigures(
+        organisation=Organisation(slug=slug, kind=Organisation.Kind.AGENCY, name_zh=slug),
+        routed=routed,
+        acknowledged=responded,
+        answered=answered,
+        resolved=0,
+        responded=responded,
+        median_first_response=duration(median_hours),
+        p90_first_response=duration(p90_hours if p90_hours is not None else median_hours),
+        median_resolution=None,
+        p90_resolution=None,
+    )
+
+
+def order(
+    rows: list[OrganisationFigures], sort: str = "median_response"
+) -> list[tuple[int | None, str]]:
+    return [(row.rank, row.figures.organisation.slug) for row in league_table(rows, sort)]
+
+
+def test_by_default_the_fastest_median_first_response_comes_first() -> None:
+    rows = [
+        figures("ten-days", median_hours=240),
+        figures("sixty-six-hours", median_hours=66),
+        figures("never-answers"),
+        figures("two-hours", median_hours=2),
+    ]
+
+    assert order(rows) == [
+        (1, "two-hours"),
+        (2, "sixty-six-hours"),
+        (3, "ten-days"),
+        (4, "never-answers"),
+    ]
+
+
+def test_organisations_with_too_few_cases_follow_unranked() -> None:
+    rows = [
+        figures("quick-but-new", routed=MIN_ROUTED_TO_RANK - 1, median_hours=1),
+        figures("established", median_hours=48),
+    ]
+
+    assert order(rows) == [(1, "established"), (None, "quick-but-new")]
+
+
+def test_ties_go_to_the_higher_response_rate_then_to_more_cases() -> None:
+    rows = [
+        figures("answers-half", routed=10, responded=5, median_hours=6),
+        figures("answers-all", routed=10, median_hours=6),
+        figures("answers-all-of-more", routed=20, median_hours=6),
+    ]
+
+    assert order(rows) == [(1, "answers-all-of-more"), (2, "answers-all"), (3, "answers-half")]
+
+
+def test_other_orders_put_the_best_value_first() -> None:
+    rows = [
+        figures("few", routed=6, answered=6, median_hours=10, p90_hours=20),
+        figures("many", routed=30, answered=3, median_hours=5, p90_hours=400),
+    ]
+
+    assert order(rows, "routed") == [(1, "many"), (2, "few")]
+    assert order(rows, "answered_share") == [(1, "few"), (2, "many")]
+    assert order(rows, "p90_response") == [(1, "few"), (2, "many")]
+    assert order(rows, "median_response") == [(1, "many"), (2, "few")]
