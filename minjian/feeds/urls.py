@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from minjian.feeds import feeds
 
 app_name = "feeds"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("topics/<slug:slug>/", feeds.TopicFeed(), name="topic"),
+    path("regions/<str:code>/", feeds.RegionFeed(), name="region"),
+    path("orgs/<slug:slug>/", feeds.OrganisationFeed(), name="organisation"),
+    path("cases/<int:case_id>/", feeds.CaseTimelineFeed(), name="case"),
+]

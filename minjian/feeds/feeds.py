@@ -1,0 +1,182 @@
+"""Atom feeds of public cases (per topic, region and organisation) and of one case's timeline.
+
+They show what the public pages show, no more: public cases only, redacted texts
+rendered in the reader's language, the reporter never named, and for a timeline
+the entries of `minjian.cases.selectors.timeline` (no internal notes, no text
+held for a moderator). Entry ids are tag URIs (RFC 4151) made of the site's host, the
+day the case was created and the case or event, so they do not change.
+
+Django shares one instance of each feed between all requests, so `get_object`
+computes everything a request needs into a `Subject` and nothing is kept on `self`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from minjian.cases.access import access_case_by_id
+from minjian.cases.models import Case
+from minjian.cases.selectors import CaseFilters, case_list, timeline
+from minjian.feeds.selectors import FEED_LENGTH, cases_routed_to
+from minjian.orgs.models import Organisation
+from minjian.places.models import Region
+from minjian.topics.models import Topic
+
+
+@dataclass(frozen=True)
+class Entry:
+    guid: str
+    title: str
+    description: str
+    link: str
+    published: datetime | None
+    updated: datetime
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subject:
+    title: str
+    link: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _tag(case: Case, specific: str) -> str:
+    # The site's configured host, not the request's: the same entry keeps its id
+    # whichever address a reader fetched it from.
+    host = urlsplit(settings.MINJIAN_SITE_URL).hostname or "localhost"
+    return f"tag:{host},{case.created_at:%Y-%m-%d}:{specific}"
+
+
+def _case_entries(cases: Iterable[Case]) -> list[Entry]:
+    return [
+        Entry(
+            guid=_tag(case, f"case/{case.pk}"),
+            title=case.readable_title,
+            description=case.readable_description,
+            link=reverse("cases:detail", args=[case.pk]),
+            published=case.published_at,
+            updated=case.updated_at,
+            categories=(case.topic.name, case.region.name),
+        )
+        for case in cases
+    ]
+
+
+def _list_link(**query: str) -> str:
+    return f"{reverse('cases:list')}?{urlencode(query)}"
+
+
+class EntryFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is generic
+    """The shape every feed here shares; its language is the request's (Django's default)."""
+
+    feed_type = Atom1Feed
+    item_guid_is_permalink = False
+
+    def title(self, obj: Subject) -> str:
+        return obj.title
+
+    def link(self, obj: Subject) -> str:
+        return obj.link
+
+    def items(self, obj: Subject) -> list[Entry]:
+        return obj.entries
+
+    def item_title(self, item: Entry) -> str:
+        return item.title
+
+    def item_description(self, item: Entry) -> str:
+        return item.description
+
+    def item_link(self, item: Entry) -> str:
+        return item.link
+
+    def item_guid(self, item: Entry) -> str:
+        return item.guid
+
+    def item_pubdate(self, item: Entry) -> datetime | None:
+        return item.published
+
+    def item_updateddate(self, item: Entry) -> datetime:
+        return item.updated
+
+    def item_categories(self, item: Entry) -> tuple[str, ...]:
+        return item.categories
+
+
+class TopicFeed(EntryFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Subject:
+        topic = Topic.objects.filter(slug=slug).first()
+        if topic is None:
+            raise Http404
+        cases = case_list(CaseFilters(topic=topic))[:FEED_LENGTH]
+        return Subject(
+            title=_("Minjian: cases about %(topic)s") % {"topic": topic.name},
+            link=_list_link(topic=topic.slug),
+            entries=_case_entries(cases),
+        )
+
+
+class RegionFeed(EntryFeed):
+    def get_object(self, request: HttpRequest, code: str) -> Subject:
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise Http404
+        cases = case_list(CaseFilters(region=region))[:FEED_LENGTH]
+        return Subject(
+            title=_("Minjian: cases in %(region)s") % {"region": region.name},
+            link=_list_link(region=region.code),
+            entries=_case_entries(cases),
+        )
+
+
+class OrganisationFeed(EntryFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Subject:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise Http404
+        cases = cases_routed_to(organisation)[:FEED_LENGTH]
+        return Subject(
+            title=_("Minjian: cases sent to %(organisation)s")
+            % {"organisation": organisation.name},
+            link=reverse("orgs:detail", args=[organisation.slug]),
+            entries=_case_entries(cases),
+        )
+
+
+class CaseTimelineFeed(EntryFeed):
+    """One public case's timeline, newest entry first. A hidden case answers 410
+    with its tombstone, like its page (the DomainError middleware renders it)."""
+
+    def get_object(self, request: HttpRequest, case_id: int) -> Subject:
+        # Always as the public sees it, whoever is signed in.
+        case = access_case_by_id(AnonymousUser(), case_id)
+        link = reverse("cases:detail", args=[case.pk])
+        entries = [
+            Entry(
+                guid=_tag(case, f"case/{case.pk}/{entry.created_at:%Y%m%dT%H%M%S.%f}/{entry.kind}"),
+                title=f"{entry.label} · {entry.actor}" if entry.actor else entry.label,
+                description=entry.note,
+                link=link,
+                published=entry.created_at,
+                updated=entry.created_at,
+            )
+            for entry in timeline(case)
+        ]
+        return Subject(
+            title=_("Minjian: case #%(id)d, %(title)s")
+            % {"id": case.pk, "title": case.readable_title},
+            link=link,
+            entries=entries[::-1][:FEED_LENGTH],
+        )

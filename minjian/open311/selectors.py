@@ -1,0 +1,155 @@
+"""Reads for Open311: topics as services, public cases as service requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from minjian.accounts.tokens import token_digest
+from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.selectors import public_cases
+from minjian.core.errors import DomainError
+from minjian.open311.models import Open311Request
+from minjian.orgs.models import Organisation
+
+# GeoReport v2, GET Service Requests: "When not specified, the range defaults to most
+# recent 90 days"; a range "may not span more than 90 days"; and at most 1000 results.
+DEFAULT_WINDOW = timedelta(days=90)
+MAX_RESULTS = 1000
+
+OPEN_STATES = (Case.State.PUBLISHED, Case.State.ACKNOWLEDGED, Case.State.IN_PROGRESS)
+CLOSED_STATES = (Case.State.RESOLVED, Case.State.CLOSED)
+STATUS_STATES = {"open": OPEN_STATES, "closed": CLOSED_STATES}
+
+
+def open311_status(case: Case) -> str:
+    return "closed" if case.state in CLOSED_STATES else "open"
+
+
+def parse_w3_datetime(raw: str, *, field: str) -> datetime:
+    """A W3C date-time with its time zone (`2010-01-01T00:00:00Z`), as the spec requires."""
+    try:
+        value = parse_datetime(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise DomainError(
+            "invalid_datetime",
+            _("%(field)s must be a date and time with its time zone, e.g. 2010-01-01T00:00:00Z.")
+            % {"field": field},
+            field=field,
+        )
+    return value
+
+
+def _comma_list(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """The filters of GET requests, checked."""
+
+    ids: tuple[int, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    states: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        service_request_id: str | None = None,
+        service_code: str | None = None,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        status: str | None = None,
+    ) -> RequestQuery:
+        ids = _comma_list(service_request_id)
+        if not all(part.isdigit() for part in ids):
+            raise DomainError(
+                "invalid_service_request_id",
+                _("service_request_id must be one or more numbers, separated by commas."),
+                field="service_request_id",
+            )
+        if ids:
+            # The spec: service_request_id "overrides all other arguments".
+            return cls(ids=tuple(int(part) for part in ids))
+        statuses = _comma_list(status)
+        if any(part not in STATUS_STATES for part in statuses):
+            raise DomainError(
+                "invalid_status", _("status must be open, closed, or both."), field="status"
+            )
+        start = parse_w3_datetime(start_date, field="start_date") if start_date else None
+        end = parse_w3_datetime(end_date, field="end_date") if end_date else None
+        if start is None and end is None:
+            end = timezone.now()
+        if start is None:
+            assert end is not None
+            start = end - DEFAULT_WINDOW
+        if end is None:
+            end = start + DEFAULT_WINDOW
+        if end < start or end - start > DEFAULT_WINDOW:
+            raise DomainError(
+                "invalid_date_range",
+                _("start_date must come before end_date, at most 90 days before it."),
+                field="start_date",
+            )
+        return cls(
+            service_codes=tuple(_comma_list(service_code)),
+            start=start,
+            end=end,
+            states=tuple(state for part in statuses for state in STATUS_STATES[part]),
+        )
+
+
+def _for_output(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("topic", "region").prefetch_related(
+        Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id")),
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.filter(internal=False)
+            .select_related("actor", "organisation")
+            .order_by("created_at", "id"),
+        ),
+    )
+
+
+def service_requests(query: RequestQuery) -> list[Case]:
+    """Public cases matching the query, newest request first; never more than MAX_RESULTS."""
+    cases = public_cases()
+    if query.ids:
+        cases = cases.filter(pk__in=query.ids)
+    else:
+        cases = cases.filter(created_at__gte=query.start, created_at__lte=query.end)
+        if query.service_codes:
+            cases = cases.filter(topic__slug__in=query.service_codes)
+        if query.states:
+            cases = cases.filter(state__in=query.states)
+    return list(_for_output(cases).order_by("-created_at", "-id")[:MAX_RESULTS])
+
+
+def agencies_addressed(case: Case) -> list[Organisation]:
+    """The agencies a case was addressed to, from its (prefetched) timeline, in order."""
+    found: dict[int, Organisation] = {}
+    for event in case.events.all():
+        if event.kind == CaseEvent.Kind.ADDRESSED and event.organisation is not None:
+            found.setdefault(event.organisation.pk, event.organisation)
+    return list(found.values())
+
+
+def request_by_token(token: str) -> Open311Request:
+    found = (
+        Open311Request.objects.select_related("case")
+        .filter(token_digest=token_digest(token))
+        .first()
+    )
+    if found is None:
+        raise DomainError("unknown_token", _("There is no request with this token."), status=404)
+    return found
