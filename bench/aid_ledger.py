@@ -1,0 +1,294 @@
+"""The ledger page of an aid drive with 1,000 recipients: time to render and number of
+queries, as ratios against a bare view measured in the same run.
+
+    python bench/aid_ledger.py [--recipients 1000] [--repeat 15] [--database-url postgres://...]
+
+1. Uses a fresh database: by default SQLite in a temporary folder (the embedded
+   default); with `--database-url`, a PostgreSQL database that is dropped and
+   created again (its name must contain "bench").
+2. Builds one drive through the services: `--recipients` verified hospitals in
+   Wuhan's districts, each needing protective suits and surgical masks; pledges
+   (accepted) covering about 60 % of the need; one allocation round
+   (`drive_allocate`, so the real allocation runs over every need); one line in
+   four shipped, and of those two in three received, some short.
+3. Measures, in the process, with Django's test client and the whole middleware
+   stack: the bare view `/bench/bare/` (baseline), the drive page, the ledger page,
+   and the ledger as CSV and HXL. Each is fetched once to warm up, then
+   `--repeat` times; the median and the number of SQL queries are kept.
+4. Prints a table (and Markdown for docs/benchmarks.md) and writes every figure as
+   JSON into bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+DISTRICTS = (
+    ("420102", "江岸区"),
+    ("420103", "江汉区"),
+    ("420104", "硚口区"),
+    ("420105", "汉阳区"),
+    ("420106", "武昌区"),
+    ("420107", "青山区"),
+    ("420111", "洪山区"),
+)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Render time and queries of an aid drive's ledger, against a bare view."
+    )
+    parser.add_argument("--recipients", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="PostgreSQL database to (re)create, its name containing 'bench'; "
+        "default: SQLite in a temporary folder",
+    )
+    parser.add_argument(
+        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
+    )
+    return parser.parse_args(argv)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    load_at_start = [round(load, 2) for load in os.getloadavg()]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench.http_pages import _database_name, _proc_field, _recreate_database
+
+    if args.database_url and "bench" not in _database_name(args.database_url):
+        print("Give a database whose name contains 'bench': it is dropped.", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="minjian-bench-aid-") as data_dir:
+        os.environ.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "DATABASE_URL": args.database_url,
+                "REDIS_URL": "",
+                "MINJIAN_DATA_DIR": data_dir,
+                "MINJIAN_PRODUCTION": "",
+                "SECRET_KEY": secrets.token_urlsafe(50),
+            }
+        )
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        # The test client's host; the in-process cache is enough here.
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        if args.database_url:
+            _recreate_database(args.database_url, _database_name(args.database_url))
+        call_command("migrate", verbosity=0)
+        started = time.monotonic()
+        data = _build(args)
+        data["seconds_to_build"] = round(time.monotonic() - started, 1)
+        results = _measure(args, data["drive"])
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    machine = {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cpu": _proc_field("/proc/cpuinfo", "model name"),
+        "cores": os.cpu_count(),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "database": engine,
+        "load_average_at_start": load_at_start,
+        "load_average_after": [round(load, 2) for load in os.getloadavg()],
+    }
+    report = {"machine": machine, "data": data, "results": results}
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    path = args.results_dir / f"aid_ledger-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    _print(report)
+    print(f"\nEvery figure: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from minjian.accounts.models import User
+    from minjian.aid import services
+    from minjian.aid.models import Recipient
+    from minjian.places.models import Region
+
+    hubei = Region.objects.create(
+        code="420000", name_zh="湖北省", name_en="Hubei", level=1, path="/420000/"
+    )
+    wuhan = Region.objects.create(
+        code="420100",
+        name_zh="武汉市",
+        name_en="Wuhan",
+        level=2,
+        parent=hubei,
+        path="/420000/420100/",
+    )
+    for code, name in DISTRICTS:
+        Region.objects.create(
+            code=code, name_zh=name, level=3, parent=wuhan, path=f"{wuhan.path}{code}/"
+        )
+    organiser = User.objects.create_user(username="bench-organiser", password=None)
+    desk = User.objects.create_user(username="bench-desk", password=None)
+    donor = User.objects.create_user(username="bench-donor", password=None)
+    now = timezone.now()
+    drive = services.drive_create(
+        actor=organiser,
+        title="Bench drive",
+        description="",
+        region_code="420100",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=30),
+    )
+    suits = drive.items.get(name_en="Protective suit")
+    masks = drive.items.get(name_en="Surgical mask")
+    _say(f"Registering {args.recipients} recipients and their needs ...")
+    needed = {suits.pk: 0, masks.pk: 0}
+    for index in range(args.recipients):
+        recipient = services.recipient_register(
+            actor=desk,
+            drive_id=drive.pk,
+            name=f"Hospital {index:04d}",
+            kind=Recipient.Kind.HOSPITAL,
+            place="",
+            region_code=DISTRICTS[index % len(DISTRICTS)][0],
+        )
+        services.recipient_verify(actor=organiser, recipient_id=recipient.pk)
+        for item, quantity, priority in (
+            (suits, 50 + index % 200, ("urgent", "high", "normal")[index % 3]),
+            (masks, 500 + (index * 37) % 1000, ("high", "normal")[index % 2]),
+        ):
+            services.need_set(
+                actor=organiser,
+                recipient_id=recipient.pk,
+                item_id=item.pk,
+                quantity=quantity,
+                priority=priority,
+            )
+            needed[item.pk] += quantity
+    _say("Pledging, allocating, shipping ...")
+    pledges = 0
+    for item_id, total in needed.items():
+        for _part in range(100):
+            made = services.pledge_make(
+                actor=donor, drive_id=drive.pk, item_id=item_id, quantity=total * 6 // 1000
+            )
+            services.pledge_accept(actor=organiser, pledge_id=made.pledge.pk)
+            pledges += 1
+    round_ = services.drive_allocate(actor=organiser, drive_id=drive.pk)
+    lines = list(round_.lines.order_by("id"))
+    shipped = received = 0
+    for index, line in enumerate(lines):
+        if index % 4:
+            continue
+        shipment = services.shipment_plan(actor=organiser, line_id=line.pk)
+        shipment = services.shipment_send(actor=organiser, shipment_id=shipment.pk)
+        shipped += 1
+        if index % 3:
+            services.shipment_confirm_receipt(
+                actor=organiser,
+                shipment_id=shipment.pk,
+                received_quantity=(shipment.sent_quantity or 0) - index % 2,
+                on_behalf_reason="bench",
+            )
+            received += 1
+    return {
+        "drive": drive.pk,
+        "recipients": args.recipients,
+        "needs": 2 * args.recipients,
+        "pledges": pledges,
+        "allocation_lines": len(lines),
+        "shipments": shipped,
+        "receipts": received,
+        "events": drive.events.count(),
+    }
+
+
+def _measure(args: argparse.Namespace, drive_id: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    pages = {
+        "bare view (baseline)": "/bench/bare/",
+        "drive page": f"/aid/{drive_id}/",
+        "ledger page": f"/aid/{drive_id}/ledger/",
+        "ledger.csv": f"/api/v1/drives/{drive_id}/ledger.csv",
+        "ledger.hxl": f"/api/v1/drives/{drive_id}/ledger.hxl",
+    }
+    results: dict[str, Any] = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        times = []
+        # Counted by a wrapper on the connection: Django empties its own query log
+        # at the start of every request.
+        queries: list[str] = []
+
+        with connection.execute_wrapper(partial(_count_query, queries)):
+            client.get(url)
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        results[name] = {
+            "url": url,
+            "median_ms": round(1000 * statistics.median(times), 2),
+            "min_ms": round(1000 * min(times), 2),
+            "queries": len(queries),
+            "bytes": len(response.content),
+        }
+    baseline = results["bare view (baseline)"]["median_ms"]
+    for entry in results.values():
+        entry["ratio_to_bare"] = round(entry["median_ms"] / baseline, 1)
+    return results
+
+
+def _count_query(
+    queries: list[str], execute: Any, sql: str, params: Any, many: bool, context: Any
+) -> Any:
+    queries.append(sql)
+    return execute(sql, params, many, context)
+
+
+def _print(report: dict[str, Any]) -> None:
+    data, results = report["data"], report["results"]
+    print(
+        f"\nAid drive with {data['recipients']} recipients, {data['needs']} needs, "
+        f"{data['allocation_lines']} allocation lines, {data['shipments']} shipments, "
+        f"{data['events']} events ({report['machine']['database']})\n"
+    )
+    print("| page | median | × bare view | queries | size |")
+    print("|---|---:|---:|---:|---:|")
+    for name, entry in results.items():
+        print(
+            f"| {name} | {entry['median_ms']:.1f} ms | {entry['ratio_to_bare']:.1f} | "
+            f"{entry['queries']} | {entry['bytes'] // 1024} KB |"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

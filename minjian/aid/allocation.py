@@ -1,0 +1,473 @@
+"""Fair allocation of accepted supply to open needs: weighted max-min fairness (water-filling).
+
+Pure Python, no Django: the aid services turn rows into the inputs below, call `allocate`,
+and store and render what it returns.
+
+Interface
+---------
+- `NeedInput(need_id, recipient_id, item_id, open_quantity, priority, met_share,
+  region_weight=1.0)`: a need still open. `open_quantity` (whole units, 1..MAX_QUANTITY) is
+  what is still to be met; `met_share` (0..1) is the share of this recipient's total need
+  already met before this round; `region_weight` (REGION_WEIGHT_MIN..REGION_WEIGHT_MAX) is
+  set by the organisers to favour places that aid reaches last.
+- `SupplyInput(pledge_id, item_id, quantity)`: accepted, un-earmarked supply not yet
+  allocated (whole units, 1..MAX_QUANTITY).
+- `allocate(needs, supplies) -> Allocation`: `Allocation.lines` is a tuple of
+  `AllocationLine(need_id, pledge_id, item_id, recipient_id, quantity, weight, priority,
+  met_share, region_weight)` (named tuples), each with `.explanation`;
+  `Allocation.given(need_id)`, `.taken(pledge_id)`, `.given_by_need`, `.taken_by_pledge`
+  and `.allocated_by_item` sum them.
+- `Explanation(priority, met_share, region_weight)` is data, not text: the aid app renders
+  it in the reader's language ("urgent; 12% met before this round"; `met_percent` is the
+  share as a whole percentage).
+- `need_weight(need)` is the weight below; `fair_shares(needs, supplies)` the fractional
+  allocation before rounding; `water_level(demands, weights, supply)` the level `t`.
+- Invalid input raises `ValueError`: the dataclasses check their fields, `allocate` checks
+  that need and pledge ids are unique.
+
+Items are independent: supply of an item only meets needs for that item.
+
+Weights
+-------
+    w_n = PRIORITY_FACTOR[priority] × (2 − met_share) × region_weight
+
+Priority factors are urgent 4, high 2, normal 1. The underserved factor `2 − met_share` runs
+from 2 (nothing of the recipient's need met yet) down to 1 (all of it met): a recipient
+that has had nothing fills twice as fast as one that has had everything, and a fully met
+recipient still gets a share of a new need (a factor `1 − met_share` would give it
+nothing at all, whatever the need's priority). Since the underserved factor spans at most
+one doubling and each priority step is one doubling, at equal region weight a need is never
+weighted below a need of lower priority: an urgent need of a well-served recipient weighs
+at least as much as a high one of a recipient that has had nothing. The region weight is
+the organisers' lever and multiplies the rest.
+
+Water-filling (per item)
+------------------------
+With demands d_n (open quantities), weights w_n and supply S, the fractional allocation is
+
+    x_n = min(d_n, w_n · t),  with the level t chosen so that Σ x_n = min(S, Σ d_n).
+
+Every need rises at a speed proportional to its weight until it is met or the supply runs
+out. This is the weighted max-min fair allocation: among all allocations with
+0 ≤ x_n ≤ d_n and Σ x_n ≤ S it maximises lexicographically the vector of levels x_n / w_n
+sorted in increasing order (no need can get more without taking from a need whose level is
+already no higher). It is unique. `t` is computed exactly, not by iteration: sort the needs
+by the level at which they are met, r_n = d_n / w_n; if the k needs with the lowest r are
+met and the others are not, t = (S − Σ_{met} d) / Σ_{not met} w, and the right k is the first
+one for which that t is at most the next r. O(n log n) for the sort, O(n) after.
+
+Whole units
+-----------
+Each need gets ⌊x_n⌋, then the units left over (min(S, Σ d) − Σ ⌊x_n⌋, fewer than the number of
+needs with a fractional part) go one by one to the needs with the largest fractional part
+x_n − ⌊x_n⌋, ties broken by the lower level ⌊x_n⌋ / w_n, then the lower need id. So each need
+gets within one unit of x_n, never more than d_n, and each item hands out exactly
+min(S, Σ d_n) units.
+
+Lines
+-----
+Per item, pledges in increasing pledge id fill needs in order of decreasing weight, then
+increasing need id: each line is (pledge, need, quantity > 0), and a pledge never gives more
+than its quantity. Lines come ordered by item id, then by that need order, then pledge id.
+
+Determinism: every order above is total and follows ids, so the same needs and supplies in
+any order give the same `Allocation`.
+
+Computation
+-----------
+NumPy, all items at once: the needs, sorted by item then need id, form one array in which
+each item is a segment, and every step above is a handful of array operations over all
+segments (sorts, cumulative sums, `reduceat`). The lines come from laying each item's units
+end to end: the needs in fill order cut that run into their shares, the pledges in id order
+into theirs, and each piece between two cuts is one line. Most of the time goes into reading
+the inputs' fields and building the line tuples; see bench/aid_allocation.py.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property, partial
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+PRIORITY_FACTOR: Mapping[Priority, float] = {
+    Priority.URGENT: 4.0,
+    Priority.HIGH: 2.0,
+    Priority.NORMAL: 1.0,
+}
+# Bounds that keep the arithmetic far from float rounding: levels d/w and sums of up to
+# millions of quantities stay exact to well under a unit.
+MAX_QUANTITY = 10**9
+REGION_WEIGHT_MIN = 0.01
+REGION_WEIGHT_MAX = 100.0
+
+
+def _check_quantity(name: str, value: int, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if not minimum <= value <= MAX_QUANTITY:
+        raise ValueError(f"{name} must be between {minimum} and {MAX_QUANTITY}, not {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class NeedInput:
+    need_id: int
+    recipient_id: int
+    item_id: int
+    open_quantity: int
+    priority: Priority
+    met_share: float
+    region_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        _check_quantity("open_quantity", self.open_quantity, minimum=1)
+        if not isinstance(self.priority, Priority):
+            raise TypeError(f"priority must be a Priority, not {self.priority!r}")
+        if not 0.0 <= self.met_share <= 1.0:
+            raise ValueError(f"met_share must be between 0 and 1, not {self.met_share}")
+        if not REGION_WEIGHT_MIN <= self.region_weight <= REGION_WEIGHT_MAX:
+            raise ValueError(
+                f"region_weight must be between {REGION_WEIGHT_MIN} and {REGION_WEIGHT_MAX}, "
+                f"not {self.region_weight}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyInput:
+    pledge_id: int
+    item_id: int
+    quantity: int
+
+    def __post_init__(self) -> None:
+        _check_quantity("quantity", self.quantity, minimum=1)
+
+
+class Explanation(NamedTuple):
+    """Why a need got its share: the inputs of its weight, for the aid app to render."""
+
+    priority: Priority
+    met_share: float
+    region_weight: float
+
+    @property
+    def met_percent(self) -> int:
+        """The share met before this round as a whole percentage, rounded half up."""
+        return math.floor(self.met_share * 100 + 0.5)
+
+
+class AllocationLine(NamedTuple):
+    """So much of one pledge goes to one need. A named tuple, not a frozen dataclass: a
+    round makes one per (pledge, need) pair, and a dataclass costs several times more to
+    build. The explanation's fields are kept flat for the same reason."""
+
+    need_id: int
+    pledge_id: int
+    item_id: int
+    recipient_id: int
+    quantity: int
+    weight: float
+    priority: Priority
+    met_share: float
+    region_weight: float
+
+    @property
+    def explanation(self) -> Explanation:
+        return Explanation(self.priority, self.met_share, self.region_weight)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    lines: tuple[AllocationLine, ...]
+
+    @cached_property
+    def given_by_need(self) -> Mapping[int, int]:
+        return _sum_by((line.need_id, line.quantity) for line in self.lines)
+
+    @cached_property
+    def taken_by_pledge(self) -> Mapping[int, int]:
+        return _sum_by((line.pledge_id, line.quantity) for line in self.lines)
+
+    @cached_property
+    def allocated_by_item(self) -> Mapping[int, int]:
+        return _sum_by((line.item_id, line.quantity) for line in self.lines)
+
+    def given(self, need_id: int) -> int:
+        """Units this need gets in this round (0 if none)."""
+        return self.given_by_need.get(need_id, 0)
+
+    def taken(self, pledge_id: int) -> int:
+        """Units of this pledge handed out in this round (0 if none)."""
+        return self.taken_by_pledge.get(pledge_id, 0)
+
+
+def _sum_by(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for key, quantity in pairs:
+        totals[key] += quantity
+    return dict(totals)
+
+
+def need_weight(need: NeedInput) -> float:
+    """w = priority factor × (2 − met_share) × region weight (see the module docstring)."""
+    return PRIORITY_FACTOR[need.priority] * (2.0 - need.met_share) * need.region_weight
+
+
+# The computation runs on NumPy arrays, all items at once: each item is a segment of
+# consecutive entries. A pure Python version took about three times as long on the
+# benchmark (bench/aid_allocation.py).
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+PRIORITIES = tuple(Priority)
+_FACTOR_BY_CODE = np.array([PRIORITY_FACTOR[priority] for priority in PRIORITIES])
+_CODE = {priority: code for code, priority in enumerate(PRIORITIES)}
+
+
+def _segment_starts(segment: Ints) -> Ints:
+    """Where each segment begins in a sorted array of segment numbers 0, 0, 1, 2, 2, ..."""
+    return np.flatnonzero(np.diff(segment, prepend=-1))
+
+
+def _levels(segment: Ints, demand: Ints, weight: Floats, supply: Ints) -> Floats:
+    """The water level t of each segment (see the module docstring), exactly: not iterated.
+
+    `segment` is sorted; every segment has at least one need.
+    """
+    met_level = demand / weight
+    # By segment, then by the level at which each need is met; ties keep the given order.
+    order = np.lexsort((met_level, segment))
+    segment, demand, weight, met_level = (
+        segment[order],
+        demand[order],
+        weight[order],
+        met_level[order],
+    )
+    starts = _segment_starts(segment)
+    # Before entry j of a segment: the demand of the needs met below its level, and the
+    # weight of those still rising (j and after).
+    demand_before = np.cumsum(demand) - demand
+    demand_before -= demand_before[starts][segment]
+    weight_before = np.cumsum(weight) - weight
+    weight_before -= weight_before[starts][segment]
+    rising_weight = np.add.reduceat(weight, starts)[segment] - weight_before
+    # What the needs would take at entry j's level; it grows with j. The level lies at or
+    # below the first entry where that reaches the supply.
+    filled = demand_before + met_level * rising_weight
+    below = np.add.reduceat((filled < supply[segment]).astype(np.int64), starts)
+    ends = np.append(starts[1:], len(segment))
+    first = np.minimum(starts + below, ends - 1)
+    level = (supply - demand_before[first]) / rising_weight[first]
+    # A segment whose supply covers every need: the level at which the last one is met.
+    covered = supply >= np.add.reduceat(demand, starts)
+    levels: Floats = np.where(covered, met_level[ends - 1], level)
+    return levels
+
+
+def _shares(segment: Ints, demand: Ints, weight: Floats, supply: Ints) -> Floats:
+    """x_n = min(d_n, w_n·t), and exactly d_n where the supply covers the whole segment."""
+    level = _levels(segment, demand, weight, supply)[segment]
+    covered = (supply >= np.add.reduceat(demand, _segment_starts(segment)))[segment]
+    shares: Floats = np.where(covered, demand, np.minimum(demand, weight * level))
+    return shares
+
+
+def water_level(demands: Sequence[int], weights: Sequence[float], supply: int) -> float:
+    """The level t with Σ min(d_n, w_n·t) = min(supply, Σ d_n) for one item; weights > 0.
+
+    When the supply covers every demand, t is the level at which the last need is met.
+    """
+    if not demands:
+        return 0.0
+    single = np.zeros(len(demands), dtype=np.int64)
+    return float(
+        _levels(
+            single,
+            np.array(demands, dtype=np.int64),
+            np.array(weights, dtype=np.float64),
+            np.array([supply], dtype=np.int64),
+        )[0]
+    )
+
+
+def _check_unique(name: str, ids: Sequence[int]) -> None:
+    if len(set(ids)) == len(ids):
+        return
+    seen: set[int] = set()
+    for identifier in ids:
+        if identifier in seen:
+            raise ValueError(f"{name} {identifier} appears more than once")
+        seen.add(identifier)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The needs and pledges of the items that have both, as columns in a canonical order:
+    by item id, then need id (pledge id), whatever order they came in. Segment i of the
+    needs and of the pledges is item `item_ids[i]`."""
+
+    item_ids: Ints
+    need_id: Ints
+    need_segment: Ints
+    recipient_id: Ints
+    demand: Ints
+    priority_code: Ints
+    met_share: Floats
+    region_weight: Floats
+    weight: Floats
+    pledge_id: Ints
+    pledge_segment: Ints
+    pledge_quantity: Ints
+    supply: Ints  # per segment
+
+
+def _column(rows: Sequence[object], field: str, dtype: type[np.generic]) -> Any:
+    return np.fromiter(map(attrgetter(field), rows), dtype=dtype, count=len(rows))
+
+
+def _canonical_order(ids: Sequence[int], item: Ints, item_ids: Ints) -> Ints:
+    """The positions of the rows whose item is in `item_ids`, by item id, then id."""
+    kept = np.flatnonzero(np.isin(item, item_ids, kind="sort"))
+    by_item_then_id: Ints = kept[np.lexsort((np.array(ids, dtype=np.int64)[kept], item[kept]))]
+    return by_item_then_id
+
+
+def _problem(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> _Problem:
+    need_ids = list(map(attrgetter("need_id"), needs))
+    _check_unique("need_id", need_ids)
+    pledge_ids = list(map(attrgetter("pledge_id"), supplies))
+    _check_unique("pledge_id", pledge_ids)
+    need_items = list(map(attrgetter("item_id"), needs))
+    pledge_items = list(map(attrgetter("item_id"), supplies))
+    item_ids = np.array(sorted(set(need_items).intersection(pledge_items)), dtype=np.int64)
+    need_item = np.array(need_items, dtype=np.int64)
+    pledge_item = np.array(pledge_items, dtype=np.int64)
+    need_order = _canonical_order(need_ids, need_item, item_ids)
+    pledge_order = _canonical_order(pledge_ids, pledge_item, item_ids)
+    pledge_segment = np.searchsorted(item_ids, pledge_item[pledge_order])
+    pledge_quantity = _column(supplies, "quantity", np.int64)[pledge_order]
+    priority_code = np.fromiter(
+        map(_CODE.__getitem__, map(attrgetter("priority"), needs)), dtype=np.int64, count=len(needs)
+    )[need_order]
+    met_share = _column(needs, "met_share", np.float64)[need_order]
+    region_weight = _column(needs, "region_weight", np.float64)[need_order]
+    return _Problem(
+        item_ids=item_ids,
+        need_id=np.array(need_ids, dtype=np.int64)[need_order],
+        need_segment=np.searchsorted(item_ids, need_item[need_order]),
+        recipient_id=_column(needs, "recipient_id", np.int64)[need_order],
+        demand=_column(needs, "open_quantity", np.int64)[need_order],
+        priority_code=priority_code,
+        met_share=met_share,
+        region_weight=region_weight,
+        # need_weight's formula, the same operations in the same order: the same floats.
+        weight=_FACTOR_BY_CODE[priority_code] * (2.0 - met_share) * region_weight,
+        pledge_id=np.array(pledge_ids, dtype=np.int64)[pledge_order],
+        pledge_segment=pledge_segment,
+        pledge_quantity=pledge_quantity,
+        supply=np.add.reduceat(pledge_quantity, _segment_starts(pledge_segment))
+        if len(pledge_quantity)
+        else pledge_quantity,
+    )
+
+
+def fair_shares(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> dict[int, float]:
+    """The fractional water-filling allocation x_n by need id, before rounding.
+
+    Needs of an item without supply get 0.
+    """
+    shares = {need.need_id: 0.0 for need in needs}
+    problem = _problem(needs, supplies)
+    if len(problem.need_id):
+        x = _shares(problem.need_segment, problem.demand, problem.weight, problem.supply)
+        shares.update(zip(problem.need_id.tolist(), x.tolist(), strict=True))
+    return shares
+
+
+def _units(problem: _Problem) -> Ints:
+    """Whole units per need, in the problem's order (see "Whole units" in the docstring)."""
+    segment, demand, weight = problem.need_segment, problem.demand, problem.weight
+    x = _shares(segment, demand, weight, problem.supply)
+    units = np.floor(x).astype(np.int64)  # at most d_n: x_n <= d_n and d_n is whole
+    starts = _segment_starts(segment)
+    total = np.minimum(problem.supply, np.add.reduceat(demand, starts))
+    left_over = total - np.add.reduceat(units, starts)
+    open_needs = np.flatnonzero(units < demand)
+    # By segment, then largest remainder, lower level, lower need id: lexsort is stable,
+    # so the last ties keep the problem's order, which is by need id.
+    ranked = open_needs[
+        np.lexsort(
+            (
+                units[open_needs] / weight[open_needs],
+                units[open_needs] - x[open_needs],
+                segment[open_needs],
+            )
+        )
+    ]
+    ranked_segment = segment[ranked]
+    rank = np.arange(len(ranked)) - np.searchsorted(ranked_segment, ranked_segment)
+    units[ranked[rank < left_over[ranked_segment]]] += 1
+    return units
+
+
+# What AllocationLine._make does, without its Python-level call: a third faster.
+_new_line = partial(tuple.__new__, AllocationLine)
+
+
+def allocate(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> Allocation:
+    """Allocate the supplies to the needs, item by item (see the module docstring)."""
+    problem = _problem(needs, supplies)
+    if not len(problem.need_id):
+        return Allocation(lines=())
+    segment, weight = problem.need_segment, problem.weight
+    units = _units(problem)
+    # Lay each item's units end to end, the items one after the other: the needs in fill
+    # order (heaviest first, then lower need id) cut that line into their shares, the
+    # pledges in pledge id order into theirs (capped at what the item hands out). Each
+    # piece between two cuts is one line, from one pledge to one need.
+    fill = np.lexsort((-weight, segment))  # stable: equal weights keep need id order
+    fill = fill[units[fill] > 0]
+    need_end = np.cumsum(units[fill])
+    handed_out = np.add.reduceat(units, _segment_starts(segment))
+    item_start = np.cumsum(handed_out) - handed_out
+    pledge_segment = problem.pledge_segment
+    pledge_end = np.cumsum(problem.pledge_quantity)
+    pledge_end -= (pledge_end - problem.pledge_quantity)[_segment_starts(pledge_segment)][
+        pledge_segment
+    ]
+    pledge_end = item_start[pledge_segment] + np.minimum(pledge_end, handed_out[pledge_segment])
+    cuts = np.sort(np.concatenate((need_end, pledge_end)))
+    cuts = cuts[np.diff(cuts, prepend=0) > 0]  # every cut is above 0; keep each once
+    piece_start = np.concatenate(([0], cuts[:-1]))
+    line_need = fill[np.searchsorted(need_end, piece_start, side="right")]
+    line_pledge = np.searchsorted(pledge_end, piece_start, side="right")
+    lines = tuple(
+        map(
+            _new_line,
+            zip(
+                problem.need_id[line_need].tolist(),
+                problem.pledge_id[line_pledge].tolist(),
+                problem.item_ids[segment[line_need]].tolist(),
+                problem.recipient_id[line_need].tolist(),
+                (cuts - piece_start).tolist(),
+                weight[line_need].tolist(),
+                map(PRIORITIES.__getitem__, problem.priority_code[line_need].tolist()),
+                problem.met_share[line_need].tolist(),
+                problem.region_weight[line_need].tolist(),
+                strict=True,
+            ),
+        )
+    )
+    return Allocation(lines=lines)

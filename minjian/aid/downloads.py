@@ -1,0 +1,95 @@
+"""The ledger as CSV, and as HXL (Humanitarian Exchange Language 1.1).
+
+HXL is CSV with one extra row of hashtags under the header, so that humanitarian
+tools (HDX, the HXL Proxy, libhxl) read the columns without guessing.
+`hxl/ledger-schema.csv` is the schema a file we produce must satisfy; the tests
+validate our downloads against it with libhxl.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from minjian.aid.selectors import Ledger, LedgerRow
+from minjian.redaction import render_redactions
+
+SCHEMA_PATH = Path(__file__).parent / "hxl" / "ledger-schema.csv"
+HASHTAGS: tuple[str, ...] = (
+    "#org+recipient",
+    "#adm1+name",
+    "#adm2+name",
+    "#loc",
+    "#item+name",
+    "#item+unit",
+    "#need+num",
+    "#value+num+pledged",
+    "#value+num+allocated",
+    "#output+num+shipped",
+    "#reached+num+received",
+    "#value+num+damaged",
+    "#value+num+shortfall",
+    "#status",
+    "#date",
+)
+
+
+def _headers() -> list[str]:
+    return [
+        _("Recipient"),
+        _("Province"),
+        _("Prefecture"),
+        _("Place"),
+        _("Item"),
+        _("Unit"),
+        _("Needed"),
+        _("Pledged"),
+        _("Allocated"),
+        _("Shipped"),
+        pgettext("ledger figure", "Received"),
+        _("Damaged"),
+        _("Shortfall"),
+        _("Status"),
+        _("Date"),
+    ]
+
+
+def _cells(ledger: Ledger, row: LedgerRow) -> list[str | int]:
+    figures = row.figures
+    last_change = figures.last_change or ledger.drive.created_at
+    recipient = row.recipient
+    return [
+        render_redactions(recipient.name)
+        if recipient
+        else _("(pledged to the drive, not yet allocated)"),
+        row.adm1 if recipient else ledger.drive.region.name,
+        row.adm2,
+        render_redactions(recipient.place) if recipient else "",
+        row.item.name,
+        row.item.unit,
+        figures.needed,
+        figures.pledged,
+        figures.allocated,
+        figures.shipped,
+        figures.received,
+        figures.damaged,
+        figures.shortfall,
+        figures.status,
+        last_change.date().isoformat(),
+    ]
+
+
+def ledger_csv(ledger: Ledger, *, hxl: bool = False) -> str:
+    """One row per recipient and item, then one per item of un-earmarked supply."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_headers())
+    if hxl:
+        writer.writerow(HASHTAGS)
+    for row in (*ledger.rows, *ledger.pool):
+        writer.writerow(_cells(ledger, row))
+    return out.getvalue()

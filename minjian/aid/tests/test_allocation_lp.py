@@ -1,0 +1,100 @@
+"""The water-filling shares are the lexicographic max-min optimum, checked by linear programmes.
+
+Independent of the module's arithmetic: SciPy's HiGHS solves the progressive-filling
+sequence of LPs that defines weighted lexicographic max-min fairness for one item
+(maximise the lowest level x_n / w_n, freeze the needs that cannot rise above it, repeat),
+and the module's fractional shares must match it to 1e-6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from minjian.aid.allocation import NeedInput, SupplyInput, fair_shares, need_weight
+from minjian.aid.tests.allocation_strategies import needs, small_quantities
+
+OBJECTIVE_TOLERANCE = 1e-6
+# Looser than the comparison above, tighter than any real gap: HiGHS solves to about 1e-7.
+FREEZE_TOLERANCE = 1e-7
+
+
+def _solve(
+    objective: Sequence[float],
+    bounds: Sequence[tuple[float, float | None]],
+    weights: Sequence[float],
+    rising: Sequence[int],
+    supply: float,
+) -> np.ndarray:
+    """Solve an LP over (x_0 .. x_{n-1}, t): rising needs have x_n ≥ w_n·t, Σ x ≤ supply."""
+    size = len(weights)
+    rows = []
+    for n in rising:
+        row = np.zeros(size + 1)
+        row[n] = -1.0
+        row[size] = weights[n]
+        rows.append(row)
+    rows.append(np.concatenate([np.ones(size), [0.0]]))
+    limits = [0.0] * len(rising) + [supply]
+    result = linprog(
+        objective, A_ub=np.array(rows), b_ub=limits, bounds=list(bounds), method="highs"
+    )
+    assert result.status == 0, result.message
+    return np.asarray(result.x)
+
+
+def lexicographic_max_min(
+    demands: Sequence[int], weights: Sequence[float], supply: int
+) -> list[float]:
+    """Progressive filling with LPs: the allocation whose sorted levels x_n / w_n are
+    lexicographically largest under 0 ≤ x_n ≤ d_n and Σ x_n ≤ supply."""
+    size = len(demands)
+    frozen: dict[int, float] = {}
+    while len(frozen) < size:
+        rising = [n for n in range(size) if n not in frozen]
+        x_bounds = [
+            (frozen[n], frozen[n]) if n in frozen else (0.0, float(demands[n])) for n in range(size)
+        ]
+        maximise_level = [0.0] * size + [-1.0]
+        level = _solve(maximise_level, [*x_bounds, (0.0, None)], weights, rising, supply)[-1]
+        # A rising need is stuck at this level if it cannot rise above it while every other
+        # rising need keeps at least its share of the level.
+        stuck = []
+        for n in rising:
+            maximise_need = [0.0] * (size + 1)
+            maximise_need[n] = -1.0
+            best = _solve(
+                maximise_need, [*x_bounds[:size], (level, level)], weights, rising, supply
+            )
+            if best[n] <= weights[n] * level + FREEZE_TOLERANCE * max(1.0, best[n]):
+                stuck.append(n)
+        assert stuck, "progressive filling must freeze a need each round"
+        for n in stuck:
+            frozen[n] = min(float(demands[n]), weights[n] * level)
+    return [frozen[n] for n in range(size)]
+
+
+@given(
+    needs(item_ids=[1], max_size=7, open_quantities=small_quantities).filter(bool),
+    st.integers(1, 150),
+)
+@settings(max_examples=60, deadline=None)
+def test_fractional_shares_are_the_lexicographic_max_min_optimum(
+    item_needs: list[NeedInput], supply: int
+) -> None:
+    weights = [need_weight(need) for need in item_needs]
+    demands = [need.open_quantity for need in item_needs]
+    expected = lexicographic_max_min(demands, weights, supply)
+    shares = fair_shares(item_needs, [SupplyInput(pledge_id=1, item_id=1, quantity=supply)])
+    actual = [shares[need.need_id] for need in item_needs]
+    # The objective: the levels sorted increasingly, first of all the lowest one (the
+    # single max-min LP), then the rest in turn.
+    expected_levels = sorted(x / w for x, w in zip(expected, weights, strict=True))
+    actual_levels = sorted(x / w for x, w in zip(actual, weights, strict=True))
+    assert np.allclose(actual_levels, expected_levels, rtol=0, atol=OBJECTIVE_TOLERANCE)
+    # The optimum is unique, so each need's share matches too.
+    assert np.allclose(actual, expected, rtol=0, atol=OBJECTIVE_TOLERANCE)

@@ -1,0 +1,156 @@
+"""The public ledger: figures summed from events, traceable to them, downloadable as CSV and HXL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import hxl
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from minjian.accounts.tests.factories import make_user
+from minjian.aid import selectors, services
+from minjian.aid.downloads import SCHEMA_PATH, ledger_csv
+from minjian.aid.tests.factories import (
+    DriveSetup,
+    accepted_pledge,
+    add_need,
+    add_recipient,
+    make_drive,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _busy_drive() -> DriveSetup:
+    """Two hospitals, earmarked and general supply, one shipment received short and damaged."""
+    setup = make_drive()
+    suits, masks = setup.item("Protective suit"), setup.item("Surgical mask")
+    union = add_recipient(setup, "Union Hospital", region_code="420102")
+    tongji = add_recipient(setup, "Tongji Hospital", region_code="420106")
+    add_need(setup, union, suits, 100, "urgent")
+    add_need(setup, tongji, suits, 50, "high")
+    add_need(setup, tongji, masks, 1000, "normal")
+    donor = make_user("donor")
+    accepted_pledge(setup, suits, 20, donor=donor, recipient=tongji)
+    accepted_pledge(setup, suits, 60, donor=donor)
+    accepted_pledge(setup, masks, 400, donor=donor)
+    round_ = services.drive_allocate(actor=setup.organiser, drive_id=setup.drive.pk)
+    line = round_.lines.filter(need__recipient=union).first()
+    assert line is not None
+    shipment = services.shipment_plan(actor=setup.organiser, line_id=line.pk)
+    services.shipment_send(actor=setup.organiser, shipment_id=shipment.pk)
+    services.shipment_confirm_receipt(
+        actor=setup.speakers[0],
+        shipment_id=shipment.pk,
+        received_quantity=line.quantity - 3,
+        damaged_quantity=2,
+    )
+    return setup
+
+
+def _read(text: str) -> Any:
+    return hxl.data(io.BytesIO(text.encode()))
+
+
+def _schema() -> Any:
+    return hxl.data(io.BytesIO(SCHEMA_PATH.read_bytes()))
+
+
+def test_every_figure_is_the_sum_of_the_events_behind_it(regions: Any) -> None:
+    setup = _busy_drive()
+    ledger = selectors.ledger(setup.drive)
+    assert ledger.rows
+    for row in ledger.rows:
+        assert row.recipient is not None
+        for figure in ("needed", "pledged", "allocated", "shipped", "received"):
+            events = selectors.ledger_events(
+                setup.drive, recipient_id=row.recipient.pk, item_id=row.item.pk, figure=figure
+            )
+            assert getattr(row.figures, figure) == sum(event.delta for event in events)
+    suits = next(row for row in ledger.totals if row.item.name_en == "Protective suit")
+    # Needed 150; pledged 80 (20 earmarked + 60); all 80 allocated; one shipment short by 3.
+    assert (suits.figures.needed, suits.figures.pledged, suits.figures.allocated) == (150, 80, 80)
+    assert suits.figures.received == suits.figures.shipped - 3
+    assert (suits.figures.damaged, suits.figures.shortfall) == (2, 3)
+    # Figures match the rows they describe, too.
+    union = next(row for row in ledger.rows if row.recipient == setup.recipients[0])
+    assert union.figures.needed == setup.recipients[0].needs.get().quantity
+
+
+def test_the_ledger_page_links_each_figure_to_its_events(regions: Any, client: Client) -> None:
+    setup = _busy_drive()
+    page = client.get(f"/aid/{setup.drive.pk}/ledger/", headers={"Accept-Language": "en"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" in html and "polyline" in html and 'style="' not in html
+    union = setup.recipients[0]
+    suits = setup.item("Protective suit")
+    link = (
+        f"/aid/{setup.drive.pk}/ledger/events/"
+        f"?item={suits.pk}&amp;recipient={union.pk}&amp;figure=received"
+    )
+    assert link in html
+    events = client.get(link.replace("&amp;", "&"), headers={"Accept-Language": "en"})
+    received = selectors.ledger(setup.drive, recipient_id=union.pk).rows[0].figures.received
+    assert f"These events add up to {received}." in events.content.decode()
+
+
+def test_ledger_downloads_are_csv_and_valid_hxl(regions: Any, client: Client) -> None:
+    setup = _busy_drive()
+    as_csv = client.get(f"/api/v1/drives/{setup.drive.pk}/ledger.csv")
+    assert as_csv.status_code == 200 and as_csv["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode())))
+    assert len(rows) == 1 + 3 + 2  # header, three needs, un-earmarked pool of two items
+
+    as_hxl = client.get(f"/api/v1/drives/{setup.drive.pk}/ledger.hxl")
+    text = as_hxl.content.decode()
+    hashtags = text.splitlines()[1]
+    for tag in (
+        "#org+recipient",
+        "#adm1",
+        "#adm2",
+        "#loc",
+        "#item+name",
+        "#item+unit",
+        "#need+num",
+        "#value+num+pledged",
+        "#output+num+shipped",
+        "#reached+num+received",
+        "#status",
+        "#date",
+    ):
+        assert tag in hashtags
+    errors: list[str] = []
+    assert _read(text).validate(schema=_schema(), callback=lambda e: errors.append(str(e)))
+    assert errors == []
+    received = [row.get("#reached+num+received") for row in _read(text)]
+    assert any(int(value) > 0 for value in received)
+
+
+def test_the_schema_refuses_a_broken_ledger() -> None:
+    """The schema is not a formality: a negative quantity or an unknown status fails it."""
+    broken = (
+        "Recipient,Province,Item,Unit,Needed,Pledged,Allocated,Shipped,Received,Damaged,"
+        "Shortfall,Status,Date\n"
+        "#org+recipient,#adm1+name,#item+name,#item+unit,#need+num,#value+num+pledged,"
+        "#value+num+allocated,#output+num+shipped,#reached+num+received,#value+num+damaged,"
+        "#value+num+shortfall,#status,#date\n"
+        "Union,Hubei,Mask,mask,-5,0,0,0,0,0,0,lost,2020-01-25\n"
+    )
+    errors: list[str] = []
+    assert not _read(broken).validate(schema=_schema(), callback=lambda e: errors.append(str(e)))
+    assert len(errors) >= 2
+
+
+def test_downloads_read_in_the_language_of_the_request(regions: Any) -> None:
+    setup = _busy_drive()
+    with translation.override("zh-hans"):
+        zh = ledger_csv(selectors.ledger(setup.drive))
+    with translation.override("en"):
+        en = ledger_csv(selectors.ledger(setup.drive))
+    assert zh.startswith("受助方") and "防护服" in zh
+    assert en.startswith("Recipient") and "Protective suit" in en
