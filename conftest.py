@@ -18,11 +18,28 @@ from minjian.accounts.tests.factories import make_user
 from minjian.places.models import Region
 from minjian.places.tests.factories import make_region_tree
 
+# A real SMTP server (`smtp`) for every app whose tests read the mail it sends.
+pytest_plugins = ["minjian.notify.tests.mailbox"]
+
 
 def pytest_report_header(config: pytest.Config) -> str:
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return f"minjian: database={engine} cache={cache} CI={os.environ.get('CI', '')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` or `redis` are skipped in the run that lacks them (the
+    SQLite run), before any fixture is set up: a transactional test set up only to be
+    skipped would still empty the database for the tests after it."""
+    missing = {
+        "postgres": not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        "redis": not os.environ.get("REDIS_URL"),
+    }
+    for item in items:
+        for marker, absent in missing.items():
+            if absent and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=f"needs {marker}: the PostgreSQL run"))
 
 
 @pytest.fixture(autouse=True)
@@ -142,3 +159,38 @@ def _add_default_topics() -> None:
 @pytest.fixture
 def page(console: tuple[Page, list[str]]) -> Page:
     return console[0]
+
+
+def sign_in_as(page: Page, live_server: Any, user: User | None) -> None:
+    """Put a session for `user` into the browser (or none, to be anonymous): the log-in
+    form itself has its own browser test."""
+    from django.test import Client
+
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    if user is None:
+        return
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.fixture
+def live_worker(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Any]:
+    """Real `manage.py run_worker` processes on this test's database and its own Redis
+    keys; jobs deferred by the test go to them. Skips without PostgreSQL and Redis.
+    Call `.start()` for a worker; see minjian/jobs/tests/live_worker.py."""
+    from minjian.jobs.tests.live_worker import LiveWorkers
+
+    workers = LiveWorkers(settings, tmp_path / "workers")
+    try:
+        yield workers
+    finally:
+        workers.close()

@@ -8,12 +8,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from minjian.abuse.ratelimit import RateLimited
+from minjian.accountability.api import router as accountability_router
 from minjian.accounts.api import BearerToken
 from minjian.accounts.api import router as accounts_router
+from minjian.aid.api import router as aid_router
 from minjian.cases.api import router as cases_router
 from minjian.core.errors import DomainError
 from minjian.orgs.api import router as orgs_router
 from minjian.places.api import router as places_router
+from minjian.routing.api import router as routing_router
 from minjian.topics.api import router as topics_router
 
 api = NinjaAPI(
@@ -32,6 +35,9 @@ api.add_router("/topics", topics_router)
 api.add_router("/regions", places_router)
 api.add_router("/organisations", orgs_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/inbox", routing_router)
+api.add_router("/drives", aid_router)
+api.add_router("/accountability", accountability_router)
 
 
 def error_response(

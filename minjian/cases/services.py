@@ -31,6 +31,7 @@ from minjian.cases.photos import ProcessedPhoto, process_photo
 from minjian.cases.receipts import new_receipt_code, receipt_digest
 from minjian.cases.validation import clean_description, clean_title, parse_point
 from minjian.core.errors import DomainError, PermissionDenied
+from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import user_is_member_of_verified_organisation
 from minjian.places.models import Region
 from minjian.redaction import Kind, Redacted, redact
@@ -517,7 +518,8 @@ def _move(
     note: str = "",
     note_held: bool = False,
     changes: dict[str, str] | None = None,
-) -> None:
+    organisation: Organisation | None = None,
+) -> CaseEvent:
     now = timezone.now()
     previous = case.state
     case.state = to
@@ -535,7 +537,14 @@ def _move(
         payload["note"] = note
     if note_held:
         payload["held"] = True
-    CaseEvent.objects.create(case=case, kind=kind, actor=actor, created_at=now, payload=payload)
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        created_at=now,
+        payload=payload,
+        organisation=organisation,
+    )
 
 
 def _note_held(actor: Actor, case: Case, redacted: Redacted) -> bool:

@@ -93,6 +93,9 @@ class OrganisationEvent(Event):
         MEMBER_REMOVED = "member_removed", _("member removed")
         VERIFIED = "verified", _("verified")
         UNVERIFIED = "unverified", _("verification removed")
+        # Written by minjian.routing: what the organisation's inbox receives.
+        SUBSCRIPTION_ADDED = "subscription_added", _("subscription added")
+        SUBSCRIPTION_REMOVED = "subscription_removed", _("subscription removed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
 

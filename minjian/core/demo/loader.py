@@ -34,6 +34,7 @@ from django.db import transaction
 
 from minjian.accounts.models import User, same_pseudonym
 from minjian.accounts.services import account_set_staff, account_sign_up
+from minjian.aid.demo import load_aid_demo
 from minjian.cases.models import Case
 from minjian.cases.services import (
     PhotoUpload,
@@ -63,6 +64,7 @@ from minjian.orgs.services import (
     organisation_set_verified,
 )
 from minjian.places.models import Region
+from minjian.routing.demo import RoutingDemoAction, routing_demo_steps
 
 # The content's times are local times in China, whatever zone the instance shows.
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -122,7 +124,16 @@ class Respond:
     response: DemoResponse
 
 
-Action = SignUp | CreateOrganisation | AddMember | HandOverAgency | Verify | Submit | Respond
+Action = (
+    SignUp
+    | CreateOrganisation
+    | AddMember
+    | HandOverAgency
+    | Verify
+    | Submit
+    | Respond
+    | RoutingDemoAction
+)
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,8 @@ def describe(action: Action) -> str:
             return f"verifying {organisation.slug}"
         case Submit(case) | Respond(case, _):
             return f"the case {case.key}"
+        case RoutingDemoAction():
+            return f"the inbox step {action}"
 
 
 @dataclass(frozen=True)
@@ -228,6 +241,7 @@ def demo_schedule(now: datetime) -> list[Step]:
     for pseudonym, at in first_act.items():
         if pseudonym != STAFF_PSEUDONYM:
             steps.append(Step(at - SIGN_UP_LEAD, SignUp(pseudonym)))
+    steps += routing_demo_steps(steps)
     # Sorting is stable: steps at the same moment keep the order they were listed in.
     return sorted(steps, key=lambda step: step.at)
 
@@ -250,6 +264,7 @@ def load_demo(*, password: str, now: datetime) -> DemoLoaded:
                     loader.run(step.action)
                 except DomainError as error:
                     raise DemoStepFailed(step, error) from error
+            load_aid_demo(password=password)
     except BaseException:
         for name in loader.stored_files:
             default_storage.delete(name)
@@ -304,6 +319,8 @@ class _Loader:
                     case_id=self.cases[case.key].pk,
                     note=response.note,
                 )
+            case RoutingDemoAction():
+                action.run(self.users, self.organisations, self.cases)
 
     def _sign_up(self, pseudonym: str) -> None:
         email = STAFF_EMAIL if pseudonym == STAFF_PSEUDONYM else ""
