@@ -37,9 +37,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "redis": not os.environ.get("REDIS_URL"),
     }
     for item in items:
+        database = item.get_closest_marker("django_db")
+        if (
+            database
+            and database.kwargs.get("transaction")
+            and not database.kwargs.get("serialized_rollback")
+        ):
+            # Its flush would recreate the content types and permissions, which the
+            # next serialized_rollback test then writes again: duplicate keys.
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test needs serialized_rollback=True"
+            )
         for marker, absent in missing.items():
             if absent and item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(reason=f"needs {marker}: the PostgreSQL run"))
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _default_topics(request: pytest.FixtureRequest) -> None:
+    """Every database test starts with the topics the data migration wrote. A
+    transactional test (a live server, worker processes, parallel requests) empties
+    every table when it ends; serialized_rollback gives the data back only to tests
+    that ask for it, so whatever test comes next in the same worker would miss it."""
+    if not (
+        request.node.get_closest_marker("django_db")
+        or DATABASE_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from minjian.topics.models import Topic
+
+    if not Topic.objects.exists():
+        _add_default_topics()
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +150,6 @@ def console(browser: Browser, live_server: Any) -> Iterator[tuple[Page, list[str
 
     Any request to another host is refused and fails the test.
     """
-    _add_default_topics()
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     outside: list[str] = []
 
@@ -144,9 +175,7 @@ def console(browser: Browser, live_server: Any) -> Iterator[tuple[Page, list[str
 
 
 def _add_default_topics() -> None:
-    # What the topics' data migration wrote. serialized_rollback restores it after
-    # an earlier transactional test's flush in most runs, but not after every
-    # sequence of live-server tests; writing it again is cheap and certain.
+    """What the topics' data migration wrote."""
     from minjian.topics.catalogue import DEFAULT_TOPICS
     from minjian.topics.models import Topic
 
@@ -183,7 +212,9 @@ def sign_in_as(page: Page, live_server: Any, user: User | None) -> None:
 
 
 @pytest.fixture
-def live_worker(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Any]:
+def live_worker(
+    transactional_db: None, django_db_serialized_rollback: None, settings: Any, tmp_path: Path
+) -> Iterator[Any]:
     """Real `manage.py run_worker` processes on this test's database and its own Redis
     keys; jobs deferred by the test go to them. Skips without PostgreSQL and Redis.
     Call `.start()` for a worker; see minjian/jobs/tests/live_worker.py."""

@@ -21,7 +21,7 @@ from minjian.aid.tests.factories import accepted_pledge, add_need, add_recipient
 from minjian.core.errors import DomainError
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="row locks (select_for_update) only race on PostgreSQL; SQLite serialises writers",

@@ -98,7 +98,7 @@ def test_once_rolled_back_with_the_effect_lets_the_retry_do_it() -> None:
         assert once("mail:9")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_once_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError, match="atomic"):
         once("route_case:1")

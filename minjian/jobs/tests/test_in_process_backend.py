@@ -31,7 +31,7 @@ def in_process_jobs(settings: Any) -> Iterator[None]:
     runner.stop()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_job_runs_after_commit_in_another_thread_while_the_request_goes_on(
     in_process_jobs: None,
 ) -> None:
@@ -59,7 +59,7 @@ def test_a_job_deferred_in_a_rolled_back_transaction_is_not_queued(in_process_jo
     assert not PendingJob.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_jobs_left_by_a_stopped_process_run_when_the_next_one_starts(
     in_process_jobs: None,
 ) -> None:
@@ -133,7 +133,7 @@ def test_a_job_of_an_unknown_name_fails_with_a_message_saying_so() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_process_that_ends_lets_its_job_under_way_finish() -> None:
     """A command (or a web process being restarted) that defers a job and exits at once."""
     code = (
