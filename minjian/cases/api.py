@@ -18,6 +18,7 @@ from minjian.cases.forms import drawn_boxes
 from minjian.cases.models import Case
 from minjian.cases.services import photo_uploads
 from minjian.core.schemas import ErrorOut
+from minjian.search import selectors as search_selectors
 
 router = Router(tags=["cases"])
 
@@ -88,6 +89,11 @@ class TimelineEntryOut(Schema):
     actor: str | None = Field(description="Pseudonym, 'the reporter', or null for the platform.")
     created_at: datetime
     note: str
+    organisation: str | None = Field(
+        description="The organisation the event was written for: the inbox it reached, "
+        "the NGO that acknowledged, the agency that answered."
+    )
+    official: bool = Field(description="True for an agency's official response.")
 
 
 class CaseOut(CaseSummaryOut):
@@ -105,11 +111,32 @@ class SubmittedCaseOut(CaseOut):
     )
 
 
+class CaseListItemOut(CaseSummaryOut):
+    snippet: str | None = Field(
+        None,
+        description=(
+            "With `q`: HTML, a piece of the case's public text around the first match, "
+            "each matched word in <mark>, everything else escaped. Null without `q`."
+        ),
+    )
+    score: float | None = Field(
+        None,
+        description="With `q`: how well the case matches (higher is better). Null without `q`.",
+    )
+
+
 class CasePageOut(Schema):
-    count: int
+    count: int = Field(
+        description="How many cases match; with `q`, at most the search ceiling"
+        f" ({search_selectors.SEARCH_COUNT_CAP:,})."
+    )
+    count_is_capped: bool = Field(
+        description="More cases match `q` than `count`: only the first `count`, newest"
+        " first, are listed. Always false without `q`."
+    )
     page: int
     page_size: int
-    results: list[CaseSummaryOut]
+    results: list[CaseListItemOut]
 
 
 class CaseListQuery(Schema):
@@ -117,6 +144,15 @@ class CaseListQuery(Schema):
     region: str | None = Field(None, description="A region's code; includes every region under it.")
     state: str | None = Field(
         None, description="published, acknowledged, in_progress, resolved or closed."
+    )
+    q: str | None = Field(
+        None,
+        description=(
+            "Words to search for in titles, descriptions and public updates, in Chinese "
+            "(simplified or traditional) or English, at most 200 characters; every word must "
+            "match. Results come best match first; when more than the search ceiling "
+            "match, newest first (see `count_is_capped`)."
+        ),
     )
     page: int = Field(1, ge=1)
     page_size: int = Field(20, ge=1, le=100)
@@ -204,16 +240,42 @@ def create_case(
 @router.get("", response={200: CasePageOut, 400: ErrorOut}, summary="List public cases")
 def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, object]:
     """Public cases, newest published first, filtered by topic, region (with every
-    region under it) and state. Unknown filter values are refused with
-    `unknown_topic`, `unknown_region` or `unknown_state`."""
-    filters = selectors.CaseFilters.parse(topic=query.topic, region=query.region, state=query.state)
+    region under it) and state; with `q`, only those holding every word searched
+    for, best match first, each with a `snippet` and a `score`. A search counts
+    its matches up to a ceiling of 1,000: when more match, `count` is 1,000,
+    `count_is_capped` is true, and the cases are the 1,000 newest published,
+    newest first, over pages that stop there. Unknown filter values are refused
+    with `unknown_topic`, `unknown_region` or `unknown_state`, a longer `q` with
+    `query_too_long`."""
+    filters = selectors.CaseFilters.parse(
+        topic=query.topic, region=query.region, state=query.state, q=query.q
+    )
     cases = selectors.case_list(filters)
+    if filters.terms:
+        search = search_selectors.capped(cases)
+        cases, count, count_is_capped = search.cases, search.count, search.more_than_cap
+    else:
+        count, count_is_capped = cases.count(), False
     start = (query.page - 1) * query.page_size
     return {
-        "count": cases.count(),
+        "count": count,
+        "count_is_capped": count_is_capped,
         "page": query.page,
         "page_size": query.page_size,
-        "results": [_summary(request, c) for c in cases[start : start + query.page_size]],
+        "results": [
+            _summary(request, case) | _search_result(case, filters)
+            # A capped search lists no case past its count.
+            for case in cases[start : min(start + query.page_size, count)]
+        ],
+    }
+
+
+def _search_result(case: Case, filters: selectors.CaseFilters) -> dict[str, object]:
+    if not filters.terms:
+        return {"snippet": None, "score": None}
+    return {
+        "snippet": str(search_selectors.snippet(case, filters.terms)),
+        "score": getattr(case, "search_rank", None),
     }
 
 

@@ -12,9 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.core.errors import DomainError
+from minjian.orgs.models import Organisation
 from minjian.places.models import Region
 from minjian.redaction import render_redactions
+from minjian.search import selectors as search_selectors
+from minjian.search.text import query_terms
 from minjian.topics.models import Topic
+
+# Longer searches are refused rather than cut: a cut one would find other cases.
+SEARCH_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -24,12 +30,29 @@ class CaseFilters:
     topic: Topic | None = None
     region: Region | None = None
     state: str | None = None
+    # Words to search for, as typed, and the terms they make (minjian.search.text).
+    q: str = ""
+    terms: tuple[str, ...] = ()
 
     @classmethod
     def parse(
-        cls, *, topic: str | None = None, region: str | None = None, state: str | None = None
+        cls,
+        *,
+        topic: str | None = None,
+        region: str | None = None,
+        state: str | None = None,
+        q: str | None = None,
     ) -> CaseFilters:
-        """From query-string values; an unknown topic, region or state is a DomainError."""
+        """From query-string values; an unknown topic, region or state, or a search
+        longer than SEARCH_MAX_LENGTH, is a DomainError. A search without a word
+        in it (only spaces or punctuation) lists every case."""
+        q = (q or "").strip()
+        if len(q) > SEARCH_MAX_LENGTH:
+            raise DomainError(
+                "query_too_long",
+                _("Search for at most %(limit)d characters.") % {"limit": SEARCH_MAX_LENGTH},
+                field="q",
+            )
         found_topic = None
         if topic:
             found_topic = Topic.objects.filter(slug=topic).first()
@@ -42,7 +65,13 @@ class CaseFilters:
                 raise DomainError("unknown_region", _("There is no such region."), field="region")
         if state and state not in Case.PUBLIC_STATES:
             raise DomainError("unknown_state", _("There is no such state."), field="state")
-        return cls(topic=found_topic, region=found_region, state=state or None)
+        return cls(
+            topic=found_topic,
+            region=found_region,
+            state=state or None,
+            q=q,
+            terms=tuple(query_terms(q)),
+        )
 
     def as_query(self) -> dict[str, str]:
         query = {}
@@ -52,6 +81,8 @@ class CaseFilters:
             query["region"] = self.region.code
         if self.state:
             query["state"] = self.state
+        if self.q:
+            query["q"] = self.q
         return query
 
 
@@ -62,7 +93,10 @@ def public_cases() -> QuerySet[Case]:
 def case_list(filters: CaseFilters) -> QuerySet[Case]:
     """Public cases matching the filters, newest published first, ready for a list page.
 
-    A region filter includes every region under it.
+    A region filter includes every region under it. With search terms, only the
+    cases holding them all, best match first (`minjian.search.selectors.matching`);
+    pages count them with `minjian.search.selectors.capped`, which lists very
+    common searches newest first.
     """
     cases = public_cases()
     if filters.topic:
@@ -71,11 +105,12 @@ def case_list(filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(region__path__startswith=filters.region.path)
     if filters.state:
         cases = cases.filter(state=filters.state)
-    return (
-        cases.select_related("topic", "region")
-        .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id")))
-        .order_by("-published_at", "-id")
+    cases = cases.select_related("topic", "region").prefetch_related(
+        Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id"))
     )
+    if filters.terms:
+        return search_selectors.matching(cases, filters.terms).prefetch_related("search_document")
+    return cases.order_by("-published_at", "-id")
 
 
 def case_with_timeline(case_id: int) -> Case | None:
@@ -168,6 +203,12 @@ class TimelineEntry:
     note: str
     # A text with personal data found in it, not yet released by a moderator.
     note_waiting: bool = False
+    # The name of the organisation the event was written for or on behalf of.
+    organisation: str | None = None
+    # An agency's official response, shown as such.
+    official: bool = False
+    # An organisation's internal note: only in that organisation's inbox.
+    internal: bool = False
 
 
 MODERATION_EVENT_KINDS = CaseEvent.MODERATION_KINDS
@@ -175,15 +216,26 @@ MODERATION_EVENT_KINDS = CaseEvent.MODERATION_KINDS
 PRIVATE_NOTE_KINDS = (CaseEvent.Kind.EDIT_REQUESTED, CaseEvent.Kind.HIDDEN)
 
 
-def timeline(case: Case, *, for_reporter: bool = False) -> list[TimelineEntry]:
+def timeline(
+    case: Case, *, for_reporter: bool = False, internal_notes_of: Organisation | None = None
+) -> list[TimelineEntry]:
     """The case's events as the public (or, with `for_reporter`, its reporter) reads them.
 
     The reporter is never named on a public page: events they caused are
     attributed to "the reporter". Events by the platform itself have no actor.
-    Moderators act as "a moderator", so that they are not singled out.
+    Moderators act as "a moderator", so that they are not singled out. Events
+    written for an organisation carry its name.
+
+    Internal notes belong to an organisation's inbox, never to the public page:
+    only with `internal_notes_of` (for its members) are that organisation's own
+    internal notes included.
     """
-    # Internal notes belong to the organisation's inbox, never to this page.
-    events = [event for event in case.events.all() if not event.internal]
+    events = [
+        event
+        for event in case.events.all()
+        if not event.internal
+        or (internal_notes_of is not None and event.organisation_id == internal_notes_of.pk)
+    ]
     decided = {
         int(event.payload["event"]): event.kind
         for event in events
@@ -212,6 +264,9 @@ def timeline(case: Case, *, for_reporter: bool = False) -> list[TimelineEntry]:
                 created_at=event.created_at,
                 note="" if private else render_redactions(str(event.payload.get("note", ""))),
                 note_waiting=held and event.pk not in decided,
+                organisation=event.organisation.name if event.organisation else None,
+                official=event.kind == CaseEvent.Kind.OFFICIAL_RESPONSE,
+                internal=event.internal,
             )
         )
     return entries

@@ -23,6 +23,7 @@ from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
 from minjian.places.selectors import region_refinement_choices, report_region_choices
 from minjian.redaction import PreviewItem, preview
+from minjian.search import selectors as search_selectors
 from minjian.topics.models import Topic
 
 RECENT_ON_HOME = 8
@@ -48,14 +49,34 @@ def _filters_from(request: HttpRequest) -> tuple[selectors.CaseFilters, DomainEr
             topic=request.GET.get("topic"),
             region=request.GET.get("region"),
             state=request.GET.get("state"),
+            q=request.GET.get("q"),
         )
     except DomainError as error:
         return selectors.CaseFilters(), error
     return filters, None
 
 
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in the stubs
+    """Pages of a search counted up to a ceiling (`search_selectors.capped`): its
+    pages stop there, and `more_than_count` says that more cases matched."""
+
+    def __init__(self, search: search_selectors.CappedSearch, per_page: int) -> None:
+        super().__init__(search.cases, per_page)
+        self.capped_count = search.count
+        self.more_than_count = search.more_than_cap
+
+    @property
+    def count(self) -> int:
+        return self.capped_count
+
+
 def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case]:
-    paginator = Paginator(selectors.case_list(filters), settings.MINJIAN_CASES_PER_PAGE)
+    cases = selectors.case_list(filters)
+    per_page = settings.MINJIAN_CASES_PER_PAGE
+    if filters.terms:
+        paginator: Paginator[Case] = CappedPaginator(search_selectors.capped(cases), per_page)
+    else:
+        paginator = Paginator(cases, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -76,6 +97,16 @@ def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
 
 def case_list(request: HttpRequest) -> HttpResponse:
     context, status = _filter_context(request)
+    filters, page = context["filters"], context["page"]
+    assert isinstance(filters, selectors.CaseFilters) and isinstance(page, Page)
+    # With a search, each case comes with the place in its text that matched.
+    context["results"] = [
+        {
+            "case": case,
+            "snippet": search_selectors.snippet(case, filters.terms) if filters.terms else "",
+        }
+        for case in page.object_list
+    ]
     return render(request, "cases/list.html", context, status=status)
 
 

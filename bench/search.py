@@ -1,0 +1,489 @@
+"""How fast full-text search answers over many cases, as a ratio against ILIKE on the same data.
+
+    python bench/search.py [--cases 1000000] [--reuse] [--repeats 20] ...
+
+1. (Re)creates a PostgreSQL database of its own (default `minjian_bench_search`;
+   the name must contain "bench", because it is dropped), migrates it, loads
+   China's regions and writes `--cases` public cases, Chinese (70 %) and English,
+   with their search documents, by COPY (see "The data" below). With `--reuse`, a
+   database left by an earlier run with the same number of cases is kept.
+2. Runs each query of QUERIES through the selectors the case list and the API use
+   (`minjian.cases.selectors.case_list` with `q`, then
+   `minjian.search.selectors.capped`): what a list page asks, the count of matches
+   up to the site's ceiling and the first page of 20, timed together. Then the same
+   words the way a site without full-text search would look for them: `ILIKE
+   '%word%'` on title or description (every word), newest first, count and
+   first page, on the same data in the same run.
+3. Prints p50 and p95 of each, per query and over all, their ratio, and writes
+   every figure as JSON into bench/results/.
+
+The data: titles and descriptions are drawn from the word lists of
+`bench/casedata.py` (what people report, by topic), with the name of the case's
+county or city in the description, and a 12345 hotline ticket number in one
+case of ten (the rare terms: each number is in about one case). A third of the
+cases have public updates from the same lists. The search documents are built
+from the same texts by the site's own tokenizer (`minjian.search.text`): each
+distinct sentence is segmented once and the terms of a text are those of its
+sentences, which is what segmenting the whole text gives, since jieba never
+joins words across punctuation. PostgreSQL computes the weighted vectors with
+the site's own expression (`minjian.search.indexing.VECTOR`), then the GIN
+index of the migration is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.http_pages import _database_name, _recreate_database  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minjian_bench_search"
+GOAL_P95_MS = 50.0
+PAGE_SIZE = 20
+COPY_BATCH = 50_000
+ENGLISH_SHARE = 0.3
+TICKET_SHARE = 0.1
+UPDATES_SHARE = 0.33
+SPAN = timedelta(days=730)
+
+
+@dataclass(frozen=True)
+class Query:
+    q: str
+    what: str
+    # The words ILIKE looks for, each in the title or the description.
+    ilike_words: tuple[str, ...]
+
+
+# Common and rare terms, Chinese (simplified and traditional) and English. The
+# ticket numbers and the county come from the generated data (see _rare_queries).
+QUERIES = (
+    Query("排污", "Chinese, common (a problem of one topic)", ("排污",)),
+    Query("工资", "Chinese, common", ("工资",)),
+    Query("造纸厂 污水", "Chinese, two words", ("造纸厂", "污水")),
+    Query("農民工 工資", "traditional characters, two words", ("農民工", "工資")),
+    Query("化工厂 废气", "Chinese, two words", ("化工厂", "废气")),
+    Query("12345 热线", "Chinese and a number, very common", ("12345", "热线")),
+    Query("wages", "English, common", ("wages",)),
+    Query("paper mill river", "English, three words", ("paper", "mill", "river")),
+    Query("Wheelchairs", "English, capitalised", ("wheelchairs",)),
+)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=1_000_000, help="how many cases")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep an earlier run's database of --cases cases"
+    )
+    parser.add_argument("--repeats", type=int, default=10, help="timed runs of each search")
+    parser.add_argument(
+        "--ilike-repeats", type=int, default=3, help="timed runs of each ILIKE baseline"
+    )
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
+    )
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Timing:
+    query: Query
+    # Counted as the site counts a search: up to SEARCH_COUNT_CAP.
+    matches: int = 0
+    # More than `matches` cases match, and the page lists the newest first.
+    more_than_cap: bool = False
+    search_ms: list[float] = field(default_factory=list)
+    ilike_matches: int = 0
+    ilike_ms: list[float] = field(default_factory=list)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    load_at_start = [round(load, 2) for load in os.getloadavg()]
+    database_name = _database_name(args.database_url)
+    if "bench" not in database_name:
+        print(f"The database {database_name!r} would be dropped: give one with 'bench' in it.")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="minjian-bench-search-") as data_dir:
+        os.environ.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "DATABASE_URL": args.database_url,
+                "REDIS_URL": "",
+                "MINJIAN_DATA_DIR": data_dir,
+                "MINJIAN_PRODUCTION": "",
+                "MINJIAN_DEBUG": "",
+                "SECRET_KEY": "bench-search-not-secret",
+            }
+        )
+        import django
+
+        django.setup()
+        data = _prepare_database(args, database_name)
+        queries = QUERIES + _rare_queries()
+        timings = [_measure(query, args) for query in queries]
+    report = {
+        "machine": _machine() | {"load_average_at_start": load_at_start},
+        "data": data,
+        "repeats": args.repeats,
+        "ilike_repeats": args.ilike_repeats,
+        "queries": [
+            asdict(timing)
+            | {"search": _summary(timing.search_ms), "ilike": _summary(timing.ilike_ms)}
+            for timing in timings
+        ],
+        "all": {
+            "search": _summary([ms for t in timings for ms in t.search_ms]),
+            "ilike": _summary([ms for t in timings for ms in t.ilike_ms]),
+        },
+    }
+    path = _write_json(args.results_dir, report)
+    _print_table(timings, data)
+    print(f"\nEvery figure: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+def _prepare_database(args: argparse.Namespace, database_name: str) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import DatabaseError, connections
+
+    from minjian.cases.models import Case
+
+    if args.reuse:
+        try:
+            existing = Case.objects.count()
+        except DatabaseError:
+            existing = None
+        if existing == args.cases:
+            _say(f"Reusing {database_name}: it holds {existing} cases.")
+            return {"cases": existing, "reused": True}
+        connections.close_all()
+    _say(f"Creating the database {database_name} ...")
+    _recreate_database(args.database_url, database_name)
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", verbosity=0)
+    _say(f"Writing {args.cases} cases and their search documents ...")
+    return _generate(args.cases, args.seed) | {"reused": False}
+
+
+def _generate(count: int, seed: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from minjian.places.models import Region
+    from minjian.search.indexing import VECTOR
+    from minjian.search.models import SearchDocument
+    from minjian.topics.models import Topic
+
+    rng = random.Random(seed)
+    topics = list(Topic.objects.values_list("id", "slug"))
+    regions = list(
+        Region.objects.filter(level__gte=Region.Level.PREFECTURE).values_list(
+            "id", "name_zh", "name_en"
+        )
+    )
+    now = timezone.now()
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    index_sql = importlib.import_module("minjian.search.migrations.0002_full_text_index")
+    with connection.cursor() as cursor:
+        # Loading is faster without the GIN index; it is built afterwards, as the migration does.
+        for statement in index_sql.POSTGRES_BACKWARD:
+            cursor.execute(statement)
+        raw = cursor.connection
+        with raw.cursor() as copying:
+            for start in range(0, count, COPY_BATCH):
+                rows = [
+                    _case_row(rng, topics, regions, now)
+                    for _ in range(min(COPY_BATCH, count - start))
+                ]
+                ids = range(start + 1, start + len(rows) + 1)
+                _copy(
+                    copying,
+                    "cases_case (id, title, description, topic_id, region_id, location_precision,"
+                    " state, receipt_digest, personal_data_found, hidden_reason, created_at,"
+                    " published_at, updated_at)",
+                    [(pk, *row.case) for pk, row in zip(ids, rows, strict=True)],
+                )
+                _copy(
+                    copying,
+                    "search_searchdocument (case_id, title, description, updates, update_notes,"
+                    " indexed_at)",
+                    [(pk, *row.document) for pk, row in zip(ids, rows, strict=True)],
+                )
+                _say(f"  {start + len(rows)} cases")
+        cursor.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", [count])
+    timings["copy_seconds"] = time.monotonic() - started
+    started = time.monotonic()
+    SearchDocument.objects.update(vector=VECTOR)
+    timings["vector_seconds"] = time.monotonic() - started
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        for statement in index_sql.POSTGRES_FORWARD:
+            cursor.execute(statement)
+        timings["gin_index_seconds"] = time.monotonic() - started
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("SELECT pg_relation_size('search_document_vector')")
+        gin_bytes = cursor.fetchone()[0]
+    return {"cases": count, "gin_index_mb": round(gin_bytes / 2**20)} | {
+        key: round(value, 1) for key, value in timings.items()
+    }
+
+
+@dataclass(frozen=True)
+class GeneratedRow:
+    # Both without the case's id, which is given when they are written.
+    case: tuple[object, ...]
+    document: tuple[object, ...]
+
+
+def _case_row(
+    rng: random.Random,
+    topics: Sequence[tuple[int, str]],
+    regions: Sequence[tuple[int, str, str]],
+    now: datetime,
+) -> GeneratedRow:
+    from bench.casedata import DETAILS_EN, DETAILS_ZH, NOTES, PLACES_EN, PLACES_ZH, PROBLEMS
+
+    topic_id, slug = rng.choice(topics)
+    subject_zh, subject_en, problem_zh, problem_en = rng.choice(PROBLEMS[slug])
+    region_id, region_zh, region_en = rng.choice(regions)
+    details = rng.sample(range(len(DETAILS_ZH)), rng.randint(2, 5))
+    ticket = rng.random() < TICKET_SHARE
+    if rng.random() < ENGLISH_SHARE:
+        title = f"{subject_en}{rng.choice(PLACES_EN)} {problem_en}"
+        sentences = [f"{title}.", f"It is in {region_en or region_zh}."]
+        sentences += [DETAILS_EN[i] for i in details]
+        if ticket:
+            sentences.append(f"12345 hotline ticket {rng.randrange(10**12, 10**13)}.")
+        description = " ".join(sentences)
+    else:
+        title = f"{rng.choice(PLACES_ZH)}{subject_zh}{problem_zh}"
+        sentences = [f"{title}。", f"地点在{region_zh}。"] + [DETAILS_ZH[i] for i in details]
+        if ticket:
+            sentences.append(f"12345热线工单号：{rng.randrange(10**12, 10**13)}。")
+        description = "".join(sentences)
+    notes = [note for note in rng.sample(NOTES, 2) if note] if rng.random() < UPDATES_SHARE else []
+    reported = now - SPAN * rng.random()
+    published = reported + timedelta(minutes=rng.uniform(1, 600))
+    case = (
+        title,
+        description,
+        topic_id,
+        region_id,
+        "approximate",
+        "published",
+        "",
+        "[]",
+        "",
+        reported,
+        published,
+        published,
+    )
+    document = (
+        _terms(title),
+        " ".join(_terms(sentence) for sentence in sentences),
+        " ".join(_terms(note) for note in notes),
+        json.dumps(notes, ensure_ascii=False),
+        now,
+    )
+    return GeneratedRow(case, document)
+
+
+@cache
+def _terms(sentence: str) -> str:
+    from minjian.search.indexing import searchable
+
+    return searchable(sentence)
+
+
+def _copy(cursor: Any, target: str, rows: Sequence[tuple[object, ...]]) -> None:
+    with cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _rare_queries() -> tuple[Query, ...]:
+    """Terms of the generated data that few cases hold: ticket numbers, a county's name."""
+    from minjian.cases.models import Case
+
+    tickets = (
+        Case.objects.filter(description__contains="工单号")
+        .order_by("id")
+        .values_list("description", flat=True)[:2]
+    )
+    queries = []
+    for description in tickets:
+        number = description.rsplit("：", 1)[1].rstrip("。")
+        queries.append(Query(number, "a ticket number, rare", (number,)))
+    county = Case.objects.filter(description__contains="地点在").order_by("id").first()
+    if county is not None:
+        name = county.description.split("地点在", 1)[1].split("。", 1)[0]
+        queries.append(Query(name, "a county's or city's name, rare", (name,)))
+    return tuple(queries)
+
+
+def _measure(query: Query, args: argparse.Namespace) -> Timing:
+    from django.db import reset_queries
+
+    from minjian.cases import selectors
+    from minjian.search import selectors as search_selectors
+
+    timing = Timing(query)
+
+    def search() -> int:
+        filters = selectors.CaseFilters.parse(q=query.q)
+        found = search_selectors.capped(selectors.case_list(filters))
+        list(found.cases[:PAGE_SIZE])
+        timing.more_than_cap = found.more_than_cap
+        return found.count
+
+    def ilike() -> int:
+        cases = selectors.case_list(selectors.CaseFilters())
+        for word in query.ilike_words:
+            cases = cases.extra(  # the baseline, with bound parameters
+                where=["(cases_case.title ILIKE %s OR cases_case.description ILIKE %s)"],
+                params=[f"%{word}%", f"%{word}%"],
+            )
+        found = cases.count()
+        list(cases[:PAGE_SIZE])
+        return found
+
+    _say(f"Query {query.q!r} ({query.what}) ...")
+    timing.matches = search()  # warm-up
+    timing.search_ms = _timed(search, args.repeats)
+    timing.ilike_matches = ilike()
+    timing.ilike_ms = _timed(ilike, args.ilike_repeats)
+    reset_queries()
+    return timing
+
+
+def _timed(run: Callable[[], int], repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _summary(times: Sequence[float]) -> dict[str, float]:
+    if not times:
+        return {}
+    ordered = sorted(times)
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(_percentile(ordered, 0.95), 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+def _percentile(ordered: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile."""
+    rank = max(1, -(-len(ordered) * share // 1))
+    return ordered[int(rank) - 1]
+
+
+def _print_table(timings: Sequence[Timing], data: dict[str, Any]) -> None:
+    rows = []
+    for timing in timings:
+        search, ilike = _summary(timing.search_ms), _summary(timing.ilike_ms)
+        rows.append(
+            (
+                f"`{timing.query.q}`",
+                timing.query.what,
+                f"more than {timing.matches}" if timing.more_than_cap else f"{timing.matches}",
+                f"{search['p50_ms']:.1f}",
+                f"{search['p95_ms']:.1f}",
+                f"{timing.ilike_matches}",
+                f"{ilike['p50_ms']:.1f}",
+                f"{ilike['p95_ms']:.1f}",
+                f"{search['p95_ms'] / ilike['p95_ms']:.3f}",
+            )
+        )
+    everything = _summary([ms for t in timings for ms in t.search_ms])
+    baseline = _summary([ms for t in timings for ms in t.ilike_ms])
+    rows.append(
+        (
+            "**all**",
+            "",
+            "",
+            f"{everything['p50_ms']:.1f}",
+            f"{everything['p95_ms']:.1f}",
+            "",
+            f"{baseline['p50_ms']:.1f}",
+            f"{baseline['p95_ms']:.1f}",
+            f"{everything['p95_ms'] / baseline['p95_ms']:.3f}",
+        )
+    )
+    header = (
+        "query",
+        "what",
+        "found",
+        "search p50 ms",
+        "search p95 ms",
+        "ILIKE found",
+        "ILIKE p50 ms",
+        "ILIKE p95 ms",
+        "p95 × ILIKE",
+    )
+    print(f"\n{data['cases']} cases. Count of matches and first page of {PAGE_SIZE}, per query:\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    verdict = "met" if everything["p95_ms"] < GOAL_P95_MS else "NOT met"
+    print(f"\nGoal p95 under {GOAL_P95_MS:.0f} ms over all queries: {verdict}.")
+
+
+def _machine() -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+    }
+
+
+def _write_json(results_dir: Path, report: dict[str, Any]) -> Path:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f"search-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
+    return path
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

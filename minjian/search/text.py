@@ -1,0 +1,94 @@
+"""The one text normalisation that indexing and querying share.
+
+Folding: Unicode NFKC (full-width letters and digits become plain ones), lower case,
+and traditional characters to simplified with OpenCC, so that 汙染 and 污染, or
+"RIVER" and "river", are the same term. Segmentation: jieba splits Chinese into
+words (a document also holds the shorter words inside a long one and every other
+dictionary word in it, so that a query for 纸厂 finds 造纸厂); other text is split
+into runs of letters and digits. Punctuation and spaces never become terms.
+
+jieba is used without its HMM guesser of unknown words: the guesses depend on the
+neighbouring text, so the same name could be cut one way in a report and another
+in a query. Without it, unknown words fall apart into single characters on both
+sides alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+
+import jieba  # type: ignore[import-untyped]
+import opencc
+from django.conf import settings
+
+# The converter is a C++ object that loads its dictionaries when made: make it once.
+_TRADITIONAL_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+# A term is a run of letters and digits (Chinese characters are letters).
+_TERM = re.compile(r"[^\W_]+")
+_CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_jieba_ready = threading.Lock()
+_jieba_initialised = False
+
+
+def fold(text: str) -> str:
+    """`text` as it is compared: NFKC, lower case, simplified characters."""
+    # Lone surrogates (which a JSON body can carry) cannot reach the converter as UTF-8.
+    valid = text.encode("utf-8", "replace").decode("utf-8")
+    normalised = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", valid).lower())
+    return str(_TRADITIONAL_TO_SIMPLIFIED.convert(normalised))
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms a document is found by: every word, the shorter words inside it, and
+    every other dictionary word its Chinese text holds.
+
+    The last are there because segmentation has to choose where two words overlap:
+    "直排污水" is cut 排污 / 水, and a search for 污水 would miss it. With every
+    dictionary word the text holds, a query word (a dictionary word, or a single
+    character where it knows none) is found wherever the text holds it.
+    """
+    folded = fold(text)
+    tokenizer = _tokenizer()
+    terms = _terms(tokenizer.cut_for_search(folded, HMM=False))
+    seen = set(terms)
+    for run in _CHINESE_RUN.findall(folded):
+        for start, ends in tokenizer.get_DAG(run).items():
+            for end in ends:
+                word = run[start : end + 1]
+                if end > start and word not in seen:
+                    seen.add(word)
+                    terms.append(word)
+    return terms
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms of a query, in order and without repeats; a document must hold them all."""
+    return list(dict.fromkeys(_terms(_tokenizer().cut(fold(text), HMM=False))))
+
+
+def _terms(pieces: Iterable[str]) -> list[str]:
+    return [term for piece in pieces for term in _TERM.findall(piece)]
+
+
+def _tokenizer() -> jieba.Tokenizer:
+    """jieba's tokenizer, its dictionary loaded once per process.
+
+    Loading builds a cache of the dictionary the first time (about 1.5 s); it is
+    kept in the data folder rather than wherever jieba would choose, and jieba's
+    chatter about it goes to its logger, quietened.
+    """
+    global _jieba_initialised
+    if not _jieba_initialised:
+        with _jieba_ready:
+            if not _jieba_initialised:
+                jieba.setLogLevel(logging.WARNING)
+                cache_dir = settings.DATA_DIR / "cache"
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                jieba.dt.tmp_dir = str(cache_dir)
+                jieba.dt.initialize()
+                _jieba_initialised = True
+    return jieba.dt
