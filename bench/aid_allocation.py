@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import sys
 import time
@@ -55,6 +53,7 @@ from scipy.sparse import coo_matrix
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import machine  # noqa: E402
 from minjian.aid.allocation import (  # noqa: E402
     NeedInput,
     Priority,
@@ -273,21 +272,8 @@ def best_times(
     return best
 
 
-def machine() -> dict[str, Any]:
-    cpu = platform.processor()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "load_average": os.getloadavg(),
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "scipy": scipy.__version__,
-        "numpy": np.__version__,
-    }
+def about_machine() -> dict[str, Any]:
+    return machine(scipy=scipy.__version__, numpy=np.__version__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -350,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result_file.write_text(
         json.dumps(
             {
-                "machine": machine(),
+                "machine": about_machine(),
                 "arguments": vars(args),
                 "date": datetime.now().astimezone().isoformat(timespec="seconds"),
                 "items": len(problems),

@@ -22,21 +22,24 @@ queries, as ratios against a bare view measured in the same run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import secrets
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.report import machine, say_where, write_results  # noqa: E402
+
 BENCH_DIR = ROOT / "bench"
 DISTRICTS = (
     ("420102", "江岸区"),
@@ -74,9 +77,7 @@ def _say(text: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from bench.http_pages import _database_name, _proc_field, _recreate_database
+    from bench.http_pages import _database_name, _recreate_database
 
     if args.database_url and "bench" not in _database_name(args.database_url):
         print("Give a database whose name contains 'bench': it is dropped.", file=sys.stderr)
@@ -108,22 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         data["seconds_to_build"] = round(time.monotonic() - started, 1)
         results = _measure(args, data["drive"])
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    machine = {
-        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cpu": _proc_field("/proc/cpuinfo", "model name"),
-        "cores": os.cpu_count(),
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "database": engine,
-        "load_average_at_start": load_at_start,
-        "load_average_after": [round(load, 2) for load in os.getloadavg()],
-    }
-    report = {"machine": machine, "data": data, "results": results}
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    path = args.results_dir / f"aid_ledger-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    about = machine(database=engine, load_average_at_start=load_at_start)
+    report = {"machine": about, "data": data, "results": results}
+    path = write_results(args.results_dir, "aid_ledger", report)
     _print(report)
-    print(f"\nEvery figure: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    say_where(path)
     return 0
 
 

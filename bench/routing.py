@@ -30,9 +30,7 @@ with 10,000 subscriptions, as ratios against baselines measured in the same run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import secrets
 import statistics
@@ -41,11 +39,15 @@ import tempfile
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.report import machine, say_where, write_results  # noqa: E402
+
 BENCH_DIR = ROOT / "bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minjian_bench_routing"
 ALL_TOPICS_SHARE = 0.1
@@ -83,9 +85,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from bench.http_pages import _database_name, _proc_field, _recreate_database
+    from bench.http_pages import _database_name, _recreate_database
 
     database_name = _database_name(args.database_url)
     if "bench" not in database_name:
@@ -119,21 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         rng = random.Random(args.seed)
         data = _generate(args, rng)
         results = _measure(args, rng)
-    machine = {
-        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cpu": _proc_field("/proc/cpuinfo", "model name"),
-        "cores": os.cpu_count(),
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "load_average_at_start": load_at_start,
-        "load_average_after": [round(load, 2) for load in os.getloadavg()],
+    report = {
+        "machine": machine(load_average_at_start=load_at_start),
+        "data": data,
+        "results": results,
     }
-    report = {"machine": machine, "data": data, "results": results}
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    path = args.results_dir / f"routing-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    path = write_results(args.results_dir, "routing", report)
     _print(report)
-    print(f"\nEvery figure: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    say_where(path)
     return 0
 
 
@@ -360,7 +353,7 @@ def _print(report: dict[str, Any]) -> None:
     )
     print(
         f"{machine['date']} · {machine['cpu']} · {machine['cores']} cores · "
-        f"load {machine['load_average_at_start']} → {machine['load_average_after']}\n"
+        f"load {machine['load_average_at_start']} → {machine['load_average']}\n"
     )
     print("| measurement | median ms | mean ms | p95 ms | ratio |")
     print("|---|---|---|---|---|")

@@ -36,7 +36,6 @@ import argparse
 import importlib
 import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -55,6 +54,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.http_pages import _database_name, _recreate_database  # noqa: E402
+from bench.report import machine, say_where, write_results  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minjian_bench_search"
 GOAL_P95_MS = 50.0
@@ -145,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         queries = QUERIES + _rare_queries()
         timings = [_measure(query, args) for query in queries]
     report = {
-        "machine": _machine() | {"load_average_at_start": load_at_start},
+        "machine": machine(postgresql=_postgres_version(), load_average_at_start=load_at_start),
         "data": data,
         "repeats": args.repeats,
         "ilike_repeats": args.ilike_repeats,
@@ -159,9 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ilike": _summary([ms for t in timings for ms in t.ilike_ms]),
         },
     }
-    path = _write_json(args.results_dir, report)
+    path = write_results(args.results_dir, "search", report)
     _print_table(timings, data)
-    print(f"\nEvery figure: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    say_where(path)
     return 0
 
 
@@ -459,26 +459,12 @@ def _print_table(timings: Sequence[Timing], data: dict[str, Any]) -> None:
     print(f"\nGoal p95 under {GOAL_P95_MS:.0f} ms over all queries: {verdict}.")
 
 
-def _machine() -> dict[str, Any]:
+def _postgres_version() -> str:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    return {
-        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cores": os.cpu_count(),
-        "system": platform.platform(),
-        "python": platform.python_version(),
-        "postgresql": postgres,
-    }
-
-
-def _write_json(results_dir: Path, report: dict[str, Any]) -> Path:
-    results_dir.mkdir(parents=True, exist_ok=True)
-    path = results_dir / f"search-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
-    return path
+        return str(cursor.fetchone()[0])
 
 
 def _say(message: str) -> None:
