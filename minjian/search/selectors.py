@@ -110,8 +110,7 @@ def snippet(case: Case, terms: Sequence[str]) -> SafeString:
     are only in the title, it is the start of the description.
     """
     try:
-        # The reverse one-to-one from another app, which django-stubs does not see.
-        notes: list[str] = case.search_document.update_notes  # type: ignore[attr-defined]
+        notes: list[str] = case.search_document.update_notes
     except SearchDocument.DoesNotExist:
         notes = []
     texts = [render_redactions(case.description)] + [render_redactions(note) for note in notes]

@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 
-import jieba  # type: ignore[import-untyped]
+import jieba
 import opencc
 from django.conf import settings
 
