@@ -11,6 +11,7 @@ verified organisations are routed cases (see `selectors.subscribed_organisation_
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,16 +32,16 @@ if TYPE_CHECKING:
 InboxAction = Literal["acknowledge", "update", "note", "response"]
 
 
-class RoutingDemoAction:
+class RoutingDemoAction(ABC):
     """A step of the demo carried out by a routing service (or the routing job)."""
 
+    @abstractmethod
     def run(
         self,
         users: Mapping[str, User],
         organisations: Mapping[str, Organisation],
         cases: Mapping[str, Case],
-    ) -> None:
-        raise NotImplementedError
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
