@@ -11,8 +11,12 @@ The server checks it with the `altcha` PyPI package (PoW v2):
   a solution is one HMAC, never a key derivation.
 - Both HMAC keys are derived from SECRET_KEY; a challenge expires after
   `MINJIAN_ALTCHA_EXPIRY_SECONDS`.
-- A solution is accepted once: its challenge's signature is remembered in the cache
-  until the challenge would have expired, and a second use is refused.
+- A solution is accepted once: a digest of its challenge's signature goes into a unique
+  column of the database (`UsedProof`) until the challenge would have expired, and a
+  second use is refused, whichever process (gunicorn worker, machine) it is sent to. The
+  database and not Redis, even where Redis is the cache: a used proof is written once
+  per anonymous form, which writes to the database anyway; and a proof used before a
+  Redis outage must not be taken again during it.
 
 Without JavaScript (or in a browser too old for Web Crypto) no solution is sent. The
 form must still work, so a submission without any solution is accepted, but under the
@@ -24,18 +28,21 @@ A solution that is sent but wrong, expired or used before is always refused.
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 import time
 
 import altcha
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from minjian.abuse import ratelimit
+from minjian.abuse.counters import sweep_now_and_then
+from minjian.abuse.models import UsedProof
 from minjian.core.errors import DomainError
 
 FIELD_NAME = "altcha"
@@ -134,8 +141,22 @@ def check(request: HttpRequest) -> Proof:
         raise _refusal("proof_of_work_expired")
     if not result.verified:
         raise _refusal("proof_of_work_invalid")
-    expires_at = parsed.challenge.parameters.expires_at or 0
-    remember_for = max(1, int(expires_at - time.time()) + 60)
-    if not cache.add(f"altcha:used:{parsed.challenge.signature}", True, timeout=remember_for):
+    if not _use_once(str(parsed.challenge.signature), parsed.challenge.parameters.expires_at):
         raise _refusal("proof_of_work_replayed")
     return Proof.SOLVED
+
+
+def _use_once(signature: str, expires_at: int | None) -> bool:
+    """Record the challenge as used; False if it was used before, by any process."""
+    now = time.time()
+    digest = hashlib.sha256(signature.encode()).hexdigest()
+    try:
+        # A savepoint: a refused duplicate leaves a caller's transaction usable.
+        with transaction.atomic():
+            UsedProof.objects.create(
+                signature=digest, expires_at=max(int(now), int(expires_at or 0)) + 60
+            )
+    except IntegrityError:
+        return False
+    sweep_now_and_then(now)
+    return True

@@ -1,21 +1,26 @@
-"""Rate limits on Django's cache, counted under short-lived keyed hashes, never under addresses.
+"""Rate limits and backoff shared by every process, counted under short-lived keyed hashes.
 
 Why our own and not a library: django-ratelimit (4.1, 2023) puts the client address
 into its cache keys as it is, and django-axes writes every failed log-in with its
 address to the database. Reporter protection needs the opposite: nothing kept that
-says who sent what. What is needed is small, so it is written here on the cache.
+says who sent what. What is needed is small, so it is written here.
 
 How it counts: a rule is `(limit, period)` from `settings.MINJIAN_RATE_LIMITS`. Time is
 cut into fixed windows of `period` seconds; each scope, subject and window has one
-counter, created with `cache.add` (only the first writer creates it) and raised with
-`cache.incr` (atomic on Redis, under a lock in the local-memory cache). The counter
-expires with its window, so the answer to "when may I try again" is the window's end.
-A fixed window lets a client send up to twice the limit across a window boundary;
-for spam control that is good enough, and it needs one key per client and window.
+counter in the store all processes share (minjian/abuse/counters.py: Redis, or the
+database), raised atomically. The counter expires with its window, so the answer to
+"when may I try again" is the window's end. A fixed window lets a client send up to
+twice the limit across a window boundary; for spam control that is good enough, and it
+needs one key per client and window.
+
+Backoff (`settings.MINJIAN_BACKOFFS`, for failed log-ins): the first failures of a window
+are free; after them each failure doubles the wait before the next attempt is even
+checked, from the first wait up to the longest. A wait is a key of its own that expires
+when the wait is over.
 
 Who is counted: the subject (a client's network, an account, a pseudonym typed at
 log-in, an e-mail address) appears in the key only as an HMAC-SHA256 under a key
-derived from SECRET_KEY and the window itself. The cache holds no address, and the
+derived from SECRET_KEY and the window itself. The store holds no address, and the
 same client gets an unrelated key in the next window: nothing links one hour's
 counters to the next, and without SECRET_KEY a key cannot be traced back to an
 address by trying every one (which a plain hash of the 2^32 IPv4 addresses allows).
@@ -31,12 +36,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
+from minjian.abuse.counters import counters
 from minjian.core.errors import DomainError
 
 UNKNOWN_ADDRESS = "unknown"
@@ -58,54 +63,94 @@ def rule_for(scope: str) -> Rule:
     return Rule(limit=int(limit), period=int(period))
 
 
+@dataclass(frozen=True)
+class Backoff:
+    """`free` failures per `period` seconds without a wait; then each failure doubles the
+    wait before the next attempt, from `first_wait` up to `longest_wait` seconds."""
+
+    free: int
+    first_wait: int
+    longest_wait: int
+    period: int
+
+    def wait_after(self, failures: int) -> int:
+        """Seconds to wait after the `failures`-th failure of a window (0: none)."""
+        beyond = failures - self.free
+        if beyond <= 0:
+            return 0
+        # 2**beyond grows without bound; past the longest wait it no longer matters.
+        doublings = min(beyond - 1, 32)
+        return min(self.longest_wait, self.first_wait * (1 << doublings))
+
+
+def backoff_for(scope: str) -> Backoff:
+    try:
+        free, first_wait, longest_wait, period = settings.MINJIAN_BACKOFFS[scope]
+    except KeyError as missing:
+        raise ImproperlyConfigured(f"MINJIAN_BACKOFFS has no rule for {scope!r}") from missing
+    if longest_wait > period:
+        # A wait is looked for in its own window and the one before: it must fit in one.
+        raise ImproperlyConfigured(f"MINJIAN_BACKOFFS[{scope!r}]: longest wait over the period")
+    return Backoff(
+        free=int(free),
+        first_wait=int(first_wait),
+        longest_wait=int(longest_wait),
+        period=int(period),
+    )
+
+
 class RateLimited(DomainError):
-    """Too many events in this window: HTTP 429, with the seconds until the window ends."""
+    """Too many events in this window, or a wait after failures: HTTP 429, with the seconds
+    until the next try is taken."""
 
     def __init__(self, *, scope: str, retry_after: int) -> None:
-        minutes = max(1, math.ceil(retry_after / 60))
-        super().__init__(
-            "rate_limited",
-            ngettext(
+        if retry_after < 60:
+            message = ngettext(
+                "Too many attempts in a short time. Try again in %(seconds)d second.",
+                "Too many attempts in a short time. Try again in %(seconds)d seconds.",
+                retry_after,
+            ) % {"seconds": retry_after}
+        else:
+            minutes = math.ceil(retry_after / 60)
+            message = ngettext(
                 "Too many attempts in a short time. Try again in %(minutes)d minute.",
                 "Too many attempts in a short time. Try again in %(minutes)d minutes.",
                 minutes,
-            )
-            % {"minutes": minutes},
-            status=429,
-            details={"retry_after": retry_after},
-        )
+            ) % {"minutes": minutes}
+        super().__init__("rate_limited", message, status=429, details={"retry_after": retry_after})
         self.scope = scope
         self.retry_after = retry_after
+
+
+def _now(now: float | None) -> float:
+    return time.time() if now is None else now
+
+
+def _key(kind: str, scope: str, subject: str, period: int, index: int) -> str:
+    # The window is part of the HMAC key: the key rotates with every window.
+    digest = salted_hmac(
+        f"minjian.abuse.ratelimit:{period}:{index}",
+        f"{scope}\x00{subject}",
+        algorithm="sha256",
+    ).hexdigest()
+    return f"{kind}:{scope}:{digest[:40]}"
 
 
 @dataclass(frozen=True)
 class _Window:
     key: str
+    ends_at: float
     seconds_left: int
 
 
-def _window(scope: str, subject: str, now: float | None) -> tuple[Rule, _Window]:
-    rule = rule_for(scope)
-    now = time.time() if now is None else now
-    index = int(now // rule.period)
-    # The window is part of the HMAC key: the key rotates with every window.
-    digest = salted_hmac(
-        f"minjian.abuse.ratelimit:{rule.period}:{index}",
-        f"{scope}\x00{subject}",
-        algorithm="sha256",
-    ).hexdigest()
-    seconds_left = max(1, math.ceil((index + 1) * rule.period - now))
-    return rule, _Window(key=f"ratelimit:{scope}:{digest[:40]}", seconds_left=seconds_left)
-
-
-def _increment(window: _Window) -> int:
-    cache.add(window.key, 0, timeout=window.seconds_left)
-    try:
-        return cache.incr(window.key)
-    except ValueError:
-        # The counter expired between add and incr: this event opens a new one.
-        cache.add(window.key, 1, timeout=window.seconds_left)
-        return 1
+def _window(scope: str, subject: str, period: int, now: float, kind: str = "ratelimit") -> _Window:
+    index = int(now // period)
+    ends_at = (index + 1) * period
+    return _Window(
+        key=_key(kind, scope, subject, period, index),
+        ends_at=ends_at,
+        seconds_left=max(1, math.ceil(ends_at - now)),
+    )
 
 
 def hit(scope: str, subject: str, *, now: float | None = None) -> None:
@@ -113,32 +158,89 @@ def hit(scope: str, subject: str, *, now: float | None = None) -> None:
 
     For things that cost something whether or not they succeed: a report, a reset mail.
     """
-    rule, window = _window(scope, subject, now)
-    if _increment(window) > rule.limit:
+    moment = _now(now)
+    rule = rule_for(scope)
+    window = _window(scope, subject, rule.period, moment)
+    if counters().increment(window.key, expires_at=window.ends_at, now=moment) > rule.limit:
         raise RateLimited(scope=scope, retry_after=window.seconds_left)
 
 
 def check(scope: str, subject: str, *, now: float | None = None) -> None:
     """Refuse with `RateLimited` if the limit is reached, without counting anything.
 
-    With `record`, for limits on failures (log-in) or on successes (sign-up).
+    With `record`, for limits on failures or on successes (sign-up).
     """
-    rule, window = _window(scope, subject, now)
-    used = cache.get(window.key, 0)
-    if used >= rule.limit:
+    moment = _now(now)
+    rule = rule_for(scope)
+    window = _window(scope, subject, rule.period, moment)
+    if counters().count(window.key, now=moment) >= rule.limit:
         raise RateLimited(scope=scope, retry_after=window.seconds_left)
+
+
+def is_limited(scope: str, subject: str, *, now: float | None = None) -> bool:
+    """Whether `check` would refuse."""
+    try:
+        check(scope, subject, now=now)
+    except RateLimited:
+        return True
+    return False
 
 
 def record(scope: str, subject: str, *, now: float | None = None) -> None:
     """Count one event without refusing it: the next `check` refuses once the limit is reached."""
-    _rule, window = _window(scope, subject, now)
-    _increment(window)
+    moment = _now(now)
+    window = _window(scope, subject, rule_for(scope).period, moment)
+    counters().increment(window.key, expires_at=window.ends_at, now=moment)
 
 
 def reset(scope: str, subject: str, *, now: float | None = None) -> None:
-    """Forget the count of the current window, e.g. an account's failures after a good log-in."""
-    _rule, window = _window(scope, subject, now)
-    cache.delete(window.key)
+    """Forget the count of the current window."""
+    window = _window(scope, subject, rule_for(scope).period, _now(now))
+    counters().delete(window.key)
+
+
+def _wait_keys(scope: str, subject: str, backoff: Backoff, now: float) -> tuple[str, str]:
+    """Where a wait is kept: under this window's key, looked for in the window before too
+    (a wait is never longer than a window, so it cannot be older than that)."""
+    index = int(now // backoff.period)
+    return (
+        _key("wait", scope, subject, backoff.period, index),
+        _key("wait", scope, subject, backoff.period, index - 1),
+    )
+
+
+def seconds_to_wait(scope: str, subject: str, *, now: float | None = None) -> int:
+    """How long `subject` must still wait after its failures before the next attempt (0: none)."""
+    moment = _now(now)
+    store = counters()
+    longest = 0.0
+    for key in _wait_keys(scope, subject, backoff_for(scope), moment):
+        until = store.held_until(key, now=moment)
+        if until is not None:
+            longest = max(longest, until - moment)
+    return math.ceil(longest) if longest > 0 else 0
+
+
+def check_backoff(scope: str, subject: str, *, now: float | None = None) -> None:
+    """Refuse with `RateLimited` while `subject` must wait after its failures."""
+    wait = seconds_to_wait(scope, subject, now=now)
+    if wait:
+        raise RateLimited(scope=scope, retry_after=wait)
+
+
+def record_failure(scope: str, subject: str, *, now: float | None = None) -> int:
+    """Count a failure; past the free ones, start the wait before the next attempt.
+    Returns that wait in seconds (0: none)."""
+    moment = _now(now)
+    backoff = backoff_for(scope)
+    window = _window(scope, subject, backoff.period, moment, kind="failures")
+    store = counters()
+    failures = store.increment(window.key, expires_at=window.ends_at, now=moment)
+    wait = backoff.wait_after(failures)
+    if wait:
+        current, _before = _wait_keys(scope, subject, backoff, moment)
+        store.hold(current, until=moment + wait, now=moment)
+    return wait
 
 
 def client_address(request: HttpRequest) -> str:

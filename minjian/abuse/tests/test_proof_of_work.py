@@ -178,7 +178,9 @@ def test_any_garbage_payload_is_refused_as_invalid_never_an_error(
     assert refused.value.code == "proof_of_work_invalid"
 
 
-def test_the_password_reset_needs_the_proof_of_work_too(client: Client) -> None:
+def test_the_password_reset_needs_the_proof_of_work_too(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     make_user("has-mail", email="me@example.org")
 
     refused = client.post(
@@ -190,10 +192,11 @@ def test_the_password_reset_needs_the_proof_of_work_too(client: Client) -> None:
     assert "did not succeed" in refused.content.decode()
     assert mail.outbox == []
 
-    sent = client.post(
-        reverse("accounts:password_reset"),
-        {"email": "me@example.org", "altcha": solved_payload(client)},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            reverse("accounts:password_reset"),
+            {"email": "me@example.org", "altcha": solved_payload(client)},
+        )
     assert sent.status_code == 302
     assert len(mail.outbox) == 1
 

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabase
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given
@@ -19,9 +21,11 @@ from hypothesis import strategies as st
 
 from config.settings.base import MINJIAN_RATE_LIMITS as DEFAULT_RATE_LIMITS
 from minjian.abuse import ratelimit
+from minjian.abuse.counters import RedisWithDatabaseFallback, counters
+from minjian.abuse.models import Counter
 from minjian.abuse.tests.proof import solved_payload
 from minjian.accounts.models import User
-from minjian.accounts.tests.factories import PASSWORD, make_user
+from minjian.accounts.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +42,16 @@ def limits(settings: Any) -> dict[str, tuple[int, int]]:
 
 
 def _counter_keys(scope: str) -> list[str]:
-    """The keys of a scope's counters as the backend stores them (prefix and version added)."""
+    """The keys of a scope's counters as the store keeps them: rows of the database, or
+    Redis keys (with the cache's prefix and version)."""
+    if not isinstance(counters(), RedisWithDatabaseFallback):
+        return list(
+            Counter.objects.filter(key__startswith=f"ratelimit:{scope}:").values_list(
+                "key", flat=True
+            )
+        )
     prefix = cache.make_key(f"ratelimit:{scope}:")
     backend = cache._cache  # type: ignore[attr-defined]  # the backend's own store, to look inside
-    if isinstance(backend, dict):
-        return [key for key in backend if key.startswith(prefix)]
     return [key.decode() for key in backend.get_client().keys(f"{prefix}*")]
 
 
@@ -78,7 +87,7 @@ def test_a_limit_of_zero_refuses_everything(settings: Any) -> None:
         ratelimit.hit("closed", "address:1")
 
 
-def test_the_cache_keeps_no_address_and_a_new_key_every_window(limits: Any) -> None:
+def test_the_store_keeps_no_address_and_a_new_key_every_window(limits: Any) -> None:
     start = 2_000 * HOUR
     ratelimit.hit("test", f"address:{ADDRESS}", now=start)
     first_keys = _counter_keys("test")
@@ -100,7 +109,21 @@ def test_on_redis_a_counter_lives_only_until_its_window_ends(limits: Any) -> Non
     assert 0 < client.ttl(key) <= HOUR
 
 
-def test_counting_is_atomic_under_concurrent_requests(limits: Any, settings: Any) -> None:
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("store", ["configured", "database"])
+def test_counting_is_atomic_under_concurrent_requests(
+    limits: Any, settings: Any, store: str
+) -> None:
+    """Threads of one process here; separate processes in test_shared_limits.py."""
+    database = connections["default"]
+    in_memory_sqlite = isinstance(database, SQLiteDatabase) and database.is_in_memory_db()
+    if store == "database":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if in_memory_sqlite and not isinstance(counters(), RedisWithDatabaseFallback):
+        pytest.skip(
+            "threads on the in-memory SQLite test database lock each other's tables; "
+            "test_shared_limits.py runs processes on a file database"
+        )
     settings.MINJIAN_RATE_LIMITS = {**limits, "test": (10, HOUR)}
     accepted: list[int] = []
     refused: list[int] = []
@@ -112,6 +135,8 @@ def test_counting_is_atomic_under_concurrent_requests(limits: Any, settings: Any
             refused.append(number)
         else:
             accepted.append(number)
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=one_request, args=(n,)) for n in range(25)]
     for thread in threads:
@@ -199,64 +224,7 @@ def test_the_mechanism_serves_any_new_scope_such_as_comments(
         ratelimit.limit_requester(request, "comment")
 
 
-# Log-in
-
-
-def log_in(client: Client, username: str, password: str, language: str = "en") -> Any:
-    return client.post(
-        reverse("accounts:login"),
-        {"username": username, "password": password},
-        HTTP_ACCEPT_LANGUAGE=language,
-    )
-
-
-def test_five_wrong_passwords_lock_the_pseudonym_for_fifteen_minutes(
-    client: Client, limits: Any, user: User
-) -> None:
-    for _ in range(5):
-        assert log_in(client, user.username, "wrong").status_code == 200
-
-    refused = log_in(client, user.username, PASSWORD)
-    assert refused.status_code == 429
-    assert 0 < int(refused["Retry-After"]) <= 15 * 60
-    assert "Too many attempts in a short time. Try again in" in refused.content.decode()
-    assert "_auth_user_id" not in client.session
-    # From another address the pseudonym is locked as well: the guesser may change address.
-    other = Client(REMOTE_ADDR="198.51.100.1")
-    assert log_in(other, user.username.upper(), PASSWORD).status_code == 429
-
-
-def test_the_lock_page_speaks_chinese(client: Client, limits: Any, user: User) -> None:
-    for _ in range(5):
-        log_in(client, user.username, "wrong")
-
-    refused = log_in(client, user.username, PASSWORD, language="zh-hans")
-
-    assert refused.status_code == 429
-    assert "请稍等" in refused.content.decode()
-    assert "分钟后再试" in refused.content.decode()
-
-
-def test_a_good_log_in_clears_the_pseudonyms_failures(
-    client: Client, limits: Any, user: User
-) -> None:
-    for _ in range(4):
-        log_in(client, user.username, "wrong")
-    assert log_in(client, user.username, PASSWORD).status_code == 302
-    client.logout()
-    for _ in range(4):
-        log_in(client, user.username, "wrong")
-
-    assert log_in(client, user.username, PASSWORD).status_code == 302
-
-
-def test_one_client_trying_many_pseudonyms_is_stopped(client: Client, limits: Any) -> None:
-    make_user("real-person")
-    for number in range(20):
-        log_in(client, f"guess-{number}", "wrong")
-
-    assert log_in(client, "real-person", PASSWORD).status_code == 429
-    assert log_in(Client(REMOTE_ADDR="198.51.100.1"), "real-person", PASSWORD).status_code == 302
+# Log-in: minjian/accounts/tests/test_login_backoff.py
 
 
 # Sign-up and password reset
@@ -300,10 +268,13 @@ def _ask_reset(client: Client, email: str) -> Any:
     )
 
 
-def test_reset_mails_are_limited_per_address_typed(client: Client, limits: Any) -> None:
+def test_reset_mails_are_limited_per_address_typed(
+    client: Client, limits: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     make_user("has-mail", email="me@example.org")
     for _ in range(3):
-        assert _ask_reset(client, "ME@example.org").status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _ask_reset(client, "ME@example.org").status_code == 302
 
     assert _ask_reset(Client(REMOTE_ADDR="198.51.100.1"), "me@example.org").status_code == 429
     assert len(mail.outbox) == 3
