@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
+from ninja.schema import NinjaGenerateJsonSchema
 
 from minjian.abuse.ratelimit import RateLimited
 from minjian.accountability.api import router as accountability_router
@@ -14,12 +19,76 @@ from minjian.accounts.api import router as accounts_router
 from minjian.aid.api import router as aid_router
 from minjian.cases.api import router as cases_router
 from minjian.core.errors import DomainError
+from minjian.core.schemas import ErrorOut
 from minjian.orgs.api import router as orgs_router
 from minjian.places.api import router as places_router
 from minjian.routing.api import router as routing_router
 from minjian.topics.api import router as topics_router
 
-api = NinjaAPI(
+
+class SchemaNameCollision(Exception):
+    """Two different schemas under one name: the document would describe one with the other."""
+
+
+class MinjianOpenAPISchema(OpenAPISchema):
+    """The OpenAPI document as the API behaves, beyond what ninja writes by itself.
+
+    - An operation whose every authentication is optional (the API's default,
+      `BearerToken(optional=True)`) may be called without a token: its security
+      lists the empty requirement `{}` beside the bearer token.
+    - Every operation that checks a token can answer 401 (a wrong or revoked
+      token is refused even where none is needed), and every operation that takes
+      parameters or a body can answer 422 (`invalid_input`): both are documented
+      with the error schema without each operation repeating them.
+    - Two schemas of one name but different shapes are an error here, not a
+      silent overwrite of the first by the second.
+    """
+
+    def operation_details(self, operation: Operation) -> dict[str, Any]:
+        result: dict[str, Any] = super().operation_details(operation)
+        responses = result["responses"]
+        error = {"content": {self.api.renderer.media_type: {"schema": self._error_schema()}}}
+        if operation.auth_callbacks:
+            responses.setdefault(401, {"description": "Unauthorized"} | error)
+        if result.get("parameters") or "requestBody" in result:
+            responses.setdefault(422, {"description": "Unprocessable Content"} | error)
+        return result
+
+    def _error_schema(self) -> dict[str, str]:
+        definition = ErrorOut.model_json_schema(
+            ref_template=REF_TEMPLATE,
+            schema_generator=NinjaGenerateJsonSchema,
+            mode="serialization",
+        )
+        self.add_schema_definitions({ErrorOut.__name__: definition})
+        return {"$ref": REF_TEMPLATE.format(model=ErrorOut.__name__)}
+
+    def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
+        security = super().operation_security(operation)
+        if security and all(getattr(auth, "optional", False) for auth in operation.auth_callbacks):
+            return [{}, *security]
+        return security
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            if name in self.schemas and self.schemas[name] != definition:
+                raise SchemaNameCollision(
+                    f"Two API schemas are named {name!r} with different shapes: "
+                    "give one of them another class name."
+                )
+        super().add_schema_definitions(definitions)
+
+
+class MinjianAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return MinjianOpenAPISchema(self, path_prefix)
+
+
+api = MinjianAPI(
     title="Minjian API",
     version="1",
     description=(

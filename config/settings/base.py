@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every query string and form field cleaned (minjian.core.text) before any view reads it.
+    "minjian.core.middleware.CleanInputMiddleware",
     "minjian.core.middleware.DomainErrorMiddleware",
     # After DomainErrorMiddleware: exceptions reach the last middleware first.
     "minjian.abuse.middleware.RateLimitedMiddleware",

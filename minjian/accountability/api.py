@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from minjian.accountability import selectors
-from minjian.core.schemas import ErrorOut
+from minjian.core.schemas import ErrorOut, InputSchema
 
 router = Router(tags=["accountability"])
 
 
-class FiguresQuery(Schema):
+class FiguresQuery(InputSchema):
     period: Literal["30", "90", "365", "all"] = Field(
         selectors.DEFAULT_PERIOD,
         description="Cases routed in the last 30, 90 or 365 days, or since the beginning.",
@@ -32,7 +32,7 @@ class FiguresQuery(Schema):
     ] = Field(selectors.DEFAULT_SORT, description="The figure the table is ranked by.")
 
 
-class FiguresOut(Schema):
+class OrganisationFiguresOut(Schema):
     """One organisation's figures. Durations are whole seconds; null where there is none."""
 
     rank: int | None = Field(
@@ -61,9 +61,9 @@ def _seconds(duration: timedelta | None) -> int | None:
     return None if duration is None else int(duration.total_seconds())
 
 
-def _figures_out(row: selectors.LeagueRow) -> FiguresOut:
+def _figures_out(row: selectors.LeagueRow) -> OrganisationFiguresOut:
     figures = row.figures
-    return FiguresOut(
+    return OrganisationFiguresOut(
         rank=row.rank,
         organisation=figures.organisation.slug,
         name=figures.organisation.name,
@@ -82,8 +82,8 @@ def _figures_out(row: selectors.LeagueRow) -> FiguresOut:
     )
 
 
-@router.get("", response={200: list[FiguresOut], 422: ErrorOut})
-def league_table(request: HttpRequest, query: Query[FiguresQuery]) -> list[FiguresOut]:
+@router.get("", response={200: list[OrganisationFiguresOut], 422: ErrorOut})
+def league_table(request: HttpRequest, query: Query[FiguresQuery]) -> list[OrganisationFiguresOut]:
     """Every organisation with cases routed to it in the period, in the league table's
     order: those with enough routed cases ranked by `sort`, the others after them.
     The figures are those of /accountability/ and of its CSV downloads; the method

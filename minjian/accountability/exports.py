@@ -10,8 +10,9 @@ Format, chosen for the people who will open these files:
   written before the case was routed counts as zero seconds).
 - Rates as decimals with four places; an empty cell where there is no figure.
 - No cell starts with = + - @ or a tab or carriage return: such a cell gets a leading
-  apostrophe, so a spreadsheet shows it as text instead of running it as a formula
-  (an organisation's name is typed by its admin).
+  apostrophe (`minjian.core.text.spreadsheet_safe`, shared with the aid ledger), so a
+  spreadsheet shows it as text instead of running it as a formula (an organisation's
+  name is typed by its admin).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from datetime import UTC, datetime, timedelta
 from django.http import HttpResponse
 
 from minjian.accountability.selectors import CaseFacts, LeagueRow
+from minjian.core.text import spreadsheet_safe
 from minjian.orgs.models import Organisation
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
 # The public address of a case, from its id.
 CaseUrl = Callable[[int], str]
@@ -61,11 +62,6 @@ CASE_COLUMNS = (
     "resolved_at",
     "resolution_seconds",
 )
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """The cell as a spreadsheet shows it as text, never as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def csv_response(

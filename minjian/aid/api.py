@@ -15,10 +15,12 @@ from minjian.aid import downloads, selectors, services
 from minjian.aid.explanations import explanation_text
 from minjian.aid.models import AllocationLine, Drive, DriveEvent, Need, Shipment
 from minjian.core.errors import DomainError
-from minjian.core.schemas import ErrorOut
+from minjian.core.schemas import ErrorOut, Id, InputSchema
 from minjian.redaction import render_redactions
 
 router = Router(tags=["aid"])
+# The ledger downloads: CSV text, not JSON.
+CSV_RESPONSE = {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}}
 # Quantities arrive as sent (a number or text) so that the server, not the parser,
 # explains what is wrong with 2.5 or -3: `quantity_not_whole`, `quantity_not_positive`.
 Quantity = int | float | str
@@ -69,7 +71,7 @@ def list_drives(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.get("/{drive_id}", response={200: DriveOut, 404: ErrorOut}, summary="One drive")
-def get_drive(request: HttpRequest, drive_id: int) -> dict[str, object]:
+def get_drive(request: HttpRequest, drive_id: Id) -> dict[str, object]:
     return _drive(selectors.drive_by_id(drive_id))
 
 
@@ -100,7 +102,7 @@ def _need(need: Need) -> dict[str, object]:
 
 
 @router.get("/{drive_id}/needs", response={200: list[NeedOut], 404: ErrorOut}, summary="Needs")
-def list_needs(request: HttpRequest, drive_id: int) -> list[dict[str, object]]:
+def list_needs(request: HttpRequest, drive_id: Id) -> list[dict[str, object]]:
     drive = selectors.drive_by_id(drive_id)
     return [
         _need(need)
@@ -109,9 +111,9 @@ def list_needs(request: HttpRequest, drive_id: int) -> list[dict[str, object]]:
     ]
 
 
-class NeedIn(Schema):
-    recipient: int
-    item: int | str
+class NeedIn(InputSchema):
+    recipient: Id
+    item: Id | str
     quantity: Quantity
     priority: str = Field("normal", description="`urgent`, `high` or `normal`.")
     deadline: date | None = None
@@ -122,7 +124,7 @@ class NeedIn(Schema):
     response={200: NeedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Set a recipient's need of an item",
 )
-def set_need(request: HttpRequest, drive_id: int, body: NeedIn) -> dict[str, object]:
+def set_need(request: HttpRequest, drive_id: Id, body: NeedIn) -> dict[str, object]:
     """By an account of the recipient or an organiser. Codes: `quantity_not_whole`,
     `quantity_not_positive`, `unknown_item`, `unknown_priority`, `need_below_allocated`,
     `not_entitled`."""
@@ -138,11 +140,11 @@ def set_need(request: HttpRequest, drive_id: int, body: NeedIn) -> dict[str, obj
     return _need(Need.objects.select_related("recipient__region").get(pk=need.pk))
 
 
-class PledgeIn(Schema):
-    item: int | str
+class PledgeIn(InputSchema):
+    item: Id | str
     quantity: Quantity
     organisation: str = Field("", description="Pledge in the name of this organisation.")
-    recipient: int | None = Field(None, description="Earmark the pledge for this recipient.")
+    recipient: Id | None = Field(None, description="Earmark the pledge for this recipient.")
 
 
 class PledgeOut(Schema):
@@ -169,7 +171,7 @@ class PledgeOut(Schema):
     },
     summary="Pledge items",
 )
-def make_pledge(request: HttpRequest, drive_id: int, body: PledgeIn) -> Status[dict[str, object]]:
+def make_pledge(request: HttpRequest, drive_id: Id, body: PledgeIn) -> Status[dict[str, object]]:
     """Without a token the pledge is anonymous and answers with a receipt code, shown once.
     Codes: `drive_closed` (409), `unknown_item`, `quantity_not_whole`,
     `quantity_not_positive`, `no_such_need`, `need_overshoot` (409), `rate_limited` (429)."""
@@ -197,7 +199,7 @@ def make_pledge(request: HttpRequest, drive_id: int, body: PledgeIn) -> Status[d
     )
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     decision: str = Field(description="`accept` or `decline`.")
     reason: str = ""
 
@@ -208,7 +210,7 @@ class DecisionIn(Schema):
     summary="Accept or decline a pledge (organisers)",
 )
 def decide_pledge(
-    request: HttpRequest, drive_id: int, pledge_id: int, body: DecisionIn
+    request: HttpRequest, drive_id: Id, pledge_id: Id, body: DecisionIn
 ) -> dict[str, object]:
     actor = _actor(request)
     selectors.pledge_in(selectors.drive_by_id(drive_id), pledge_id)
@@ -260,13 +262,13 @@ def _line(line: AllocationLine) -> dict[str, object]:
     response={201: list[LineOut], 403: ErrorOut, 404: ErrorOut},
     summary="Run an allocation round (organisers)",
 )
-def run_allocation(request: HttpRequest, drive_id: int) -> Status[list[dict[str, object]]]:
+def run_allocation(request: HttpRequest, drive_id: Id) -> Status[list[dict[str, object]]]:
     round_ = services.drive_allocate(actor=_actor(request), drive_id=drive_id)
     lines = round_.lines.select_related("need").order_by("id")
     return Status(201, [_line(line) for line in lines])
 
 
-class ReceiptIn(Schema):
+class ReceiptIn(InputSchema):
     received_quantity: Quantity
     damaged_quantity: Quantity = 0
     returned_quantity: Quantity = 0
@@ -302,7 +304,7 @@ def _shipment(shipment: Shipment) -> dict[str, object]:
     summary="Confirm what arrived (the recipient, or an organiser with a reason)",
 )
 def confirm_receipt(
-    request: HttpRequest, drive_id: int, shipment_id: int, body: ReceiptIn
+    request: HttpRequest, drive_id: Id, shipment_id: Id, body: ReceiptIn
 ) -> dict[str, object]:
     """Codes: `receipt_above_shipped`, `damaged_above_received`, `not_in_transit` (409),
     `not_entitled` (403), `reason_required`."""
@@ -319,7 +321,7 @@ def confirm_receipt(
     return _shipment(shipment)
 
 
-class FiguresOut(Schema):
+class LedgerFiguresOut(Schema):
     needed: int
     pledged: int
     allocated: int
@@ -333,7 +335,7 @@ class LedgerRowOut(Schema):
     recipient: int | None
     recipient_name: str | None
     item: int
-    figures: FiguresOut
+    figures: LedgerFiguresOut
     events_url: str
 
 
@@ -361,7 +363,7 @@ def _row(drive: Drive, row: selectors.LedgerRow) -> dict[str, object]:
 
 
 @router.get("/{drive_id}/ledger", response={200: LedgerOut, 404: ErrorOut}, summary="Ledger")
-def get_ledger(request: HttpRequest, drive_id: int) -> dict[str, object]:
+def get_ledger(request: HttpRequest, drive_id: Id) -> dict[str, object]:
     """Per item and per recipient: needed, pledged, allocated, shipped, received. Each
     figure is the sum of the `delta` of the events at `events_url` with that `figure`."""
     drive = selectors.drive_by_id(drive_id)
@@ -373,8 +375,13 @@ def get_ledger(request: HttpRequest, drive_id: int) -> dict[str, object]:
     }
 
 
-@router.get("/{drive_id}/ledger.csv", summary="Ledger as CSV", response={404: ErrorOut})
-def ledger_csv(request: HttpRequest, drive_id: int) -> HttpResponse:
+@router.get(
+    "/{drive_id}/ledger.csv",
+    summary="Ledger as CSV",
+    response={200: None, 404: ErrorOut},
+    openapi_extra={"responses": {200: CSV_RESPONSE}},
+)
+def ledger_csv(request: HttpRequest, drive_id: Id) -> HttpResponse:
     drive = selectors.drive_by_id(drive_id)
     response = HttpResponse(
         downloads.ledger_csv(selectors.ledger(drive)), content_type="text/csv; charset=utf-8"
@@ -383,8 +390,13 @@ def ledger_csv(request: HttpRequest, drive_id: int) -> HttpResponse:
     return response
 
 
-@router.get("/{drive_id}/ledger.hxl", summary="Ledger as HXL 1.1", response={404: ErrorOut})
-def ledger_hxl(request: HttpRequest, drive_id: int) -> HttpResponse:
+@router.get(
+    "/{drive_id}/ledger.hxl",
+    summary="Ledger as HXL 1.1",
+    response={200: None, 404: ErrorOut},
+    openapi_extra={"responses": {200: CSV_RESPONSE}},
+)
+def ledger_hxl(request: HttpRequest, drive_id: Id) -> HttpResponse:
     """CSV with a row of HXL hashtags under the header (`#org+recipient`, `#adm1`,
     `#need+num`, `#reached+num+received`, ...)."""
     drive = selectors.drive_by_id(drive_id)
@@ -396,13 +408,13 @@ def ledger_hxl(request: HttpRequest, drive_id: int) -> HttpResponse:
     return response
 
 
-class EventQuery(Schema):
-    recipient: int | None = None
-    item: int | None = None
+class EventQuery(InputSchema):
+    recipient: Id | None = None
+    item: Id | None = None
     figure: str | None = None
 
 
-class EventOut(Schema):
+class DriveEventOut(Schema):
     id: int
     kind: str
     created_at: datetime
@@ -414,10 +426,10 @@ class EventOut(Schema):
 
 
 @router.get(
-    "/{drive_id}/events", response={200: list[EventOut], 404: ErrorOut}, summary="Drive events"
+    "/{drive_id}/events", response={200: list[DriveEventOut], 404: ErrorOut}, summary="Drive events"
 )
 def list_events(
-    request: HttpRequest, drive_id: int, query: Query[EventQuery]
+    request: HttpRequest, drive_id: Id, query: Query[EventQuery]
 ) -> list[dict[str, object]]:
     drive = selectors.drive_by_id(drive_id)
     events = selectors.ledger_events(

@@ -3,7 +3,8 @@
 HXL is CSV with one extra row of hashtags under the header, so that humanitarian
 tools (HDX, the HXL Proxy, libhxl) read the columns without guessing.
 `hxl/ledger-schema.csv` is the schema a file we produce must satisfy; the tests
-validate our downloads against it with libhxl.
+validate our downloads against it with libhxl. A text cell that a spreadsheet would
+run as a formula is made inert (OWASP CSV injection); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from minjian.aid.selectors import Ledger, LedgerRow
+from minjian.core.text import spreadsheet_safe
 from minjian.redaction import render_redactions
 
 SCHEMA_PATH = Path(__file__).parent / "hxl" / "ledger-schema.csv"
@@ -91,5 +93,12 @@ def ledger_csv(ledger: Ledger, *, hxl: bool = False) -> str:
     if hxl:
         writer.writerow(HASHTAGS)
     for row in (*ledger.rows, *ledger.pool):
-        writer.writerow(_cells(ledger, row))
+        writer.writerow(_safe(cell) for cell in _cells(ledger, row))
     return out.getvalue()
+
+
+def _safe(cell: str | int) -> str | int:
+    """Text typed by people (a recipient's name, a place, an item) can start like a
+    formula: `spreadsheet_safe` makes it inert. Figures are numbers and stay numbers,
+    so HXL tools read `#need+num` and the others as numbers, negative or not."""
+    return spreadsheet_safe(cell) if isinstance(cell, str) else cell

@@ -45,6 +45,7 @@ from minjian.aid.models import (
 )
 from minjian.cases.receipts import new_receipt_code, receipt_digest
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
+from minjian.core.text import parse_id
 from minjian.orgs.models import Membership, Organisation
 from minjian.places.models import Region
 from minjian.redaction import redact
@@ -119,10 +120,8 @@ def _drive(drive_id: int, *, lock: bool = False) -> Drive:
 
 
 def _item(drive: Drive, item_id: object) -> Item:
-    try:
-        item = drive.items.filter(pk=int(str(item_id))).first()
-    except ValueError:
-        item = None
+    pk = parse_id(item_id if isinstance(item_id, int) else str(item_id))
+    item = drive.items.filter(pk=pk).first() if pk is not None else None
     if item is None:
         raise DomainError(
             "unknown_item", _("This item is not in the drive's catalogue."), field="item"

@@ -27,6 +27,7 @@ from minjian.aid.models import DriveEvent, Shipment
 from minjian.aid.templatetags.aid import cells_of
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
+from minjian.core.text import parse_id
 from minjian.orgs.models import Organisation
 
 LEDGER_ROWS_PER_PAGE = 200
@@ -130,7 +131,7 @@ def pledge(request: HttpRequest, drive_id: int) -> HttpResponse:
         # What was sent, not what the form kept: a choice the form did not know must
         # be refused by the service, not silently dropped.
         recipient = request.POST.get("recipient", "").strip()
-        if recipient and not (recipient.isascii() and recipient.isdigit()):
+        if recipient and parse_id(recipient) is None:
             raise DomainError(
                 "no_such_need",
                 _("This recipient has no verified need of this item."),
@@ -142,7 +143,7 @@ def pledge(request: HttpRequest, drive_id: int) -> HttpResponse:
             item_id=request.POST.get("item", ""),
             quantity=request.POST.get("quantity", ""),
             organisation_slug=request.POST.get("organisation", "").strip(),
-            earmarked_recipient_id=int(recipient) if recipient else None,
+            earmarked_recipient_id=parse_id(recipient),
         )
     except DomainError as error:
         show_domain_error(form, error)
@@ -217,7 +218,8 @@ def organise_action(request: HttpRequest, drive_id: int, action: str) -> HttpRes
     drive = selectors.drive_by_id(drive_id)
     target = request.POST.get("target", "")
     try:
-        target_id = int(target) if target.isdigit() else 0
+        # 0 names no row: the service refuses it as it refuses an unknown one.
+        target_id = parse_id(target) or 0
         if action == "accept":
             services.pledge_accept(actor=user, pledge_id=target_id)
         elif action == "decline":
@@ -404,8 +406,7 @@ def ledger_events(request: HttpRequest, drive_id: int) -> HttpResponse:
     drive = selectors.drive_by_id(drive_id)
 
     def number(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return parse_id(request.GET.get(name, ""))
 
     figure = request.GET.get("figure", "")
     events = selectors.ledger_events(

@@ -17,13 +17,13 @@ from minjian.cases.access import access_case_by_id
 from minjian.cases.forms import drawn_boxes
 from minjian.cases.models import Case
 from minjian.cases.services import photo_uploads
-from minjian.core.schemas import ErrorOut
+from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
 from minjian.search import selectors as search_selectors
 
 router = Router(tags=["cases"])
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     """A new report. Every field is checked by the server; see the error codes below."""
 
     title: str | None = Field(None, description="A short title, at most 200 characters.")
@@ -52,12 +52,12 @@ class CaseIn(Schema):
     )
 
 
-class TopicRef(Schema):
+class CaseTopicOut(Schema):
     slug: str
     name: str
 
 
-class RegionRef(Schema):
+class CaseRegionOut(Schema):
     code: str
     name: str
 
@@ -74,8 +74,8 @@ class CaseSummaryOut(Schema):
     title: str
     state: str
     location_precision: str
-    topic: TopicRef
-    region: RegionRef
+    topic: CaseTopicOut
+    region: CaseRegionOut
     latitude: float | None
     longitude: float | None
     published_at: datetime | None
@@ -139,7 +139,7 @@ class CasePageOut(Schema):
     results: list[CaseListItemOut]
 
 
-class CaseListQuery(Schema):
+class CaseListQuery(InputSchema):
     topic: str | None = Field(None, description="A topic's slug.")
     region: str | None = Field(None, description="A region's code; includes every region under it.")
     state: str | None = Field(
@@ -154,8 +154,8 @@ class CaseListQuery(Schema):
             "match, newest first (see `count_is_capped`)."
         ),
     )
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
@@ -279,8 +279,13 @@ def _search_result(case: Case, filters: selectors.CaseFilters) -> dict[str, obje
     }
 
 
-@router.get("/{case_id}", response={200: CaseOut, 404: ErrorOut}, summary="One case")
-def get_case(request: HttpRequest, case_id: int) -> dict[str, object]:
-    """A case with its photos and its timeline (oldest event first)."""
+@router.get(
+    "/{case_id}",
+    response={200: CaseOut, 404: ErrorOut, 410: ErrorOut},
+    summary="One case",
+)
+def get_case(request: HttpRequest, case_id: Id) -> dict[str, object]:
+    """A case with its photos and its timeline (oldest event first). A case a moderator
+    hid answers 410 with the code `hidden`; one not (yet) public, 404."""
     viewer = request.auth  # type: ignore[attr-defined]  # set by BearerToken
     return _detail(request, access_case_by_id(viewer, case_id))

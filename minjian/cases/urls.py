@@ -12,16 +12,16 @@ urlpatterns = [
     path("moderation/", views_moderation.queue, name="moderation_queue"),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
     path(
-        "moderation/text/<int:event_id>/<slug:action>/",
+        "moderation/text/<id:event_id>/<slug:action>/",
         views_moderation.decide_note,
         name="decide_note",
     ),
     path(
-        "moderation/<int:case_id>/<slug:action>/",
+        "moderation/<id:case_id>/<slug:action>/",
         views_moderation.act,
         name="moderate",
     ),
-    path("<int:case_id>/update/", views.case_reporter_update, name="reporter_update"),
-    path("<int:case_id>/", views.case_detail, name="detail"),
-    path("<int:case_id>/<slug:action>/", views.case_action, name="action"),
+    path("<id:case_id>/update/", views.case_reporter_update, name="reporter_update"),
+    path("<id:case_id>/", views.case_detail, name="detail"),
+    path("<id:case_id>/<slug:action>/", views.case_action, name="action"),
 ]

@@ -1,13 +1,117 @@
-"""Turn a DomainError that escapes a page view into the page a person should see."""
+"""Middleware of the core: clean input at the edge, and turn a DomainError that
+escapes a page view into the page a person should see."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 
-from minjian.core.errors import DomainError
+from minjian.core.errors import DomainError, NotFound
+from minjian.core.text import clean_text, has_unwanted_characters
+
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict
+
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def error_json(error: DomainError) -> JsonResponse:
+    """The API's error body, `{"code", "message", "details"}`, for refusals made before
+    the API's own handlers (minjian/api.py) are reached."""
+    details = dict(error.details)
+    if error.field:
+        details.setdefault("field", error.field)
+    return JsonResponse(
+        {"code": error.code, "message": str(error.message), "details": details},
+        status=error.status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """A refusal in the form its reader expects: JSON for the API, a page for people."""
+    if is_api_request(request):
+        return error_json(error)
+    return render(request, "core/refused.html", {"error": error}, status=error.status)
+
+
+def _cleaned(data: _ImmutableQueryDict) -> _ImmutableQueryDict:
+    if not any(
+        has_unwanted_characters(key) or "\r" in key or any(_needs_cleaning(v) for v in values)
+        for key, values in data.lists()
+    ):
+        return data
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+    cleaned._mutable = False
+    return cast("_ImmutableQueryDict", cleaned)
+
+
+def _needs_cleaning(value: str) -> bool:
+    return "\r" in value or has_unwanted_characters(value)
+
+
+def _upload_refusal(error: Exception) -> DomainError:
+    if isinstance(error, TooManyFilesSent):
+        return DomainError(
+            "too_many_files",
+            _("Too many files were sent at once. A report takes at most 10 photos."),
+            field="photos",
+        )
+    if isinstance(error, TooManyFieldsSent):
+        return DomainError("too_many_fields", _("Too many fields were sent at once."))
+    if isinstance(error, RequestDataTooBig):
+        return DomainError(
+            "request_too_large", _("What was sent is too large to be read."), status=413
+        )
+    return DomainError("unreadable_form", _("The form data sent could not be read."))
+
+
+class CleanInputMiddleware:
+    """Text from outside passes `minjian.core.text.clean_text` before any view reads it.
+
+    Every query string parameter and form field (names and values) is cleaned, so
+    the web, the API's query and form input and Open311 share one rule; JSON bodies
+    are cleaned by the API's input schemas (`minjian.core.schemas.InputSchema`). A
+    path with such characters names no page (404). A request whose form cannot be
+    read (more than DATA_UPLOAD_MAX_NUMBER_FILES files, too many fields, too large,
+    malformed multipart) is refused here with a stable code: JSON for the API, the
+    refusal page for people; Django would otherwise answer a bare 400 or a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_unwanted_characters(request.path_info):
+            return refusal_response(request, NotFound(_("Not found.")))
+        request.GET = _cleaned(request.GET)
+        try:
+            post = request.POST
+        except (
+            TooManyFilesSent,
+            TooManyFieldsSent,
+            RequestDataTooBig,
+            MultiPartParserError,
+        ) as error:
+            # Nothing of the form is kept: a view (or the page) must not see half of it.
+            request._post = QueryDict()  # type: ignore[attr-defined]  # HttpRequest's cache
+            request._files = MultiValueDict()  # type: ignore[attr-defined]  # of the parsed form
+            return refusal_response(request, _upload_refusal(error))
+        request.POST = _cleaned(post)
+        return self.get_response(request)
 
 
 class DomainErrorMiddleware:
@@ -25,9 +129,12 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        return render(
+        response = render(
             request,
             "core/refused.html",
             {"error": exception},
             status=exception.status,
         )
+        if "retry_after" in exception.details:
+            response["Retry-After"] = str(exception.details["retry_after"])
+        return response

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from minjian.cases.access import access_case_by_id
 from minjian.cases.models import Case
 from minjian.cases.selectors import CaseFilters, case_list, timeline
+from minjian.core.text import clean_text
 from minjian.feeds.selectors import FEED_LENGTH, cases_routed_to
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
@@ -78,14 +80,31 @@ def _list_link(**query: str) -> str:
     return f"{reverse('cases:list')}?{urlencode(query)}"
 
 
-class EntryFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is generic
-    """The shape every feed here shares; its language is the request's (Django's default)."""
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are text (`<summary>` without `type="html"`): a feed
+    reader shows what a person wrote, angle brackets and all, and never renders it as
+    markup (Django's Atom writes summaries as HTML)."""
 
-    feed_type = Atom1Feed
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item | {"description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"])
+
+
+class EntryFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is generic
+    """The shape every feed here shares; its language is the request's (Django's default).
+
+    Every text passes `clean_text` on its way out: XML cannot carry control
+    characters, and a case stored before input was cleaned at the edge may hold one;
+    a feed that lists it (and every feed of a region above it) would fail otherwise.
+    The XML writer escapes the rest."""
+
+    feed_type = PlainTextAtomFeed
+
     item_guid_is_permalink = False
 
     def title(self, obj: Subject) -> str:
-        return obj.title
+        return clean_text(obj.title)
 
     def link(self, obj: Subject) -> str:
         return obj.link
@@ -94,10 +113,10 @@ class EntryFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is generi
         return obj.entries
 
     def item_title(self, item: Entry) -> str:
-        return item.title
+        return clean_text(item.title)
 
     def item_description(self, item: Entry) -> str:
-        return item.description
+        return clean_text(item.description)
 
     def item_link(self, item: Entry) -> str:
         return item.link
@@ -112,7 +131,7 @@ class EntryFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is generi
         return item.updated
 
     def item_categories(self, item: Entry) -> tuple[str, ...]:
-        return item.categories
+        return tuple(clean_text(category) for category in item.categories)
 
 
 class TopicFeed(EntryFeed):

@@ -7,5 +7,5 @@ urlpatterns = [
     path("topics/<slug:slug>/", feeds.TopicFeed(), name="topic"),
     path("regions/<str:code>/", feeds.RegionFeed(), name="region"),
     path("orgs/<slug:slug>/", feeds.OrganisationFeed(), name="organisation"),
-    path("cases/<int:case_id>/", feeds.CaseTimelineFeed(), name="case"),
+    path("cases/<id:case_id>/", feeds.CaseTimelineFeed(), name="case"),
 ]

@@ -15,6 +15,8 @@ from typing import Literal
 
 from django.http import HttpResponse
 
+from minjian.core.text import clean_text
+
 Format = Literal["json", "xml"]
 Value = str | int | float | bool | None | Sequence["Value"] | Mapping[str, "Value"]
 
@@ -53,7 +55,8 @@ def _element(tag: str, value: Value) -> ET.Element:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        # XML cannot carry control characters (a row stored before input was cleaned).
+        element.text = clean_text(str(value))
     return element
 
 

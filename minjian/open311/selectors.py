@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -14,6 +14,7 @@ from minjian.accounts.tokens import token_digest
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.selectors import public_cases
 from minjian.core.errors import DomainError
+from minjian.core.text import parse_id
 from minjian.open311.models import Open311Request
 from minjian.orgs.models import Organisation
 
@@ -21,6 +22,10 @@ from minjian.orgs.models import Organisation
 # recent 90 days"; a range "may not span more than 90 days"; and at most 1000 results.
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
+# Dates a query may name: wide enough for any report, far enough from the ends of
+# Python's and the databases' calendars that a 90-day window never overflows them.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 OPEN_STATES = (Case.State.PUBLISHED, Case.State.ACKNOWLEDGED, Case.State.IN_PROGRESS)
 CLOSED_STATES = (Case.State.RESOLVED, Case.State.CLOSED)
@@ -44,7 +49,17 @@ def parse_w3_datetime(raw: str, *, field: str) -> datetime:
             % {"field": field},
             field=field,
         )
-    return value
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise DomainError(
+            "datetime_out_of_range",
+            _("%(field)s must lie between the years 1900 and 9000.") % {"field": field},
+            field=field,
+        )
+    return utc
 
 
 def _comma_list(raw: str | None) -> list[str]:
@@ -71,8 +86,8 @@ class RequestQuery:
         end_date: str | None = None,
         status: str | None = None,
     ) -> RequestQuery:
-        ids = _comma_list(service_request_id)
-        if not all(part.isdigit() for part in ids):
+        ids = [parse_id(part) for part in _comma_list(service_request_id)]
+        if None in ids:
             raise DomainError(
                 "invalid_service_request_id",
                 _("service_request_id must be one or more numbers, separated by commas."),
@@ -80,7 +95,7 @@ class RequestQuery:
             )
         if ids:
             # The spec: service_request_id "overrides all other arguments".
-            return cls(ids=tuple(int(part) for part in ids))
+            return cls(ids=tuple(part for part in ids if part is not None))
         statuses = _comma_list(status)
         if any(part not in STATUS_STATES for part in statuses):
             raise DomainError(

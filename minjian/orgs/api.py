@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from minjian.core.schemas import ErrorOut
+from minjian.core.schemas import ErrorOut, InputSchema, PageNumber, PageSize
 from minjian.orgs import selectors
 from minjian.orgs.models import Organisation
 
@@ -19,7 +19,7 @@ Kind = Literal["ngo", "informal", "agency"]
 Role = Literal["member", "admin"]
 
 
-class TopicRef(Schema):
+class OrganisationTopicOut(Schema):
     """A topic the organisation works on."""
 
     slug: str
@@ -27,7 +27,7 @@ class TopicRef(Schema):
     name_en: str
 
 
-class RegionRef(Schema):
+class OrganisationRegionOut(Schema):
     """A region the organisation serves (a GB/T 2260 code for China)."""
 
     code: str
@@ -51,8 +51,8 @@ class OrganisationOut(Schema):
     name_zh: str
     name_en: str
     description: str = Field(description="As the organisation wrote it (plain text).")
-    topics: list[TopicRef]
-    regions: list[RegionRef]
+    topics: list[OrganisationTopicOut]
+    regions: list[OrganisationRegionOut]
     contact: ContactOut
     verified: bool = Field(description="Site staff have checked who runs the organisation.")
     verified_at: datetime | None
@@ -111,7 +111,7 @@ class OrganisationPage(Schema):
     results: list[OrganisationOut]
 
 
-class OrganisationFilters(Schema):
+class OrganisationFilters(InputSchema):
     """Filters and paging of the organisation list; every filter is optional."""
 
     kind: Kind | None = Field(None, description="Only organisations of this kind.")
@@ -123,8 +123,8 @@ class OrganisationFilters(Schema):
     verified: bool | None = Field(
         None, description="true: only verified organisations; false: only unverified ones."
     )
-    page: int = Field(1, ge=1, description="Page number, from 1.")
-    page_size: int = Field(20, ge=1, le=100, description="Organisations per page, at most 100.")
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 @router.get("", response={200: OrganisationPage, 400: ErrorOut, 422: ErrorOut})

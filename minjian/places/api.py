@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from minjian.core.schemas import ErrorOut
+from minjian.core.schemas import ErrorOut, InputSchema
 from minjian.places import selectors
 from minjian.places.models import Region
 
@@ -40,7 +40,7 @@ class RegionDetailOut(Schema):
     children: list[RegionOut] = Field(description="The regions directly under it, by code.")
 
 
-class RegionListQuery(Schema):
+class RegionListQuery(InputSchema):
     parent: str | None = Field(
         None, description="List the regions directly under this code; without it, the provinces."
     )

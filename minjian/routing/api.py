@@ -19,7 +19,7 @@ from minjian.accounts.models import User
 from minjian.cases.models import Case
 from minjian.cases.selectors import case_with_timeline, timeline
 from minjian.core.errors import NotFound
-from minjian.core.schemas import ErrorOut
+from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
 from minjian.routing import access, selectors, services
 
 router = Router(tags=["inbox"], auth=BearerToken())
@@ -48,10 +48,10 @@ class InboxPageOut(Schema):
     results: list[InboxItemOut]
 
 
-class InboxQuery(Schema):
+class InboxQuery(InputSchema):
     show: str = Field(selectors.INBOX_NEW, description="new, acknowledged or all.")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class InboxTimelineEntryOut(Schema):
@@ -72,11 +72,11 @@ class InboxCaseDetailOut(Schema):
     timeline: list[InboxTimelineEntryOut]
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
-class EventOut(Schema):
+class InboxEventOut(Schema):
     id: int
     kind: str
     created_at: datetime
@@ -119,7 +119,7 @@ def get_inbox(request: HttpRequest, org_slug: str, query: Query[InboxQuery]) -> 
     "/{org_slug}/cases/{case_id}",
     response={200: InboxCaseDetailOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
-def get_inbox_case(request: HttpRequest, org_slug: str, case_id: int) -> dict[str, Any]:
+def get_inbox_case(request: HttpRequest, org_slug: str, case_id: Id) -> dict[str, Any]:
     """A case of the inbox with its public timeline and this organisation's internal notes."""
     actor = _actor(request)
     organisation = access.access_inbox(actor, org_slug)
@@ -138,7 +138,7 @@ def get_inbox_case(request: HttpRequest, org_slug: str, case_id: int) -> dict[st
 @router.post(
     "/{org_slug}/cases/{case_id}/{action}",
     response={
-        201: EventOut,
+        201: InboxEventOut,
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
@@ -148,7 +148,7 @@ def get_inbox_case(request: HttpRequest, org_slug: str, case_id: int) -> dict[st
     },
 )
 def act(
-    request: HttpRequest, org_slug: str, case_id: int, action: str, body: NoteIn
+    request: HttpRequest, org_slug: str, case_id: Id, action: str, body: NoteIn
 ) -> Status[dict[str, Any]]:
     """`acknowledge`, `update` (public), `note` (internal) or `response` (official,
     agencies only) on a case in the inbox, with a text (optional to acknowledge)."""
@@ -169,7 +169,7 @@ def act(
     )
 
 
-class AddressIn(Schema):
+class AddressIn(InputSchema):
     agency: str = Field(description="The agency's slug.")
     note: str = Field("", max_length=2000)
 
@@ -177,7 +177,7 @@ class AddressIn(Schema):
 @router.post(
     "/cases/{case_id}/address",
     response={
-        201: EventOut,
+        201: InboxEventOut,
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
@@ -186,7 +186,7 @@ class AddressIn(Schema):
         422: ErrorOut,
     },
 )
-def address(request: HttpRequest, case_id: int, body: AddressIn) -> Status[dict[str, Any]]:
+def address(request: HttpRequest, case_id: Id, body: AddressIn) -> Status[dict[str, Any]]:
     """Address a public case to a verified agency (staff, its reporter, or members
     of a verified organisation that has it in its inbox)."""
     event = services.case_address_to_agency(

@@ -18,14 +18,35 @@ offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(
 )
 
 
-@given(st.datetimes(timezones=offsets).map(lambda value: value.replace(microsecond=0)))
+# Within the years a query may name (selectors.EARLIEST to LATEST), a day of margin
+# for the offset.
+FIRST, LAST = datetime(1900, 1, 2), datetime(8999, 12, 30)
+
+
+@given(
+    st.datetimes(min_value=FIRST, max_value=LAST, timezones=offsets).map(
+        lambda value: value.replace(microsecond=0)
+    )
+)
 def test_any_w3_datetime_with_a_zone_reads_back_as_the_same_instant(value: datetime) -> None:
     assert parse_w3_datetime(value.isoformat(), field="start_date") == value
 
 
-# W3C date-times have four-digit years.
 @given(
-    st.datetimes(min_value=datetime(1000, 1, 1), timezones=st.just(UTC)).map(
+    st.one_of(
+        st.datetimes(max_value=datetime(1899, 12, 30), timezones=offsets),
+        st.datetimes(min_value=datetime(9000, 1, 2), timezones=offsets),
+    )
+)
+def test_a_datetime_outside_the_years_a_query_may_name_is_refused(value: datetime) -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_w3_datetime(value.isoformat(), field="start_date")
+    assert refused.value.code in ("datetime_out_of_range", "invalid_datetime")
+
+
+# W3C date-times have four-digit years; the range above has them.
+@given(
+    st.datetimes(min_value=FIRST, max_value=LAST, timezones=st.just(UTC)).map(
         lambda value: value.replace(microsecond=0)
     )
 )
