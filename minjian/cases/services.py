@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
+from minjian.cases import rules
 from minjian.cases.location import Precision, published_point
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.photos import ProcessedPhoto, process_photo
@@ -304,30 +305,8 @@ def _region(code: str | None) -> Region:
     return region
 
 
-# Who may take a case from one state to the next. Each rule takes the actor and
-# the case and answers yes or no; the services below name the rule they apply.
-def _is_staff(actor: Actor, case: Case) -> bool:
-    return actor is not None and actor.is_staff
-
-
-def _is_responder(actor: Actor, case: Case) -> bool:
-    return _is_staff(actor, case) or (
-        actor is not None and user_is_member_of_verified_organisation(actor)
-    )
-
-
-def _is_responder_or_reporter(actor: Actor, case: Case) -> bool:
-    return _is_responder(actor, case) or _is_reporter(actor, case)
-
-
-def _is_staff_or_reporter(actor: Actor, case: Case) -> bool:
-    return _is_staff(actor, case) or _is_reporter(actor, case)
-
-
-def _is_reporter(actor: Actor, case: Case) -> bool:
-    return actor is not None and case.reporter_id is not None and case.reporter_id == actor.pk
-
-
+# Who may take a case from one state to the next: the rules live in `rules.py`;
+# each transition names the one it applies.
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -335,7 +314,10 @@ class Transition:
     to: Case.State
     kind: CaseEvent.Kind
     allowed_from: tuple[Case.State, ...]
-    may: Callable[[Actor, Case], bool]
+    rule: rules.Rule
+
+    def may(self, actor: Actor, case: Case) -> bool:
+        return self.rule.allows(rules.standing(actor, case))
 
 
 S = Case.State
@@ -348,7 +330,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.PUBLISHED,
             CaseEvent.Kind.PUBLISHED,
             (S.SUBMITTED,),
-            _is_staff,
+            rules.STAFF,
         ),
         Transition(
             "acknowledge",
@@ -356,7 +338,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.ACKNOWLEDGED,
             CaseEvent.Kind.ACKNOWLEDGED,
             (S.PUBLISHED,),
-            _is_responder,
+            rules.RESPONDERS,
         ),
         Transition(
             "start_progress",
@@ -364,7 +346,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.IN_PROGRESS,
             CaseEvent.Kind.IN_PROGRESS,
             (S.PUBLISHED, S.ACKNOWLEDGED),
-            _is_responder,
+            rules.RESPONDERS,
         ),
         Transition(
             "resolve",
@@ -372,15 +354,17 @@ TRANSITIONS: dict[str, Transition] = {
             S.RESOLVED,
             CaseEvent.Kind.RESOLVED,
             (S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS),
-            _is_responder_or_reporter,
+            rules.RESPONDERS,
         ),
+        # Not from `submitted`: a closed case is public, and one nobody has read
+        # yet must not become public by being closed (a moderator hides it).
         Transition(
             "close",
             _("Close"),
             S.CLOSED,
             CaseEvent.Kind.CLOSED,
-            (S.SUBMITTED, S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED),
-            _is_staff_or_reporter,
+            (S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED),
+            rules.RESPONDERS_OR_REPORTER,
         ),
         Transition(
             "request_edit",
@@ -388,7 +372,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.SUBMITTED,
             CaseEvent.Kind.EDIT_REQUESTED,
             (S.SUBMITTED,),
-            _is_staff,
+            rules.STAFF,
         ),
         Transition(
             "hide",
@@ -396,7 +380,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.HIDDEN,
             CaseEvent.Kind.HIDDEN,
             (S.SUBMITTED, S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED),
-            _is_staff,
+            rules.STAFF,
         ),
     )
 }
@@ -456,15 +440,48 @@ CASE_ACTIONS: dict[str, Callable[..., Case]] = {
 }
 
 
+@dataclass(frozen=True)
+class RefusedActions:
+    """Buttons the case page leaves out for one reason, and that reason."""
+
+    labels: list[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """What the case page offers an actor: the transitions she may take now, and
+    for the others possible in the case's state, why she may not."""
+
+    allowed: list[tuple[str, str]]
+    refused: list[RefusedActions]
+    # The names of the organisations that have the case (rules.organisations_with_case).
+    organisations: list[str]
+
+
+def case_actions(actor: Actor, case: Case) -> CaseActions:
+    """The plain buttons of the case page (CASE_ACTIONS) possible in the case's
+    state, in display order, split by the rules into allowed and refused."""
+    standing = rules.standing(actor, case)
+    allowed: list[tuple[str, str]] = []
+    refused: dict[str, list[str]] = {}
+    for action, transition in TRANSITIONS.items():
+        if action not in CASE_ACTIONS or case.state not in transition.allowed_from:
+            continue
+        if transition.rule.allows(standing):
+            allowed.append((action, str(transition.label)))
+        else:
+            refused.setdefault(str(transition.rule.refusal), []).append(str(transition.label))
+    return CaseActions(
+        allowed=allowed,
+        refused=[RefusedActions(labels, reason) for reason, labels in refused.items()],
+        organisations=[str(o.name) for o in rules.organisations_with_case(case)],
+    )
+
+
 def actions_allowed(actor: Actor, case: Case) -> list[str]:
     """The transitions this actor may take on this case now, in display order."""
-    return [
-        action
-        for action, transition in TRANSITIONS.items()
-        if action in CASE_ACTIONS
-        and case.state in transition.allowed_from
-        and transition.may(actor, case)
-    ]
+    return [action for action, _label in case_actions(actor, case).allowed]
 
 
 def _apply(
@@ -550,7 +567,12 @@ def _move(
 def _note_held(actor: Actor, case: Case, redacted: Redacted) -> bool:
     """A later public text in which personal data was found waits for a moderator,
     unless its writer is trusted (staff, members of verified organisations)."""
-    return redacted.found_personal_data and not _is_responder(actor, case)
+    return redacted.found_personal_data and not _is_trusted_writer(actor)
+
+
+def _is_trusted_writer(actor: Actor) -> bool:
+    # Trust in what someone writes, not a right to move the case: `rules.py`.
+    return actor is not None and (actor.is_staff or user_is_member_of_verified_organisation(actor))
 
 
 def case_release_note(*, actor: User, event_id: int) -> CaseEvent:

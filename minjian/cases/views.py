@@ -241,10 +241,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "timeline": selectors.timeline(case, for_reporter=is_reporter),
             "is_reporter": is_reporter,
-            "actions": [
-                (action, services.TRANSITIONS[action].label)
-                for action in services.actions_allowed(actor, case)
-            ],
+            # Visitors who are not signed in are not told what they could do once signed in.
+            "actions": services.case_actions(actor, case) if actor is not None else None,
         },
     )
 

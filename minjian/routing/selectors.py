@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from minjian.accounts.models import User
+from minjian.cases import rules
 from minjian.cases.models import Case
 from minjian.orgs.models import Organisation
-from minjian.orgs.selectors import verified_organisations_of
 from minjian.places.models import Region
 from minjian.routing.models import InboxItem, Subscription
 
@@ -105,9 +105,6 @@ def agencies_for(case: Case) -> QuerySet[Organisation]:
 
 def may_address(actor: User, case: Case) -> bool:
     """Who may address a case to an agency: site staff, its reporter, and members
-    of a verified organisation that has it in its inbox (an NGO passing it on)."""
-    if actor.is_staff or (case.reporter_id is not None and case.reporter_id == actor.pk):
-        return True
-    return InboxItem.objects.filter(
-        case=case, organisation__in=verified_organisations_of(actor)
-    ).exists()
+    of a verified organisation that has it (an NGO passing it on), by the rule
+    that says who may move a case along (`minjian.cases.rules`)."""
+    return rules.RESPONDERS_OR_REPORTER.allows(rules.standing(actor, case))

@@ -14,7 +14,10 @@ English.
 
 Times are relative to the moment the demo is loaded: a case is submitted
 `days_ago` days before, at the local time `at`, and each response comes
-`after_hours` after the submission.
+`after_hours` after the submission. Each response is by someone the rule of
+`minjian/cases/rules.py` lets move the case along: staff, a member of an
+organisation the case was routed or addressed to by then, or its reporter, who
+may close it (and nothing else).
 """
 
 from __future__ import annotations
@@ -455,7 +458,7 @@ CASES: tuple[DemoCase, ...] = (
         at="14:05",
         responses=(
             DemoResponse(
-                "resolve",
+                "close",
                 "岳麓骑手",
                 140,
                 "今天平台客服打电话来，说申诉通过了，扣的钱全部退回。谢谢大家帮忙转发。",
@@ -494,7 +497,7 @@ CASES: tuple[DemoCase, ...] = (
                 "N95 还在找。收到后请在这里确认数量。",
             ),
             DemoResponse(
-                "resolve",
+                "close",
                 "江城白衣",
                 50,
                 "今天下午收到了，防护服 800 件、外科口罩 3000 只，数量核对无误。"
@@ -676,7 +679,7 @@ CASES: tuple[DemoCase, ...] = (
                 "Please tell us if nobody is there.",
             ),
             DemoResponse(
-                "resolve",
+                "close",
                 "wheels-in-pudong",
                 216,
                 "The lift has been working again since Monday. Thank you all!",
@@ -993,7 +996,7 @@ CASES: tuple[DemoCase, ...] = (
                 "contact you this week.",
             ),
             DemoResponse(
-                "resolve",
+                "close",
                 "exchange-student-bj",
                 288,
                 "After the lawyer's letter the landlord returned the deposit, less 300 yuan for "
