@@ -22,7 +22,7 @@ def test_control_characters_stored_in_a_case_do_not_break_the_feeds_that_list_it
     case = make_case(regions["340321"], title="排污口")
     # As a row written before input was cleaned at the edge would hold them.
     Case.objects.filter(pk=case.pk).update(
-        title="排污\x00口\x0b", description="黑水\x1b[0m\x08\r\n第二行"
+        title="排污\x1f口\x0b", description="黑水\x1b[0m\x08\r\n第二行"
     )
     for path in (
         "/feeds/topics/environment/",
