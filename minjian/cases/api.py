@@ -17,6 +17,7 @@ from minjian.cases.access import access_case_by_id
 from minjian.cases.forms import drawn_boxes
 from minjian.cases.models import Case
 from minjian.cases.services import photo_uploads
+from minjian.cases.times import public_time_or_none
 from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
 from minjian.search import selectors as search_selectors
 
@@ -78,7 +79,9 @@ class CaseSummaryOut(Schema):
     region: CaseRegionOut
     latitude: float | None
     longitude: float | None
-    published_at: datetime | None
+    published_at: datetime | None = Field(
+        description="When the case became public, to the minute (no seconds)."
+    )
     url: str
     photos: list[PhotoOut]
 
@@ -87,7 +90,10 @@ class TimelineEntryOut(Schema):
     kind: str
     label: str
     actor: str | None = Field(description="Pseudonym, 'the reporter', or null for the platform.")
-    created_at: datetime
+    created_at: datetime | None = Field(
+        description="When it happened: to the minute, and null for what happened before the "
+        "case was published, except for its reporter and staff, who read the exact time."
+    )
     note: str
     organisation: str | None = Field(
         description="The organisation the event was written for: the inbox it reached, "
@@ -98,7 +104,9 @@ class TimelineEntryOut(Schema):
 
 class CaseOut(CaseSummaryOut):
     description: str
-    created_at: datetime
+    created_at: datetime | None = Field(
+        description="When the report was submitted: for its reporter and staff only, else null."
+    )
     timeline: list[TimelineEntryOut]
 
 
@@ -168,7 +176,7 @@ def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
         "region": {"code": case.region.code, "name": case.region.name},
         "latitude": float(case.latitude) if case.latitude is not None else None,
         "longitude": float(case.longitude) if case.longitude is not None else None,
-        "published_at": case.published_at,
+        "published_at": public_time_or_none(case.published_at),
         "url": request.build_absolute_uri(reverse("cases:detail", args=[case.pk])),
         "photos": [
             {
@@ -182,12 +190,14 @@ def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
     }
 
 
-def _detail(request: HttpRequest, case: Case | None) -> dict[str, object]:
+def _detail(request: HttpRequest, case: Case | None, *, exact_times: bool) -> dict[str, object]:
+    """With `exact_times` (its reporter, staff), the submission time and every
+    exact time; for anyone else only what `minjian.cases.times` lets the public read."""
     assert case is not None
     return _summary(request, case) | {
         "description": case.readable_description,
-        "created_at": case.created_at,
-        "timeline": [entry.__dict__ for entry in selectors.timeline(case)],
+        "created_at": case.created_at if exact_times else None,
+        "timeline": [entry.__dict__ for entry in selectors.timeline(case, exact_times=exact_times)],
     }
 
 
@@ -233,7 +243,7 @@ def create_case(
         ),
     )
     # The sender sees what was stored, whether or not it is public yet.
-    detail = _detail(request, selectors.case_with_timeline(submission.case.pk))
+    detail = _detail(request, selectors.case_with_timeline(submission.case.pk), exact_times=True)
     return Status(201, detail | {"receipt_code": submission.receipt_code or None})
 
 
@@ -288,4 +298,6 @@ def get_case(request: HttpRequest, case_id: Id) -> dict[str, object]:
     """A case with its photos and its timeline (oldest event first). A case a moderator
     hid answers 410 with the code `hidden`; one not (yet) public, 404."""
     viewer = request.auth  # type: ignore[attr-defined]  # set by BearerToken
-    return _detail(request, access_case_by_id(viewer, case_id))
+    case = access_case_by_id(viewer, case_id)
+    exact = isinstance(viewer, User) and (viewer.is_staff or case.reporter_id == viewer.pk)
+    return _detail(request, case, exact_times=exact)

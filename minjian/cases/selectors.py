@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.times import public_time
 from minjian.core.errors import DomainError
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
@@ -199,7 +200,9 @@ class TimelineEntry:
     kind: str
     label: str
     actor: str | None
-    created_at: datetime
+    # To the minute for the public; None for what happened before publication
+    # (the submission above all), which only the reporter and moderators read.
+    created_at: datetime | None
     note: str
     # A text with personal data found in it, not yet released by a moderator.
     note_waiting: bool = False
@@ -217,9 +220,19 @@ PRIVATE_NOTE_KINDS = (CaseEvent.Kind.EDIT_REQUESTED, CaseEvent.Kind.HIDDEN)
 
 
 def timeline(
-    case: Case, *, for_reporter: bool = False, internal_notes_of: Organisation | None = None
+    case: Case,
+    *,
+    for_reporter: bool = False,
+    exact_times: bool = False,
+    internal_notes_of: Organisation | None = None,
 ) -> list[TimelineEntry]:
     """The case's events as the public (or, with `for_reporter`, its reporter) reads them.
+
+    Times (`minjian.cases.times`): the public reads each event's time to the
+    minute, and no time at all for the events before the case was published
+    (its submission, a moderator's request for an edit, the reporter's edits), so
+    that the wait for a moderator does not tell who reported it. Its reporter
+    and, with `exact_times`, moderators read every time as written.
 
     The reporter is never named on a public page: events they caused are
     attributed to "the reporter". Events by the platform itself have no actor.
@@ -241,8 +254,14 @@ def timeline(
         for event in events
         if event.kind in (CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
     }
+    exact = for_reporter or exact_times
+    published = False
     entries = []
     for event in events:
+        published = published or event.kind == CaseEvent.Kind.PUBLISHED
+        created_at: datetime | None = event.created_at
+        if not exact:
+            created_at = public_time(event.created_at) if published else None
         actor: str | None
         if event.kind == CaseEvent.Kind.SUBMITTED or (
             event.actor_id is not None and event.actor_id == case.reporter_id
@@ -261,7 +280,7 @@ def timeline(
                 kind=event.kind,
                 label=event.kind_label,
                 actor=actor,
-                created_at=event.created_at,
+                created_at=created_at,
                 note="" if private else render_redactions(str(event.payload.get("note", ""))),
                 note_waiting=held and event.pk not in decided,
                 organisation=event.organisation.name if event.organisation else None,

@@ -239,7 +239,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "cases/detail.html",
         {
             "case": case,
-            "timeline": selectors.timeline(case, for_reporter=is_reporter),
+            "timeline": selectors.timeline(
+                case,
+                for_reporter=is_reporter,
+                exact_times=is_reporter or (actor is not None and actor.is_staff),
+            ),
             "is_reporter": is_reporter,
             # Visitors who are not signed in are not told what they could do once signed in.
             "actions": services.case_actions(actor, case) if actor is not None else None,

@@ -4,7 +4,9 @@ They show what the public pages show, no more: public cases only, redacted texts
 rendered in the reader's language, the reporter never named, and for a timeline
 the entries of `minjian.cases.selectors.timeline` (no internal notes, no text
 held for a moderator). Entry ids are tag URIs (RFC 4151) made of the site's host, the
-day the case was created and the case or event, so they do not change.
+day the case was published and the case or event, so they do not change. Times are
+what the public reads (`minjian.cases.times`): to the minute, and nothing from
+before the case was published, so neither a date nor an id tells when it was sent.
 
 Django shares one instance of each feed between all requests, so `get_object`
 computes everything a request needs into a `Subject` and nothing is kept on `self`.
@@ -29,6 +31,7 @@ from django.utils.translation import gettext as _
 from minjian.cases.access import access_case_by_id
 from minjian.cases.models import Case
 from minjian.cases.selectors import CaseFilters, case_list, timeline
+from minjian.cases.times import public_time, public_time_or_none
 from minjian.core.text import clean_text
 from minjian.feeds.selectors import FEED_LENGTH, cases_routed_to
 from minjian.orgs.models import Organisation
@@ -58,7 +61,8 @@ def _tag(case: Case, specific: str) -> str:
     # The site's configured host, not the request's: the same entry keeps its id
     # whichever address a reader fetched it from.
     host = urlsplit(settings.MINJIAN_SITE_URL).hostname or "localhost"
-    return f"tag:{host},{case.created_at:%Y-%m-%d}:{specific}"
+    day = case.published_at or case.updated_at
+    return f"tag:{host},{day:%Y-%m-%d}:{specific}"
 
 
 def _case_entries(cases: Iterable[Case]) -> list[Entry]:
@@ -68,8 +72,8 @@ def _case_entries(cases: Iterable[Case]) -> list[Entry]:
             title=case.readable_title,
             description=case.readable_description,
             link=reverse("cases:detail", args=[case.pk]),
-            published=case.published_at,
-            updated=case.updated_at,
+            published=public_time_or_none(case.published_at),
+            updated=public_time(case.updated_at),
             categories=(case.topic.name, case.region.name),
         )
         for case in cases
@@ -182,16 +186,19 @@ class CaseTimelineFeed(EntryFeed):
         # Always as the public sees it, whoever is signed in.
         case = access_case_by_id(AnonymousUser(), case_id)
         link = reverse("cases:detail", args=[case.pk])
+        # An entry is numbered by its place on the timeline, which only grows; what
+        # happened before publication has no public time and no entry.
         entries = [
             Entry(
-                guid=_tag(case, f"case/{case.pk}/{entry.created_at:%Y%m%dT%H%M%S.%f}/{entry.kind}"),
+                guid=_tag(case, f"case/{case.pk}/{number}/{entry.kind}"),
                 title=f"{entry.label} · {entry.actor}" if entry.actor else entry.label,
                 description=entry.note,
                 link=link,
                 published=entry.created_at,
                 updated=entry.created_at,
             )
-            for entry in timeline(case)
+            for number, entry in enumerate(timeline(case), start=1)
+            if entry.created_at is not None
         ]
         return Subject(
             title=_("Minjian: case #%(id)d, %(title)s")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.tokens import token_digest
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.selectors import public_cases
+from minjian.cases.times import public_bounds
 from minjian.core.errors import DomainError
 from minjian.core.text import parse_id
 from minjian.open311.models import Open311Request
@@ -137,17 +138,21 @@ def _for_output(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def service_requests(query: RequestQuery) -> list[Case]:
-    """Public cases matching the query, newest request first; never more than MAX_RESULTS."""
+    """Public cases matching the query, newest published first; never more than MAX_RESULTS."""
     cases = public_cases()
     if query.ids:
         cases = cases.filter(pk__in=query.ids)
     else:
-        cases = cases.filter(created_at__gte=query.start, created_at__lte=query.end)
+        # On the time a request shows (when it was published, to the minute), never
+        # on when it was sent: minjian.cases.times.
+        assert query.start is not None and query.end is not None  # parse sets both
+        start, end = public_bounds(query.start, query.end)
+        cases = cases.filter(published_at__gte=start, published_at__lt=end)
         if query.service_codes:
             cases = cases.filter(topic__slug__in=query.service_codes)
         if query.states:
             cases = cases.filter(state__in=query.states)
-    return list(_for_output(cases).order_by("-created_at", "-id")[:MAX_RESULTS])
+    return list(_for_output(cases).order_by("-published_at", "-id")[:MAX_RESULTS])
 
 
 def agencies_addressed(case: Case) -> list[Organisation]:

@@ -26,6 +26,7 @@ from minjian.cases.access import access_case_by_id
 from minjian.cases.location import Precision
 from minjian.cases.models import Case
 from minjian.cases.services import needs_review
+from minjian.cases.times import public_time
 from minjian.core.errors import DomainError
 from minjian.open311 import selectors, services
 from minjian.open311.formats import Format, Value, errors, respond
@@ -157,8 +158,9 @@ def _service_request(request: HttpRequest, case: Case) -> dict[str, Value]:
         "description": case.readable_description,
         "agency_responsible": ", ".join(agency.name for agency in agencies) or None,
         "service_notice": None,
-        "requested_datetime": _w3(case.created_at),
-        "updated_datetime": _w3(case.updated_at),
+        # When it became public, not when it was sent: minjian.cases.times.
+        "requested_datetime": _w3(public_time(case.published_at or case.updated_at)),
+        "updated_datetime": _w3(public_time(case.updated_at)),
         "expected_datetime": None,
         "address": case.region.name,
         "address_id": case.region.code,

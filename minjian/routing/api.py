@@ -58,7 +58,9 @@ class InboxTimelineEntryOut(Schema):
     kind: str
     label: str
     actor: str | None
-    created_at: datetime
+    created_at: datetime | None = Field(
+        description="To the minute; null for what happened before the case was published."
+    )
     note: str
     organisation: str | None
     official: bool

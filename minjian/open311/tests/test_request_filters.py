@@ -36,7 +36,8 @@ def cases(regions: dict[str, Region], staff: User) -> dict[str, Case]:
     hidden = make_case(regions["340321"])
     case_hide(actor=staff, case_id=hidden.pk, reason=Case.HiddenReason.SPAM)
     old = make_case(regions["340321"])
-    Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=200))
+    long_ago = timezone.now() - timedelta(days=200)
+    Case.objects.filter(pk=old.pk).update(created_at=long_ago, published_at=long_ago)
     return {"river": river, "road": road, "mended": mended, "hidden": hidden, "old": old}
 
 
