@@ -261,12 +261,14 @@ MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     # Case reports, by web form and API together, counted per attempt.
     "case_report": (10, 60 * 60),
     "comment": (30, 60 * 60),
-    # Failed log-ins per pseudonym typed, and per client. Per client it is higher:
-    # many people in China share one address behind a carrier's NAT.
-    "login_failure_account": (5, 15 * 60),
-    "login_failure_client": (20, 15 * 60),
+    # Failed log-ins of one device that holds a device cookie (a browser its account's
+    # owner logged in with): past this, its cookie no longer lets it skip the waits below.
+    "login_failure_device": (10, 24 * 60 * 60),
     # Accounts created per client.
     "signup": (5, 60 * 60),
+    # Sign-up attempts that ask whether a pseudonym is free, per client: each one counts,
+    # free or taken, so nobody finds out at speed which pseudonyms exist.
+    "pseudonym_check": (10, 60 * 60),
     # Reset mails asked for per client, and per address typed (no mail bombing).
     "password_reset_client": (5, 60 * 60),
     "password_reset_address": (3, 60 * 60),
@@ -279,6 +281,19 @@ MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "open311": (100, 60 * 60),
     "aid_pledge": (20, 60 * 60),  # aid pledges per client or account, web and API
 }
+# Failed log-ins slow the next attempt down rather than lock an account
+# (minjian/accounts/login_guard.py): scope: (failures without a wait, first wait, longest wait,
+# failures counted over how many seconds). Each failure past the free ones doubles the wait
+# before the next attempt is checked. Per pseudonym typed, from any address: a guesser
+# gets about a hundred tries a day; the owner, from a browser she logged in with before
+# (a device cookie), never waits. Per client it allows more: many people in China share
+# one address behind a carrier's NAT.
+MINJIAN_BACKOFFS: dict[str, tuple[int, int, int, int]] = {
+    "login_failure_account": (5, 2, 15 * 60, 24 * 60 * 60),
+    "login_failure_client": (20, 2, 15 * 60, 60 * 60),
+}
+# How long a browser stays known to the account it logged in to (the device cookie).
+MINJIAN_DEVICE_COOKIE_DAYS = 180
 # The ALTCHA proof of work: PBKDF2 rounds per try, the range of tries a browser needs,
 # and how long a challenge lives. 3,000 tries of 1,000 rounds took 2.6 s in Chromium
 # on a 2-core machine; the default asks for a sixth of that on average (about half a

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django import forms
@@ -14,8 +13,6 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.core.mail import EmailMessage
-from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +20,6 @@ from minjian.accounts import services
 from minjian.accounts.models import User
 from minjian.accounts.validators import PSEUDONYM_MAX_LENGTH
 from minjian.core.errors import DomainError
-
-logger = logging.getLogger(__name__)
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
@@ -146,43 +141,12 @@ class ResetSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generi
         return self.user
 
 
-class BilingualPasswordResetForm(PasswordResetForm):
-    """Sends the reset mail as plain text in both languages, the reader's first.
+class PasswordResetRequestForm(PasswordResetForm):
+    """The reset request: saving it defers the mail to a job (see the service), never
+    sends it while the request waits."""
 
-    An account records no language, and the mail may be read long after the
-    request, so it carries both.
-    """
-
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        context = {**context, "site_url": settings.MINJIAN_SITE_URL.rstrip("/")}
-        current = translation.get_language() or settings.LANGUAGE_CODE
-        languages = [current] + [code for code, _name in settings.LANGUAGES if code != current]
-        subjects: list[str] = []
-        bodies: list[str] = []
-        for language in languages:
-            with translation.override(language):
-                subject = loader.render_to_string(subject_template_name, context)
-                subjects.append(" ".join(subject.split()))
-                bodies.append(loader.render_to_string(email_template_name, context).strip())
-        message = EmailMessage(
-            subject=" / ".join(dict.fromkeys(subjects)),
-            body="\n\n-----\n\n".join(bodies) + "\n",
-            from_email=from_email,
-            to=[to_email],
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        services.account_request_password_reset(
+            email=self.cleaned_data["email"],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-        try:
-            message.send()
-        except Exception:
-            # Logged, never shown: an error only for addresses that have an
-            # account would tell a stranger who uses Minjian.
-            logger.exception(
-                "Failed to send a password reset mail to account %s", context["user"].pk
-            )

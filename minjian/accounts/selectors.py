@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from django.contrib.auth.hashers import is_password_usable
 from django.db.models import QuerySet
 
 from minjian.accounts.models import ApiToken, User, same_pseudonym
@@ -26,3 +29,30 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
 
 def active_user_by_pseudonym(pseudonym: str) -> User | None:
     return User.objects.filter(same_pseudonym(pseudonym), is_active=True).first()
+
+
+def account_ids_with_email(email: str) -> list[int]:
+    """The active accounts with a usable password whose e-mail address is `email`, ignoring
+    case as Django's own reset form does. One query, whether or not any matches."""
+    wanted = _folded(email)
+    candidates = User.objects.filter(email__iexact=email, is_active=True).values_list(
+        "pk", "email", "password"
+    )
+    return [
+        pk
+        for pk, address, password in candidates
+        if _folded(address) == wanted and is_password_usable(password)
+    ]
+
+
+def accounts_to_reset(user_ids: list[int]) -> list[User]:
+    """Those of `user_ids` that can still get a reset mail (active, an address, a password)."""
+    return [
+        user
+        for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+        if user.has_usable_password()
+    ]
+
+
+def _folded(address: str) -> str:
+    return unicodedata.normalize("NFKC", address).casefold()

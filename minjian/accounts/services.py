@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minjian.accounts import jobs, selectors
 from minjian.accounts.access import access_api_token_by_id
 from minjian.accounts.models import (
     AccountEvent,
@@ -163,6 +164,19 @@ def account_set_password(*, actor: User, password: str, via: PasswordChangeRoute
         kind=AccountEventKind.PASSWORD_CHANGED,
         payload={"via": via},
     )
+
+
+@transaction.atomic
+def account_request_password_reset(*, email: str, language: str) -> None:
+    """Have a link to set a new password mailed to the accounts with this e-mail address.
+
+    The request does the same work whether or not an account has the address: one query
+    and one deferred job (with no ids when none matched), and no mail. The job, after
+    the commit, composes and sends the mail. So neither the answer nor the time it takes
+    tells a stranger whether an address belongs to an account. No event is written: the
+    password changes only when the link is used, and that writes one.
+    """
+    jobs.mail_password_reset.defer(selectors.account_ids_with_email(email), language)
 
 
 @transaction.atomic

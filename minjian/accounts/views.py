@@ -1,7 +1,8 @@
 """Account pages: sign up, log in, password reset, the account page and its forms.
 
-Log-in and password reset are Django's own views with rate limits added; sign-up and
-the reset request also ask anonymous visitors for the proof of work (minjian/abuse).
+Log-in and password reset are Django's own views with abuse control added: log-in waits
+after failures (minjian/accounts/login_guard.py), sign-up and the reset request ask
+anonymous visitors for the proof of work and count per client (minjian/abuse).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts import selectors, services
 from minjian.accounts.forms import (
     AccountPasswordChangeForm,
-    BilingualPasswordResetForm,
     EmailChangeForm,
+    PasswordResetRequestForm,
     PseudonymAuthenticationForm,
     SignUpForm,
     TokenIssueForm,
 )
+from minjian.accounts.login_guard import LoginAttempt
 from minjian.accounts.models import User
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
@@ -49,19 +51,33 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return resolve_url(default)
 
 
+def _refused_form(response: HttpResponse, error: DomainError) -> HttpResponse:
+    """A form sent back with a refusal: 429 and Retry-After when it is a wait."""
+    if error.status == 429:
+        response.status_code = 429
+        if "retry_after" in error.details:
+            response["Retry-After"] = str(error.details["retry_after"])
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign-up. Whether a pseudonym is taken is said only to a client within its
+    `pseudonym_check` limit: every attempt that gets that far counts, taken or free, and
+    past the limit the form refuses before looking the pseudonym up."""
     if request.user.is_authenticated:
         return redirect("accounts:account")
     client = ratelimit.requester(request)
     if request.method == "POST":
-        # Counted on success only: a pseudonym that is taken should not cost a try.
+        # Accounts made per client: counted on success only.
         ratelimit.check("signup", client)
     form = SignUpForm(request.POST if request.method == "POST" else None)
+    refusal: DomainError | None = None
     if form.is_valid():
         try:
             proof_of_work.check(request)
+            ratelimit.hit("pseudonym_check", client)
             user = services.account_sign_up(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
@@ -69,6 +85,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             show_domain_error(form, error)
+            refusal = error
         else:
             ratelimit.record("signup", client)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -77,49 +94,60 @@ def signup(request: HttpRequest) -> HttpResponse:
                 _("Welcome, %(pseudonym)s. Your account is ready.") % {"pseudonym": user.username},
             )
             return redirect(_next_url(request, "accounts:account"))
-    return render(
+    response = render(
         request,
         "accounts/signup.html",
         {"form": form, "next": _next_url(request, "accounts:account")},
     )
+    return _refused_form(response, refusal) if refusal is not None else response
 
 
 class LoginView(auth_views.LoginView):
-    """Django's log-in, refused for a while after too many failures for the pseudonym typed
-    (someone guessing one account's password) or from one client (someone trying many).
-
-    Five failures lock a pseudonym for the rest of the window whoever tries it, its owner
-    included: the price of stopping a guesser who changes address. A good log-in clears the
-    pseudonym's count.
-    """
+    """Django's log-in, slowed down after failures but never locked
+    (minjian/accounts/login_guard.py): an attempt that must still wait gets the form back
+    with the wait, a 429 and Retry-After, and its password is not checked. The owner's
+    browser, known by its device cookie, does not wait for what others did."""
 
     template_name = "accounts/login.html"
     authentication_form = PseudonymAuthenticationForm
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        ratelimit.check("login_failure_client", ratelimit.requester(request))
-        ratelimit.check("login_failure_account", self._pseudonym_typed())
+        self.attempt = LoginAttempt.of(request)
+        refusal = self.attempt.refusal()
+        if refusal is not None:
+            return self._wait(refusal)
         return super().post(request, *args, **kwargs)
 
-    def _pseudonym_typed(self) -> str:
-        return "pseudonym:" + self.request.POST.get("username", "").strip().casefold()
+    def _wait(self, refusal: ratelimit.RateLimited) -> HttpResponse:
+        form = self.authentication_form(
+            self.request, initial={"username": self.request.POST.get("username", "")}
+        )
+        response = self.render_to_response(
+            self.get_context_data(form=form, wait=refusal.message), status=429
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        ratelimit.reset("login_failure_account", self._pseudonym_typed())
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        user = form.get_user()
+        assert isinstance(user, User)
+        self.attempt.succeeded(response, user)
+        return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        ratelimit.record("login_failure_client", ratelimit.requester(self.request))
-        ratelimit.record("login_failure_account", self._pseudonym_typed())
+        self.attempt.failed()
         return super().form_invalid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, with the proof of work, and limits per client and per
-    address typed, so that nobody can flood a mailbox with reset mails."""
+    address typed, so that nobody can flood a mailbox with reset mails. The mail itself is
+    composed and sent by a job (`services.account_request_password_reset`): the request
+    does the same work for an address that has an account and for one that has none."""
 
-    form_class = BilingualPasswordResetForm
+    form_class = PasswordResetRequestForm
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         ratelimit.limit_requester(request, "password_reset_client")
@@ -130,7 +158,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             proof_of_work.check(self.request)
         except DomainError as error:
             show_domain_error(form, error)
-            return self.form_invalid(form)
+            return _refused_form(self.form_invalid(form), error)
         address = form.cleaned_data["email"].strip().casefold()
         ratelimit.hit("password_reset_address", f"email:{address}")
         return super().form_valid(form)

@@ -179,13 +179,18 @@ def test_log_out_is_refused_by_get_and_works_by_post(user: User) -> None:
 # Password reset
 
 
-def test_a_reset_mail_arrives_in_both_languages_and_its_link_sets_a_new_password() -> None:
+def test_a_reset_mail_arrives_in_both_languages_and_its_link_sets_a_new_password(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     user = make_user("river-watcher", email="me@example.org")
     client = Client()
 
-    response = client.post(
-        reverse("accounts:password_reset"), {"email": "ME@example.org"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password_reset"),
+            {"email": "ME@example.org"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
