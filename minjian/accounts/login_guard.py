@@ -15,7 +15,9 @@ random device number. An attempt that brings a valid device cookie for the accou
 tries skips both waits. Failures of such a device are counted per device
 (`login_failure_device`); past that limit its cookie no longer lets it skip the waits, so a
 stolen cookie buys a few guesses at most. The cookie is sent only to the log-in page and
-only over HTTPS in production; a new one replaces it at each log-in.
+only over HTTPS in production; a new one replaces it at each log-in. A successful log-in
+does not clear the pseudonym's failures: that would give a guesser fresh free tries each
+time the owner logs in, and the owner does not need it.
 
 Every count lives in the shared store of minjian/abuse (Redis or the database), under
 keys that name neither the pseudonym nor the address.
