@@ -45,6 +45,14 @@ S3_BUCKET: str = os.environ.get("MINJIAN_S3_BUCKET", "")
 S3_ENDPOINT_URL: str = os.environ.get("MINJIAN_S3_ENDPOINT_URL", "")
 S3_ACCESS_KEY: str = os.environ.get("MINJIAN_S3_ACCESS_KEY", "")
 S3_SECRET_KEY: str = os.environ.get("MINJIAN_S3_SECRET_KEY", "")
+# How local photos leave the disk once Minjian has said who may see them: "django"
+# (Minjian sends the file itself), "x-accel-redirect" (nginx sends it from an internal
+# location, MEDIA_INTERNAL_PREFIX) or "x-sendfile" (Apache's mod_xsendfile, lighttpd).
+MEDIA_SERVING: str = os.environ.get("MINJIAN_MEDIA_SERVING", "django")
+MEDIA_INTERNAL_PREFIX: str = os.environ.get("MINJIAN_MEDIA_INTERNAL_PREFIX", "/_media/")
+# On S3 the bucket is private and a photo is read through a signed address that lives
+# this many seconds.
+MEDIA_URL_SECONDS: int = _int("MINJIAN_MEDIA_URL_SECONDS", 60)
 MAX_PHOTO_BYTES: int = _int("MINJIAN_MAX_PHOTO_BYTES", 15 * 1024 * 1024)
 # Empty means no tiles: the map then shows the cases' points on a plain
 # background, with the list beside it. Public tile hosts are often blocked or

@@ -155,6 +155,8 @@ STATICFILES_DIRS = [
     ("vendor/altcha", BASE_DIR / "node_modules" / "altcha" / "dist" / "external"),
     ("vendor/altcha-workers", BASE_DIR / "node_modules" / "altcha" / "dist" / "workers"),
 ]
+# Photos are never served from MEDIA_URL: every photo address is answered by a view
+# that asks the case's door first (minjian.cases.views_photos, minjian.core.storage).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
@@ -166,7 +168,11 @@ if env.MEDIA_STORAGE == "s3":
             "endpoint_url": env.S3_ENDPOINT_URL or None,
             "access_key": env.S3_ACCESS_KEY,
             "secret_key": env.S3_SECRET_KEY,
-            "querystring_auth": False,
+            # A private bucket: nothing in it is readable without a signature, and a
+            # photo's signed address (minjian.core.storage) expires within a minute.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.MEDIA_URL_SECONDS,
             "file_overwrite": False,
         },
     }
@@ -244,6 +250,13 @@ MINJIAN_MAX_PHOTO_BYTES = env.MAX_PHOTO_BYTES
 MINJIAN_MAX_PHOTOS_PER_CASE = 10
 # Pixels, not bytes: a tiny file can claim a huge canvas (a decompression bomb).
 MINJIAN_MAX_PHOTO_PIXELS = 50_000_000
+# All the photos of one request together: checking decodes every pixel (about a second
+# per 50 million on one core), so this bounds how long one report holds a web worker.
+# Ten photos from a 12-megapixel phone camera fit.
+MINJIAN_MAX_PIXELS_PER_REQUEST = 150_000_000
+MINJIAN_MEDIA_SERVING = "signed-redirect" if env.MEDIA_STORAGE == "s3" else env.MEDIA_SERVING
+MINJIAN_MEDIA_INTERNAL_PREFIX = env.MEDIA_INTERNAL_PREFIX
+MINJIAN_MEDIA_URL_SECONDS = env.MEDIA_URL_SECONDS
 MINJIAN_MAP_TILE_URL = env.MAP_TILE_URL
 MINJIAN_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
 MINJIAN_CASES_PER_PAGE = 20

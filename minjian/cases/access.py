@@ -1,14 +1,16 @@
-"""The doors to cases that may not be public: by id for a viewer, by receipt code."""
+"""The doors to cases that may not be public: by id for a viewer, by receipt code, and
+to their photos by key."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
-from minjian.cases.models import Case, CaseEvent
+from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.receipts import receipt_digest
-from minjian.cases.selectors import case_with_timeline
+from minjian.cases.selectors import case_with_timeline, ready_photo_by_key
 from minjian.core.errors import DomainError, NotFound
 
 Viewer = User | AnonymousUser
@@ -84,3 +86,46 @@ def access_case_by_receipt(code: str) -> Case:
     found = case_with_timeline(case.pk)
     assert found is not None
     return found
+
+
+# A photo grant lets the holder of a receipt code see the photos of her case under
+# review for this long after she opened it with the code, which is never kept in a
+# cookie: the grant travels in the photo addresses of the page she was shown.
+PHOTO_GRANT_SECONDS = 60 * 60
+_PHOTO_GRANT_SALT = "minjian.cases.access.photo-grant"
+
+
+def photo_grant(case: Case) -> str:
+    """A signed, expiring permission to see the photos of `case` (for its reporter)."""
+    return signing.TimestampSigner(salt=_PHOTO_GRANT_SALT).sign(str(case.pk))
+
+
+def _grant_covers(grant: str, case: Case) -> bool:
+    if not grant:
+        return False
+    try:
+        granted = signing.TimestampSigner(salt=_PHOTO_GRANT_SALT).unsign(
+            grant, max_age=PHOTO_GRANT_SECONDS
+        )
+    except signing.BadSignature:
+        return False
+    return granted == str(case.pk)
+
+
+def access_photo_by_key(viewer: Viewer, key: str, *, grant: str = "") -> CasePhoto:
+    """A prepared photo, if this viewer may see its case at this moment.
+
+    Asked on every request for the photo, so that what happens to the case (published,
+    hidden) applies to its photos at once. A hidden case's photos raise `CaseHidden`
+    (HTTP 410) for everyone but staff, grant or not; a photo of a case the viewer may
+    not see is missing, as the case is.
+    """
+    photo = ready_photo_by_key(key)
+    if photo is None:
+        raise NotFound(_("There is no such photo."))
+    case = photo.case
+    if case.state == Case.State.HIDDEN and not _is_staff(viewer):
+        raise CaseHidden(case)
+    if not (can_view_case(viewer, case) or _grant_covers(grant, case)):
+        raise NotFound(_("There is no such photo."))
+    return photo

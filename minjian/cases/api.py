@@ -15,7 +15,7 @@ from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.access import access_case_by_id
 from minjian.cases.forms import drawn_boxes
-from minjian.cases.models import Case
+from minjian.cases.models import Case, CasePhoto
 from minjian.cases.services import photo_uploads
 from minjian.cases.times import public_time_or_none
 from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
@@ -83,7 +83,11 @@ class CaseSummaryOut(Schema):
         description="When the case became public, to the minute (no seconds)."
     )
     url: str
-    photos: list[PhotoOut]
+    photos: list[PhotoOut] = Field(description="The photos prepared for publication.")
+    photos_preparing: int = Field(
+        description="Photos received and still being prepared (faces blurred, re-encoded): "
+        "they appear in `photos` within moments."
+    )
 
 
 class TimelineEntryOut(Schema):
@@ -180,13 +184,17 @@ def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
         "url": request.build_absolute_uri(reverse("cases:detail", args=[case.pk])),
         "photos": [
             {
-                "url": request.build_absolute_uri(photo.image.url),
-                "thumbnail_url": request.build_absolute_uri(photo.thumbnail.url),
+                "url": request.build_absolute_uri(photo.url),
+                "thumbnail_url": request.build_absolute_uri(photo.thumbnail_url),
                 "width": photo.width,
                 "height": photo.height,
             }
             for photo in case.photos.all()
+            if photo.is_ready
         ],
+        "photos_preparing": sum(
+            photo.status == CasePhoto.Status.PREPARING for photo in case.photos.all()
+        ),
     }
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.location import Precision
+from minjian.cases.photos import THUMBNAIL_SIDE
 from minjian.core.models import Event
 from minjian.redaction import render_redactions
 
@@ -111,16 +115,53 @@ class Case(models.Model):
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def first_ready_photo(self) -> CasePhoto | None:
+        """The first photo that can be shown (reads the prefetched photos)."""
+        return next((photo for photo in self.photos.all() if photo.is_ready), None)
+
+
+def new_photo_key() -> str:
+    """128 random bits, URL-safe: the part of a photo's addresses nobody can guess."""
+    return secrets.token_urlsafe(16)
+
 
 class CasePhoto(models.Model):
-    """A photo of a case, stored as re-encoded pixels (no metadata of the original)."""
+    """A photo of a case, published only as re-encoded pixels (no metadata of the original).
+
+    The upload is checked in the request (format, size, pixels, that it decodes) and kept
+    under `upload`, a private name that is never served; a background job then finds and
+    blurs faces and writes `image` and `thumbnail`, and deletes the upload
+    (`cases.services.case_photo_prepare`). Every address of a photo carries `key` and is
+    answered only by `cases.views_photos`, which asks the case's door each time.
+    """
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("being prepared")
+        READY = "ready", _("ready")
+        # The upload passed the checks but could not be prepared after all: never shown.
+        FAILED = "failed", _("could not be read")
+
+    class Size(models.TextChoices):
+        FULL = "full", _("full size")
+        THUMB = "thumb", _("thumbnail")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="cases/%Y/%m/")
-    thumbnail = models.ImageField(upload_to="cases/%Y/%m/thumbs/")
+    key = models.CharField(max_length=32, unique=True, default=new_photo_key, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    # The file as the reporter sent it, with whatever metadata it carries: private,
+    # kept only until the photo is prepared.
+    upload = models.FileField(blank=True)
+    image = models.ImageField(blank=True)
+    thumbnail = models.ImageField(blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
+    # The reporter's choices for this photo, applied when it is prepared: faces blurred
+    # (unless she confirmed the warning) and boxes she drew ("x,y,w,h;..." fractions).
+    blur_faces = models.BooleanField(default=True)
+    blur_boxes = models.CharField(max_length=2000, blank=True)
+    faces_blurred = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -128,6 +169,38 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"photo {self.position + 1} of case {self.case_id}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def url(self) -> str:
+        return reverse("cases:photo", kwargs={"key": self.key, "size": self.Size.FULL})
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("cases:photo", kwargs={"key": self.key, "size": self.Size.THUMB})
+
+    @property
+    def thumbnail_width(self) -> int:
+        return self._thumbnail_size[0]
+
+    @property
+    def thumbnail_height(self) -> int:
+        return self._thumbnail_size[1]
+
+    @property
+    def _thumbnail_size(self) -> tuple[int, int]:
+        # What photos.THUMBNAIL_SIDE makes of the published size, so that the page
+        # keeps the photo's place before it arrives on a slow link.
+        side = max(self.width, self.height, 1)
+        scale = min(1.0, THUMBNAIL_SIDE / side)
+        return round(self.width * scale), round(self.height * scale)
+
+    def stored_name(self, size: str) -> str:
+        stored = self.image if size == self.Size.FULL else self.thumbnail
+        return str(stored.name)
 
 
 class CaseEvent(Event):

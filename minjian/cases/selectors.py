@@ -114,6 +114,15 @@ def case_list(filters: CaseFilters) -> QuerySet[Case]:
     return cases.order_by("-published_at", "-id")
 
 
+def ready_photo_by_key(key: str) -> CasePhoto | None:
+    """A prepared photo with its case (callers check access), or None."""
+    return (
+        CasePhoto.objects.select_related("case")
+        .filter(key=key, status=CasePhoto.Status.READY)
+        .first()
+    )
+
+
 def case_with_timeline(case_id: int) -> Case | None:
     """One case with everything its page shows, whoever may see it: callers check access."""
     return (

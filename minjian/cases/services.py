@@ -8,16 +8,13 @@ timeline event that records it in that same transaction, so the timeline and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -27,9 +24,15 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.models import User
 from minjian.cases import rules
 from minjian.cases.location import Precision, published_point
-from minjian.cases.models import Case, CaseEvent, CasePhoto
-from minjian.cases.photos import ProcessedPhoto, process_photo
+from minjian.cases.models import Case, CaseEvent
+from minjian.cases.photos import PhotoUpload
 from minjian.cases.receipts import new_receipt_code, receipt_digest
+from minjian.cases.services_photos import (
+    check_photo_count,
+    check_uploads,
+    files_removed_on_failure,
+    keep_uploads,
+)
 from minjian.cases.validation import clean_description, clean_title, parse_point
 from minjian.core.errors import DomainError, PermissionDenied
 from minjian.orgs.models import Organisation
@@ -41,31 +44,6 @@ from minjian.topics.models import Topic
 logger = logging.getLogger(__name__)
 
 Actor = User | None
-
-
-@dataclass(frozen=True)
-class PhotoUpload:
-    """An uploaded file as the service needs it, whichever interface it came through."""
-
-    name: str
-    size: int
-    stream: IO[bytes]
-    # The reporter's choices for this photo: faces blurred (the default), and
-    # boxes she drew, as fractions of the upright photo ("x,y,w,h;...").
-    blur_faces: bool = True
-    blur_boxes: str = ""
-
-    @classmethod
-    def from_upload(
-        cls, upload: UploadedFile, *, blur_faces: bool = True, blur_boxes: str = ""
-    ) -> PhotoUpload:
-        return cls(
-            name=upload.name or "",
-            size=upload.size or 0,
-            stream=upload,
-            blur_faces=blur_faces,
-            blur_boxes=blur_boxes,
-        )
 
 
 def photo_uploads(
@@ -144,17 +122,10 @@ def case_submit(
     }
     precision = _precision(location_precision)
     point = published_point(parse_point(latitude, longitude), precision)
-    if len(photos) > settings.MINJIAN_MAX_PHOTOS_PER_CASE:
-        raise DomainError(
-            "too_many_photos",
-            _("A report can have at most %(limit)d photos.")
-            % {"limit": settings.MINJIAN_MAX_PHOTOS_PER_CASE},
-            field="photos",
-        )
-    processed = [_processed(photo) for photo in photos]
+    check_uploads(photos)
 
     receipt_code = new_receipt_code() if reporter is None else ""
-    with _files_removed_on_failure() as stored, transaction.atomic():
+    with files_removed_on_failure() as stored, transaction.atomic():
         now = timezone.now()
         case = Case.objects.create(
             **clean,
@@ -168,16 +139,14 @@ def case_submit(
             created_at=now,
             updated_at=now,
         )
-        for position, photo in enumerate(processed):
-            _store_photo(case, photo, position, stored)
+        keep_uploads(case, photos, first_position=0, stored=stored)
         CaseEvent.objects.create(
             case=case,
             kind=CaseEvent.Kind.SUBMITTED,
             actor=reporter,
             created_at=now,
             payload={
-                "photos": len(processed),
-                "faces_blurred": sum(p.faces_blurred for p in processed),
+                "photos": len(photos),
                 "unblurred_photos": sum(not p.blur_faces for p in photos),
                 "has_point": point is not None,
                 "location_precision": precision.value,
@@ -245,40 +214,6 @@ def _precision(raw: str) -> Precision:
             _("Choose how precisely the place is shown: exact, about 1 km, or region only."),
             field="location_precision",
         ) from error
-
-
-def _processed(photo: PhotoUpload) -> ProcessedPhoto:
-    return process_photo(
-        photo.stream,
-        name=photo.name,
-        size=photo.size,
-        blur_faces=photo.blur_faces,
-        blur_boxes=photo.blur_boxes,
-    )
-
-
-@contextmanager
-def _files_removed_on_failure() -> Iterator[list[str]]:
-    """Collects the names of files stored inside a transaction and deletes them if
-    it fails: the database rolls back by itself, storage does not."""
-    stored: list[str] = []
-    try:
-        yield stored
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
-
-
-def _store_photo(case: Case, photo: ProcessedPhoto, position: int, stored: list[str]) -> None:
-    record = CasePhoto(case=case, position=position, width=photo.width, height=photo.height)
-    record.image.save(f"case-{case.pk}-{position}.jpg", ContentFile(photo.image), save=False)
-    stored.append(record.image.name)
-    record.thumbnail.save(
-        f"case-{case.pk}-{position}.jpg", ContentFile(photo.thumbnail), save=False
-    )
-    stored.append(record.thumbnail.name)
-    record.save()
 
 
 def _topic(slug: str | None) -> Topic:
@@ -679,8 +614,10 @@ def case_add_by_reporter(
             field="text",
         )
     redacted = redact(addition)
-    processed = [_processed(photo) for photo in photos]
-    with _files_removed_on_failure() as stored, transaction.atomic():
+    # Checked before the case is locked: decoding takes a while, and another addition
+    # in between is caught by the count below.
+    check_uploads(photos, already=case.photos.count())
+    with files_removed_on_failure() as stored, transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state in (Case.State.HIDDEN, Case.State.CLOSED):
             raise DomainError(
@@ -689,15 +626,8 @@ def case_add_by_reporter(
                 status=409,
             )
         first = locked.photos.count()
-        if first + len(processed) > settings.MINJIAN_MAX_PHOTOS_PER_CASE:
-            raise DomainError(
-                "too_many_photos",
-                _("A case can have at most %(limit)d photos.")
-                % {"limit": settings.MINJIAN_MAX_PHOTOS_PER_CASE},
-                field="photos",
-            )
-        for offset, photo in enumerate(processed):
-            _store_photo(locked, photo, first + offset, stored)
+        check_photo_count(first + len(photos))
+        keep_uploads(locked, photos, first_position=first, stored=stored)
         now = timezone.now()
         locked.updated_at = now
         locked.save(update_fields=["updated_at"])
@@ -708,7 +638,7 @@ def case_add_by_reporter(
             created_at=now,
             payload={
                 "note": redacted.text,
-                "photos": len(processed),
+                "photos": len(photos),
                 **({"held": True} if _note_held(actor, locked, redacted) else {}),
             },
         )

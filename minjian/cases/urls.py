@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minjian.cases import views, views_moderation
+from minjian.cases import views, views_moderation, views_photos
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("report/", views.case_report, name="report"),
     path("report/preview/", views.case_report_preview, name="report_preview"),
     path("follow/", views.case_follow, name="follow"),
+    path("photos/<slug:key>/<slug:size>.jpg", views_photos.photo, name="photo"),
     path("moderation/", views_moderation.queue, name="moderation_queue"),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
     path(

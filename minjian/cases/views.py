@@ -15,10 +15,16 @@ from django.views.decorators.http import require_POST
 from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
-from minjian.cases.access import CaseHidden, access_case_by_id, access_case_by_receipt
+from minjian.cases.access import (
+    CaseHidden,
+    access_case_by_id,
+    access_case_by_receipt,
+    photo_grant,
+)
 from minjian.cases.forms import CaseReportForm, drawn_boxes
 from minjian.cases.models import Case
-from minjian.cases.services import PhotoUpload, photo_uploads
+from minjian.cases.photos import PhotoUpload
+from minjian.cases.services import photo_uploads
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
 from minjian.places.selectors import region_refinement_choices, report_region_choices
@@ -272,6 +278,7 @@ def case_follow(request: HttpRequest) -> HttpResponse:
         {
             "case": case,
             "code": code,
+            "grant": photo_grant(case),
             "timeline": selectors.timeline(case, for_reporter=True),
             "update_error": error,
         },

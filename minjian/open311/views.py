@@ -20,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minjian.abuse import ratelimit
-from minjian.abuse.ratelimit import RateLimited
 from minjian.cases import selectors as case_selectors
 from minjian.cases.access import access_case_by_id
 from minjian.cases.location import Precision
@@ -48,8 +47,8 @@ def spec_errors(view: View) -> View:
             return view(request, *args, fmt=fmt, **kwargs)
         except DomainError as error:
             response = errors(fmt, error.status, str(error.message))
-            if isinstance(error, RateLimited):
-                response["Retry-After"] = str(error.retry_after)
+            if "retry_after" in error.details:
+                response["Retry-After"] = str(error.details["retry_after"])
             return response
 
     return wrapper
@@ -147,7 +146,7 @@ def _w3(value: datetime) -> str:
 
 def _service_request(request: HttpRequest, case: Case) -> dict[str, Value]:
     notes = [entry.note for entry in case_selectors.timeline(case) if entry.note]
-    photo = next(iter(case.photos.all()), None)
+    photo = case.first_ready_photo
     agencies = selectors.agencies_addressed(case)
     return {
         "service_request_id": case.pk,
@@ -167,7 +166,7 @@ def _service_request(request: HttpRequest, case: Case) -> dict[str, Value]:
         "zipcode": None,
         "lat": float(case.latitude) if case.latitude is not None else None,
         "long": float(case.longitude) if case.longitude is not None else None,
-        "media_url": request.build_absolute_uri(photo.image.url) if photo else None,
+        "media_url": request.build_absolute_uri(photo.url) if photo else None,
     }
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from minjian.accounts.models import User
 from minjian.cases import services
 from minjian.cases.models import Case
+from minjian.cases.photos import PhotoUpload
 from minjian.places.models import Region
 
 
@@ -27,6 +28,6 @@ def make_case(
         description=description,
         topic_slug=topic,
         region_code=region.code,
-        photos=[services.PhotoUpload.from_upload(upload) for upload in photos],
+        photos=[PhotoUpload.from_upload(upload) for upload in photos],
         **kwargs,
     ).case

@@ -17,7 +17,7 @@ from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
 from minjian.cases import services
 from minjian.cases.models import Case, CaseEvent, CasePhoto
-from minjian.cases.services import PhotoUpload
+from minjian.cases.photos import PhotoUpload
 from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.images import image_bytes, truncated_jpeg, upload
 from minjian.core.errors import DomainError
@@ -36,11 +36,12 @@ def stored_files() -> list[Path]:
 
 
 def test_submitted_case_is_published_with_both_events(
-    regions: dict[str, Region], user: User
+    regions: dict[str, Region], user: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    case = make_case(
-        regions["340321"], reporter=user, photos=[photo(), photo("b.png", image_bytes("PNG"))]
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(
+            regions["340321"], reporter=user, photos=[photo(), photo("b.png", image_bytes("PNG"))]
+        )
     case.refresh_from_db()
     assert case.state == Case.State.PUBLISHED
     assert case.published_at is not None

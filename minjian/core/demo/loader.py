@@ -36,8 +36,8 @@ from minjian.accounts.models import User, same_pseudonym
 from minjian.accounts.services import account_set_staff, account_sign_up
 from minjian.aid.demo import load_aid_demo
 from minjian.cases.models import Case
+from minjian.cases.photos import PhotoUpload
 from minjian.cases.services import (
-    PhotoUpload,
     case_acknowledge,
     case_close,
     case_publish,
@@ -357,7 +357,8 @@ class _Loader:
             photos=list(_photo_uploads(case)),
         ).case
         for photo in submitted.photos.all():
-            self.stored_files += [photo.image.name, photo.thumbnail.name]
+            # Kept as uploads until the job that prepares them runs after the commit.
+            self.stored_files.append(photo.upload.name)
             self.photos += 1
         if submitted.state == Case.State.SUBMITTED:
             # This instance reviews reports before publishing them: staff publish the demo's.
