@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
-from django.views.static import serve
 
-from minjian.api import api
+from minjian.api import api, unknown_path
 from minjian.cases import views as case_views
 
 urlpatterns = [
@@ -11,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", unknown_path),
     path("accounts/", include("minjian.accounts.urls")),
     path("orgs/", include("minjian.orgs.urls")),
     path("places/", include("minjian.places.urls")),
@@ -24,9 +23,5 @@ urlpatterns = [
     path("aid/", include("minjian.aid.urls")),
 ]
 
-if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    # Local media is served by Django itself in the embedded default (a
-    # production proxy may serve /media/ before it reaches us).
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+# A database, cache or disk out of reach is a 503 with Retry-After, not a 500.
+handler500 = "config.error_handlers.server_error"

@@ -12,7 +12,6 @@ from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
 from ninja.schema import NinjaGenerateJsonSchema
 
-from minjian.abuse.ratelimit import RateLimited
 from minjian.accountability.api import router as accountability_router
 from minjian.accounts.api import BearerToken
 from minjian.accounts.api import router as accounts_router
@@ -129,15 +128,12 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     details = dict(exc.details)
     if exc.field:
         details.setdefault("field", exc.field)
-    return error_response(
+    response = error_response(
         request, status=exc.status, code=exc.code, message=str(exc.message), details=details
     )
-
-
-@api.exception_handler(RateLimited)
-def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    response = on_domain_error(request, exc)
-    response["Retry-After"] = str(exc.retry_after)
+    # A wait (a rate limit, a full disk) says when to come back, in the header too.
+    if "retry_after" in exc.details:
+        response["Retry-After"] = str(exc.details["retry_after"])
     return response
 
 
@@ -179,4 +175,11 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(
         request, status=exc.status_code, code="http_error", message=str(exc.message)
+    )
+
+
+def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any address under /api/ that no operation answers: the same JSON error as the rest."""
+    return error_response(
+        request, status=404, code="not_found", message=_("There is no such API address.")
     )

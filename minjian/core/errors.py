@@ -35,6 +35,15 @@ class DomainError(Exception):
         self.details = details or {}
 
 
+class ServiceUnavailable(DomainError):
+    """The server cannot do it now, through no fault of the request (its database is
+    restarting, its disk is full): HTTP 503, with the seconds after which to try again."""
+
+    def __init__(self, code: str, message: str | Promise, *, retry_after: int) -> None:
+        super().__init__(code, message, status=503, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class PermissionDenied(DomainError):
     def __init__(self, message: str | Promise, *, code: str = "forbidden") -> None:
         super().__init__(code, message, status=403)

@@ -16,6 +16,7 @@ from minjian.accounts.models import User
 from minjian.cases.access import CaseHidden, access_case_by_id
 from minjian.core.errors import DomainError
 from minjian.core.forms import show_domain_error
+from minjian.core.text import parse_id
 from minjian.notify import selectors, services, tokens
 from minjian.notify.forms import FollowForm
 from minjian.notify.models import MemberPreference
@@ -98,15 +99,18 @@ def preferences(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if request.method != "POST":
         return _preferences_page(request, user)
+    organisation_id = parse_id(request.POST.get("organisation", ""))
+    if organisation_id is None:
+        return _preferences_page(
+            request, user, error=_("Choose one of the listed options."), status=400
+        )
     try:
         services.preference_set(
             actor=user,
-            organisation_id=int(request.POST.get("organisation", "")),
+            organisation_id=organisation_id,
             frequency=request.POST.get("frequency", ""),
             language=get_language(),
         )
-    except ValueError:
-        return _preferences_page(request, user, error=_("Choose one of the listed options."))
     except DomainError as error:
         return _preferences_page(request, user, error=str(error.message), status=error.status)
     return redirect("notify:preferences")

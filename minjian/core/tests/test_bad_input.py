@@ -191,3 +191,12 @@ def test_a_malformed_upload_is_refused_in_json(client: Client) -> None:
     )
     assert response.status_code == 400
     assert response.json()["code"] == "unreadable_form"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_an_address_under_the_api_that_no_operation_answers_is_json(
+    client: Client, method: str
+) -> None:
+    response = getattr(client, method)("/api/v1/no-such-thing/1", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -64,3 +64,17 @@ def test_a_member_without_an_address_is_told_that_no_mail_comes(client: Client) 
     client.force_login(member)
     page = client.get("/notify/preferences/").content.decode()
     assert 'href="/accounts/"' in page
+
+
+@pytest.mark.parametrize("organisation", ["99999999999999999999", "²", "", "river"])
+def test_an_organisation_that_cannot_be_one_is_refused_without_an_error(
+    client: Client, organisation: str
+) -> None:
+    member = make_user("member")
+    make_organisation("green-huai-river", members=[member])
+    client.force_login(member)
+    response = client.post(
+        "/notify/preferences/", {"organisation": organisation, "frequency": "none"}
+    )
+    assert response.status_code == 400
+    assert not MemberPreference.objects.exists()
