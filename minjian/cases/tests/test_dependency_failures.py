@@ -44,7 +44,7 @@ def database_dies_in_the_middle_of_a_report() -> Iterator[None]:
     def terminate(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
         if instance.kind != CaseEvent.Kind.SUBMITTED:
             return
-        pid = connection.connection.info.backend_pid  # type: ignore[union-attr]  # psycopg's
+        pid = connection.connection.info.backend_pid
         settings = connection.settings_dict
         with psycopg.connect(
             host=settings["HOST"],
