@@ -11,12 +11,12 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minjian.accountability.exports import spreadsheet_safe
 from minjian.accountability.formatting import readable_duration
 from minjian.accountability.selectors import Filters, nearest_rank, organisation_figures
 from minjian.accountability.tests.timeline import event, hours, routed
 from minjian.cases.models import CaseEvent
 from minjian.cases.tests.factories import make_case
+from minjian.core.text import spreadsheet_safe
 from minjian.orgs.models import Organisation
 from minjian.orgs.tests.factories import make_organisation
 from minjian.places.models import Region
