@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.db import close_old_connections
 from dramatiq import Actor, Broker, Middleware
@@ -56,6 +57,7 @@ def _settings_key() -> tuple[Any, ...]:
 
 
 _brokers: dict[tuple[Any, ...], RedisBroker] = {}
+CONNECT_TIMEOUT_SECONDS = 2
 
 
 def make_broker() -> RedisBroker:
@@ -63,7 +65,10 @@ def make_broker() -> RedisBroker:
     url, namespace, heartbeat_ms, maintenance, retries, min_backoff, max_backoff = _settings_key()
     # RedisBroker's constructor has no annotations (dramatiq 2.2.1).
     broker = RedisBroker(  # type: ignore[no-untyped-call]
-        url=url,
+        # Our own client, for its connect timeout: a request that defers a job after its
+        # commit must not hang on a Redis the network has lost (the job is safe in the
+        # PendingJob outbox either way).
+        client=redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS),
         namespace=namespace,
         heartbeat_timeout=heartbeat_ms,
         maintenance_chance=maintenance,
