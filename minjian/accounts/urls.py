@@ -15,7 +15,7 @@ urlpatterns = [
     path("email/", views.email_change, name="email_change"),
     path("password/", views.password_change, name="password_change"),
     path("tokens/", views.token_issue, name="token_issue"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path(
         "password-reset/",
         views.PasswordResetView.as_view(

@@ -200,3 +200,8 @@ def test_an_address_under_the_api_that_no_operation_answers_is_json(
     response = getattr(client, method)("/api/v1/no-such-thing/1", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_token_id_beyond_64_bits_is_no_page(client: Client, user: User) -> None:
+    client.force_login(user)
+    assert client.post(f"/accounts/tokens/{HUGE}/revoke/").status_code == 404
