@@ -69,9 +69,10 @@ def _default_topics(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("_django_db_helper")
     from minjian.topics.models import Topic
+    from minjian.topics.tests.factories import ensure_default_topics
 
     if not Topic.objects.exists():
-        _add_default_topics()
+        ensure_default_topics()
 
 
 @pytest.fixture(autouse=True)
@@ -172,17 +173,6 @@ def console(browser: Browser, live_server: Any) -> Iterator[tuple[Page, list[str
     yield page, messages
     context.close()
     assert outside == [], f"requests to other hosts: {outside}"
-
-
-def _add_default_topics() -> None:
-    """What the topics' data migration wrote."""
-    from minjian.topics.catalogue import DEFAULT_TOPICS
-    from minjian.topics.models import Topic
-
-    for position, (slug, name_zh, name_en) in enumerate(DEFAULT_TOPICS):
-        Topic.objects.update_or_create(
-            slug=slug, defaults={"name_zh": name_zh, "name_en": name_en, "position": position}
-        )
 
 
 @pytest.fixture

@@ -116,7 +116,8 @@ def test_database_out_of_reach_is_a_503_on_every_surface(tmp_path: Path) -> None
     try:
         browser = Browser(server.url)
         page = browser.get("/cases/")
-        assert page.status == 503 and "Back in a moment" in page.text
+        # The default language: Chinese.
+        assert page.status == 503 and "请稍候" in page.text
         assert int(page.headers["Retry-After"]) > 0
         api = browser.get("/api/v1/cases")
         assert api.status == 503 and '"code": "database_unavailable"' in api.text

@@ -36,6 +36,7 @@ from minjian.orgs.models import Membership, Organisation
 from minjian.places.models import Region
 from minjian.places.regionfile import read_region_rows
 from minjian.topics.models import Topic
+from minjian.topics.tests.factories import ensure_default_topics
 
 CHINA_REGION_FILE = Path(__file__).resolve().parents[2] / "places" / "data" / "cn_regions.csv"
 PUBLIC_STATES = {state.value for state in Case.PUBLIC_STATES}
@@ -66,6 +67,8 @@ def demo(
 ) -> Iterator[LoadedDemo]:
     media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        # A transactional test run before in this process may have emptied the topics.
+        ensure_default_topics()
         call_command("load_regions", stdout=StringIO())
         loaded_at = timezone.now()
         output = load_demo()
