@@ -39,6 +39,8 @@ class MinjianOpenAPISchema(OpenAPISchema):
       token is refused even where none is needed), and every operation that takes
       parameters or a body can answer 422 (`invalid_input`): both are documented
       with the error schema without each operation repeating them.
+    - Every operation can answer 503 with Retry-After when the database (or the disk)
+      is out of reach (config/error_handlers.py).
     - Two schemas of one name but different shapes are an error here, not a
       silent overwrite of the first by the second.
     """
@@ -51,6 +53,7 @@ class MinjianOpenAPISchema(OpenAPISchema):
             responses.setdefault(401, {"description": "Unauthorized"} | error)
         if result.get("parameters") or "requestBody" in result:
             responses.setdefault(422, {"description": "Unprocessable Content"} | error)
+        responses.setdefault(503, {"description": "Service Unavailable"} | error)
         return result
 
     def _error_schema(self) -> dict[str, str]:

@@ -211,7 +211,14 @@ def _detail(request: HttpRequest, case: Case | None, *, exact_times: bool) -> di
 
 @router.post(
     "",
-    response={201: SubmittedCaseOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: SubmittedCaseOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Submit a report",
 )
 def create_case(
@@ -225,7 +232,11 @@ def create_case(
     account's; without one it is anonymous. Error codes: `title_required`,
     `title_too_long`, `description_required`, `unknown_topic`, `unknown_region`,
     `point_incomplete`, `point_out_of_range`, `too_many_photos`,
-    `photo_too_large`, `photo_format`, `photo_unreadable`, `photo_too_many_pixels`.
+    `photo_too_large`, `photo_format`, `photo_unreadable`, `photo_too_many_pixels`;
+    413 `photos_too_many_pixels` when the photos together are too large for one request
+    (send the others later); 503 `storage_full` with Retry-After when the server cannot
+    store them now. Photos are prepared (faces blurred, re-encoded) in the background:
+    the answer counts them in `photos_preparing` until they appear in `photos`.
     Boxes to blur by hand go in fields `blur_boxes_<photo number>`, as
     `x,y,w,h;x,y,w,h` fractions (0 to 1) of the upright photo.
     A refused report leaves nothing behind. Too many reports from one account, or
