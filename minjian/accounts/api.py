@@ -45,6 +45,20 @@ class BearerToken(HttpBearer):
         return api_token.user
 
 
+def api_actor(request: HttpRequest) -> User | None:
+    """The account an API request acts for (its token's), or None for an anonymous call."""
+    actor = getattr(request, "auth", None)
+    return actor if isinstance(actor, User) else None
+
+
+def api_account(request: HttpRequest) -> User:
+    """The account of an operation that requires a token (`auth=BearerToken()`)."""
+    actor = api_actor(request)
+    if actor is None:
+        raise AuthenticationError()
+    return actor
+
+
 router = Router(tags=["accounts"])
 
 
@@ -56,5 +70,4 @@ class AccountOut(Schema):
 @router.get("/me", response=AccountOut, auth=BearerToken())
 def me(request: HttpRequest) -> User:
     """The account the token belongs to."""
-    user: User = request.auth  # type: ignore[attr-defined]  # set by BearerToken
-    return user
+    return api_account(request)

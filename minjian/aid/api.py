@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from minjian.abuse import ratelimit
-from minjian.accounts.models import User
+from minjian.accounts.api import api_actor
 from minjian.aid import downloads, selectors, services
 from minjian.aid.explanations import explanation_text
 from minjian.aid.models import AllocationLine, Drive, DriveEvent, Need, Shipment
@@ -24,11 +24,6 @@ CSV_RESPONSE = {"description": "OK", "content": {"text/csv": {"schema": {"type":
 # Quantities arrive as sent (a number or text) so that the server, not the parser,
 # explains what is wrong with 2.5 or -3: `quantity_not_whole`, `quantity_not_positive`.
 Quantity = int | float | str
-
-
-def _actor(request: HttpRequest) -> User | None:
-    auth = request.auth  # type: ignore[attr-defined]  # set by BearerToken
-    return auth if isinstance(auth, User) else None
 
 
 class ItemOut(Schema):
@@ -130,7 +125,7 @@ def set_need(request: HttpRequest, drive_id: Id, body: NeedIn) -> dict[str, obje
     `not_entitled`."""
     recipient = selectors.recipient_in(selectors.drive_by_id(drive_id), body.recipient)
     need = services.need_set(
-        actor=_actor(request),
+        actor=api_actor(request),
         recipient_id=recipient.pk,
         item_id=body.item,
         quantity=body.quantity,
@@ -175,7 +170,7 @@ def make_pledge(request: HttpRequest, drive_id: Id, body: PledgeIn) -> Status[di
     """Without a token the pledge is anonymous and answers with a receipt code, shown once.
     Codes: `drive_closed` (409), `unknown_item`, `quantity_not_whole`,
     `quantity_not_positive`, `no_such_need`, `need_overshoot` (409), `rate_limited` (429)."""
-    actor = _actor(request)
+    actor = api_actor(request)
     ratelimit.limit_requester(request, "aid_pledge", user=actor)
     made = services.pledge_make(
         actor=actor,
@@ -212,7 +207,7 @@ class DecisionIn(InputSchema):
 def decide_pledge(
     request: HttpRequest, drive_id: Id, pledge_id: Id, body: DecisionIn
 ) -> dict[str, object]:
-    actor = _actor(request)
+    actor = api_actor(request)
     selectors.pledge_in(selectors.drive_by_id(drive_id), pledge_id)
     if body.decision == "accept":
         pledge = services.pledge_accept(actor=actor, pledge_id=pledge_id)
@@ -263,7 +258,7 @@ def _line(line: AllocationLine) -> dict[str, object]:
     summary="Run an allocation round (organisers)",
 )
 def run_allocation(request: HttpRequest, drive_id: Id) -> Status[list[dict[str, object]]]:
-    round_ = services.drive_allocate(actor=_actor(request), drive_id=drive_id)
+    round_ = services.drive_allocate(actor=api_actor(request), drive_id=drive_id)
     lines = round_.lines.select_related("need").order_by("id")
     return Status(201, [_line(line) for line in lines])
 
@@ -310,7 +305,7 @@ def confirm_receipt(
     `not_entitled` (403), `reason_required`."""
     selectors.shipment_in(selectors.drive_by_id(drive_id), shipment_id)
     shipment = services.shipment_confirm_receipt(
-        actor=_actor(request),
+        actor=api_actor(request),
         shipment_id=shipment_id,
         received_quantity=body.received_quantity,
         damaged_quantity=body.damaged_quantity,

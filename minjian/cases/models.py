@@ -44,6 +44,10 @@ class Case(models.Model):
         State.RESOLVED,
         State.CLOSED,
     )
+    # Public and still waiting for an answer or for the work to end; the rest of the
+    # public states are done with (what Open311 calls "open" and "closed").
+    OPEN_STATES = (State.PUBLISHED, State.ACKNOWLEDGED, State.IN_PROGRESS)
+    DONE_STATES = (State.RESOLVED, State.CLOSED)
 
     # Stored text: personal data is replaced by tokens (minjian.redaction), which
     # can be longer than what they replace; the 200 characters a reporter may type

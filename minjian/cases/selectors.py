@@ -153,12 +153,7 @@ def case_counts() -> CaseCounts:
     week_ago = timezone.now() - timedelta(days=7)
     figures = public_cases().aggregate(
         total=Count("id"),
-        open=Count(
-            "id",
-            filter=Q(
-                state__in=(Case.State.PUBLISHED, Case.State.ACKNOWLEDGED, Case.State.IN_PROGRESS)
-            ),
-        ),
+        open=Count("id", filter=Q(state__in=Case.OPEN_STATES)),
         resolved=Count("id", filter=Q(state=Case.State.RESOLVED)),
         this_week=Count("id", filter=Q(published_at__gte=week_ago)),
     )

@@ -28,13 +28,11 @@ MAX_RESULTS = 1000
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
-OPEN_STATES = (Case.State.PUBLISHED, Case.State.ACKNOWLEDGED, Case.State.IN_PROGRESS)
-CLOSED_STATES = (Case.State.RESOLVED, Case.State.CLOSED)
-STATUS_STATES = {"open": OPEN_STATES, "closed": CLOSED_STATES}
+STATUS_STATES = {"open": Case.OPEN_STATES, "closed": Case.DONE_STATES}
 
 
 def open311_status(case: Case) -> str:
-    return "closed" if case.state in CLOSED_STATES else "open"
+    return "closed" if case.state in Case.DONE_STATES else "open"
 
 
 def parse_w3_datetime(raw: str, *, field: str) -> datetime:

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
-from minjian.accounts.api import BearerToken
-from minjian.accounts.models import User
+from minjian.accounts.api import BearerToken, api_account
 from minjian.cases.models import Case
 from minjian.cases.selectors import case_with_timeline, timeline
 from minjian.core.errors import NotFound
@@ -85,18 +84,13 @@ class InboxEventOut(Schema):
     organisation: str
 
 
-def _actor(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]  # set by BearerToken
-    return user
-
-
 @router.get(
     "/{org_slug}",
     response={200: InboxPageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def get_inbox(request: HttpRequest, org_slug: str, query: Query[InboxQuery]) -> dict[str, Any]:
     """The organisation's inbox, newest first."""
-    organisation = access.access_inbox(_actor(request), org_slug)
+    organisation = access.access_inbox(api_account(request), org_slug)
     if query.show not in selectors.INBOX_VIEWS:
         query.show = selectors.INBOX_NEW
     items = selectors.inbox(organisation, view=query.show)
@@ -123,7 +117,7 @@ def get_inbox(request: HttpRequest, org_slug: str, query: Query[InboxQuery]) -> 
 )
 def get_inbox_case(request: HttpRequest, org_slug: str, case_id: Id) -> dict[str, Any]:
     """A case of the inbox with its public timeline and this organisation's internal notes."""
-    actor = _actor(request)
+    actor = api_account(request)
     organisation = access.access_inbox(actor, org_slug)
     item = access.access_inbox_item(actor, organisation, case_id)
     case = case_with_timeline(item.case_id)
@@ -154,7 +148,7 @@ def act(
 ) -> Status[dict[str, Any]]:
     """`acknowledge`, `update` (public), `note` (internal) or `response` (official,
     agencies only) on a case in the inbox, with a text (optional to acknowledge)."""
-    actor = _actor(request)
+    actor = api_account(request)
     organisation = access.access_inbox(actor, org_slug)
     service = services.MEMBER_ACTIONS.get(action)
     if service is None:
@@ -192,7 +186,7 @@ def address(request: HttpRequest, case_id: Id, body: AddressIn) -> Status[dict[s
     """Address a public case to a verified agency (staff, its reporter, or members
     of a verified organisation that has it in its inbox)."""
     event = services.case_address_to_agency(
-        actor=_actor(request), case_id=case_id, agency_slug=body.agency, note=body.note
+        actor=api_account(request), case_id=case_id, agency_slug=body.agency, note=body.note
     )
     return Status(
         201,
