@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "minjian.feeds",
     "minjian.accountability",
     "minjian.aid",
+    # Above every domain app: it writes the demo through their services.
+    "minjian.demo",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from minjian.cases.faces import Box
-from minjian.core.demo.photos import SCENES, draw_scene
+from minjian.demo.photos import SCENES, draw_scene
 
 DATA = Path(__file__).parent / "data"
 FACES_DATA = DATA / "faces"

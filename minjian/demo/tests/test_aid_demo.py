@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from minjian.aid import selectors
-from minjian.aid.demo import HOSPITALS, MASKS_PLEDGED, SUITS_PLEDGED, load_aid_demo
 from minjian.aid.models import Pledge, Shipment
+from minjian.demo.aid import HOSPITALS, MASKS_PLEDGED, SUITS_PLEDGED, load_aid_demo
 from minjian.places.tests.factories import make_region
 
 pytestmark = pytest.mark.django_db

@@ -29,9 +29,9 @@ from minjian.accounts.tests.factories import make_user
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.services_photos import case_photo_prepare
 from minjian.cases.tests.factories import make_case
-from minjian.core.demo import content
-from minjian.core.demo.loader import LOCAL_ZONE, demo_schedule, required_region_codes
-from minjian.core.demo.photos import HEIGHT, SCENES, WIDTH, photo_jpeg
+from minjian.demo import content
+from minjian.demo.loader import LOCAL_ZONE, demo_schedule, required_region_codes
+from minjian.demo.photos import HEIGHT, SCENES, WIDTH, photo_jpeg
 from minjian.orgs.models import Membership, Organisation
 from minjian.places.models import Region
 from minjian.places.regionfile import read_region_rows

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from django.utils import timezone
 
 from minjian.cases.models import Case
-from minjian.core.demo.content import STAFF_PSEUDONYM
-from minjian.core.demo.loader import (
+from minjian.demo.content import STAFF_PSEUDONYM
+from minjian.demo.loader import (
     DemoStepFailed,
     demo_is_loaded,
     load_demo,

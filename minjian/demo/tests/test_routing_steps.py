@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from minjian.core.demo.loader import Submit, demo_schedule
-from minjian.routing.demo import INBOX_STEPS, Act, Address, Route, Subscribe
+from minjian.demo.loader import Submit, demo_schedule
+from minjian.demo.routing import INBOX_STEPS, Act, Address, Route, Subscribe
 
 
 def test_routing_steps_come_in_order_within_the_demos_history() -> None:

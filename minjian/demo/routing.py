@@ -1,7 +1,7 @@
 """Routing in the demo: organisations subscribe to what they work on, published
 cases reach their inboxes, and members acknowledge, update, note and answer.
 
-The loader (minjian/core/demo/loader.py) puts these steps into its schedule, so
+The loader (minjian/demo/loader.py) puts these steps into its schedule, so
 each runs at its moment in time order like every other step of the demo, and
 through the same services people use. Routing runs as its job does, right after
 a case is published; the jobs the demo's commit defers then find nothing left.
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Literal
 
 from minjian.accounts.models import User
 from minjian.cases.models import Case
-from minjian.core.demo.content import CASES, ORGANISATIONS, DemoCase, DemoOrganisation
+from minjian.demo.content import CASES, ORGANISATIONS, DemoCase, DemoOrganisation
 from minjian.orgs.models import Organisation
 from minjian.routing import services
 from minjian.routing.jobs import route_case
 
 if TYPE_CHECKING:
     # The loader imports this module; at run time the import waits for the call.
-    from minjian.core.demo.loader import Step
+    from minjian.demo.loader import Step
 
 InboxAction = Literal["acknowledge", "update", "note", "response"]
 
@@ -123,7 +123,7 @@ class Address(RoutingDemoAction):
         )
 
 
-# What members do in their inboxes, beside the responses in core/demo/content.py.
+# What members do in their inboxes, beside the responses in demo/content.py.
 # Hours are counted from the case's submission, like those responses.
 INBOX_STEPS: tuple[Act | Address, ...] = (
     Act(
@@ -227,7 +227,7 @@ def routing_demo_steps(schedule: Sequence[Step]) -> list[Step]:
     officials; the unverified one, after it is created), a case is routed a
     minute after it is submitted (and published), and members act some hours
     after the submission."""
-    from minjian.core.demo.loader import (
+    from minjian.demo.loader import (
         CreateOrganisation,
         HandOverAgency,
         Step,

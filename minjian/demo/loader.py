@@ -34,7 +34,6 @@ from django.db import transaction
 
 from minjian.accounts.models import User, same_pseudonym
 from minjian.accounts.services import account_set_staff, account_sign_up
-from minjian.aid.demo import load_aid_demo
 from minjian.cases.models import Case
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.services import (
@@ -45,7 +44,9 @@ from minjian.cases.services import (
     case_start_progress,
     case_submit,
 )
-from minjian.core.demo.content import (
+from minjian.core.errors import DomainError
+from minjian.demo.aid import load_aid_demo
+from minjian.demo.content import (
     CASES,
     ORGANISATIONS,
     STAFF_EMAIL,
@@ -54,8 +55,8 @@ from minjian.core.demo.content import (
     DemoOrganisation,
     DemoResponse,
 )
-from minjian.core.demo.photos import photo_jpeg
-from minjian.core.errors import DomainError
+from minjian.demo.photos import photo_jpeg
+from minjian.demo.routing import RoutingDemoAction, routing_demo_steps
 from minjian.orgs.models import Membership, Organisation
 from minjian.orgs.services import (
     membership_add,
@@ -64,7 +65,6 @@ from minjian.orgs.services import (
     organisation_set_verified,
 )
 from minjian.places.models import Region
-from minjian.routing.demo import RoutingDemoAction, routing_demo_steps
 
 # The content's times are local times in China, whatever zone the instance shows.
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
