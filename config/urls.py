@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("minjian.accounts.urls")),
     path("orgs/", include("minjian.orgs.urls")),
     path("places/", include("minjian.places.urls")),
+    # Finding cases (the list and the map) is the search app's; the rest of /cases/ is cases'.
+    path("cases/", include("minjian.search.urls")),
     path("cases/", include("minjian.cases.urls")),
     path("altcha/", include("minjian.abuse.urls")),
     path("inbox/", include("minjian.routing.urls")),

@@ -22,6 +22,7 @@ from minjian.core.schemas import ErrorOut
 from minjian.orgs.api import router as orgs_router
 from minjian.places.api import router as places_router
 from minjian.routing.api import router as routing_router
+from minjian.search.api import add_case_finding
 from minjian.topics.api import router as topics_router
 
 
@@ -101,6 +102,8 @@ api = MinjianAPI(
     urls_namespace="api",
     auth=BearerToken(optional=True),
 )
+# GET /cases (finding cases) is the search app's, beside the cases app's POST /cases.
+add_case_finding(cases_router)
 api.add_router("/cases", cases_router)
 api.add_router("/topics", topics_router)
 api.add_router("/regions", places_router)

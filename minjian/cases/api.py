@@ -1,4 +1,5 @@
-"""Cases in the JSON API: submit, list with filters and pages, one case with its timeline."""
+"""Cases in the JSON API: submit, and one case with its timeline. (Listing and searching
+them, GET /cases, is the search app's: `minjian.search.api`.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -19,8 +20,7 @@ from minjian.cases.forms import drawn_boxes
 from minjian.cases.models import Case, CasePhoto
 from minjian.cases.services import photo_uploads
 from minjian.cases.times import public_time_or_none
-from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
-from minjian.search import selectors as search_selectors
+from minjian.core.schemas import ErrorOut, Id, InputSchema
 
 router = Router(tags=["cases"])
 
@@ -124,54 +124,8 @@ class SubmittedCaseOut(CaseOut):
     )
 
 
-class CaseListItemOut(CaseSummaryOut):
-    snippet: str | None = Field(
-        None,
-        description=(
-            "With `q`: HTML, a piece of the case's public text around the first match, "
-            "each matched word in <mark>, everything else escaped. Null without `q`."
-        ),
-    )
-    score: float | None = Field(
-        None,
-        description="With `q`: how well the case matches (higher is better). Null without `q`.",
-    )
-
-
-class CasePageOut(Schema):
-    count: int = Field(
-        description="How many cases match; with `q`, at most the search ceiling"
-        f" ({search_selectors.SEARCH_COUNT_CAP:,})."
-    )
-    count_is_capped: bool = Field(
-        description="More cases match `q` than `count`: only the first `count`, newest"
-        " first, are listed. Always false without `q`."
-    )
-    page: int
-    page_size: int
-    results: list[CaseListItemOut]
-
-
-class CaseListQuery(InputSchema):
-    topic: str | None = Field(None, description="A topic's slug.")
-    region: str | None = Field(None, description="A region's code; includes every region under it.")
-    state: str | None = Field(
-        None, description="published, acknowledged, in_progress, resolved or closed."
-    )
-    q: str | None = Field(
-        None,
-        description=(
-            "Words to search for in titles, descriptions and public updates, in Chinese "
-            "(simplified or traditional) or English, at most 200 characters; every word must "
-            "match. Results come best match first; when more than the search ceiling "
-            "match, newest first (see `count_is_capped`)."
-        ),
-    )
-    page: PageNumber = 1
-    page_size: PageSize = 20
-
-
-def _summary(request: HttpRequest, case: Case) -> dict[str, object]:
+def case_summary(request: HttpRequest, case: Case) -> dict[str, object]:
+    """What the API says of a case in a list (`CaseSummaryOut`)."""
     return {
         "id": case.pk,
         "title": case.readable_title,
@@ -203,7 +157,7 @@ def _detail(request: HttpRequest, case: Case | None, *, exact_times: bool) -> di
     """With `exact_times` (its reporter, staff), the submission time and every
     exact time; for anyone else only what `minjian.cases.times` lets the public read."""
     assert case is not None
-    return _summary(request, case) | {
+    return case_summary(request, case) | {
         "description": case.readable_description,
         "created_at": case.created_at if exact_times else None,
         "timeline": [entry.__dict__ for entry in selectors.timeline(case, exact_times=exact_times)],
@@ -265,48 +219,6 @@ def create_case(
     # The sender sees what was stored, whether or not it is public yet.
     detail = _detail(request, selectors.case_with_timeline(submission.case.pk), exact_times=True)
     return Status(201, detail | {"receipt_code": submission.receipt_code or None})
-
-
-@router.get("", response={200: CasePageOut, 400: ErrorOut}, summary="List public cases")
-def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, object]:
-    """Public cases, newest published first, filtered by topic, region (with every
-    region under it) and state; with `q`, only those holding every word searched
-    for, best match first, each with a `snippet` and a `score`. A search counts
-    its matches up to a ceiling of 1,000: when more match, `count` is 1,000,
-    `count_is_capped` is true, and the cases are the 1,000 newest published,
-    newest first, over pages that stop there. Unknown filter values are refused
-    with `unknown_topic`, `unknown_region` or `unknown_state`, a longer `q` with
-    `query_too_long`."""
-    filters = selectors.CaseFilters.parse(
-        topic=query.topic, region=query.region, state=query.state, q=query.q
-    )
-    cases = selectors.case_list(filters)
-    if filters.terms:
-        search = search_selectors.capped(cases)
-        cases, count, count_is_capped = search.cases, search.count, search.more_than_cap
-    else:
-        count, count_is_capped = cases.count(), False
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": count,
-        "count_is_capped": count_is_capped,
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [
-            _summary(request, case) | _search_result(case, filters)
-            # A capped search lists no case past its count.
-            for case in cases[start : min(start + query.page_size, count)]
-        ],
-    }
-
-
-def _search_result(case: Case, filters: selectors.CaseFilters) -> dict[str, object]:
-    if not filters.terms:
-        return {"snippet": None, "score": None}
-    return {
-        "snippet": str(search_selectors.snippet(case, filters.terms)),
-        "score": getattr(case, "search_rank", None),
-    }
 
 
 @router.get(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -12,106 +11,34 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.times import public_time
-from minjian.core.errors import DomainError
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
 from minjian.redaction import render_redactions
-from minjian.search import selectors as search_selectors
-from minjian.search.text import query_terms
 from minjian.topics.models import Topic
-
-# Longer searches are refused rather than cut: a cut one would find other cases.
-SEARCH_MAX_LENGTH = 200
-
-
-@dataclass(frozen=True)
-class CaseFilters:
-    """The filters of the case list, shared by the web list, the map and the API."""
-
-    topic: Topic | None = None
-    region: Region | None = None
-    state: str | None = None
-    # Words to search for, as typed, and the terms they make (minjian.search.text).
-    q: str = ""
-    terms: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(
-        cls,
-        *,
-        topic: str | None = None,
-        region: str | None = None,
-        state: str | None = None,
-        q: str | None = None,
-    ) -> CaseFilters:
-        """From query-string values; an unknown topic, region or state, or a search
-        longer than SEARCH_MAX_LENGTH, is a DomainError. A search without a word
-        in it (only spaces or punctuation) lists every case."""
-        q = (q or "").strip()
-        if len(q) > SEARCH_MAX_LENGTH:
-            raise DomainError(
-                "query_too_long",
-                _("Search for at most %(limit)d characters.") % {"limit": SEARCH_MAX_LENGTH},
-                field="q",
-            )
-        found_topic = None
-        if topic:
-            found_topic = Topic.objects.filter(slug=topic).first()
-            if found_topic is None:
-                raise DomainError("unknown_topic", _("There is no such topic."), field="topic")
-        found_region = None
-        if region:
-            found_region = Region.objects.filter(code=region).first()
-            if found_region is None:
-                raise DomainError("unknown_region", _("There is no such region."), field="region")
-        if state and state not in Case.PUBLIC_STATES:
-            raise DomainError("unknown_state", _("There is no such state."), field="state")
-        return cls(
-            topic=found_topic,
-            region=found_region,
-            state=state or None,
-            q=q,
-            terms=tuple(query_terms(q)),
-        )
-
-    def as_query(self) -> dict[str, str]:
-        query = {}
-        if self.topic:
-            query["topic"] = self.topic.slug
-        if self.region:
-            query["region"] = self.region.code
-        if self.state:
-            query["state"] = self.state
-        if self.q:
-            query["q"] = self.q
-        return query
 
 
 def public_cases() -> QuerySet[Case]:
     return Case.objects.filter(state__in=Case.PUBLIC_STATES)
 
 
-def case_list(filters: CaseFilters) -> QuerySet[Case]:
-    """Public cases matching the filters, newest published first, ready for a list page.
-
-    A region filter includes every region under it. With search terms, only the
-    cases holding them all, best match first (`minjian.search.selectors.matching`);
-    pages count them with `minjian.search.selectors.capped`, which lists very
-    common searches newest first.
-    """
+def public_case_list(
+    *, topic: Topic | None = None, region: Region | None = None, state: str | None = None
+) -> QuerySet[Case]:
+    """Public cases, newest published first, ready for a list: with their topic, region
+    and photos. A region includes every region under it. (Finding cases by their words
+    is the search app's: `minjian.search.selectors.find_cases`.)"""
     cases = public_cases()
-    if filters.topic:
-        cases = cases.filter(topic=filters.topic)
-    if filters.region:
-        cases = cases.filter(region__path__startswith=filters.region.path)
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    cases = cases.select_related("topic", "region").prefetch_related(
-        Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id"))
+    if topic:
+        cases = cases.filter(topic=topic)
+    if region:
+        cases = cases.filter(region__path__startswith=region.path)
+    if state:
+        cases = cases.filter(state=state)
+    return (
+        cases.select_related("topic", "region")
+        .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.order_by("position", "id")))
+        .order_by("-published_at", "-id")
     )
-    if filters.terms:
-        return search_selectors.matching(cases, filters.terms).prefetch_related("search_document")
-    return cases.order_by("-published_at", "-id")
 
 
 def ready_photo_by_key(key: str) -> CasePhoto | None:
@@ -164,39 +91,6 @@ def topics_with_counts() -> QuerySet[Topic]:
     return Topic.objects.annotate(
         public_case_count=Count("cases", filter=Q(cases__state__in=Case.PUBLIC_STATES))
     ).order_by("position", "slug")
-
-
-@dataclass(frozen=True)
-class MapPoint:
-    id: int
-    title: str
-    state: str
-    latitude: float
-    longitude: float
-
-
-# A map of more points than this is unreadable on a phone and heavy on a slow link.
-MAP_POINT_LIMIT = 2000
-
-
-def map_points(filters: CaseFilters) -> list[MapPoint]:
-    rows = (
-        case_list(filters)
-        .filter(latitude__isnull=False, longitude__isnull=False)
-        .prefetch_related(None)
-        .values_list("id", "title", "state", "latitude", "longitude")[:MAP_POINT_LIMIT]
-    )
-    return [
-        MapPoint(
-            id=pk,
-            title=render_redactions(title),
-            state=state,
-            latitude=float(lat),
-            longitude=float(lng),
-        )
-        for pk, title, state, lat, lng in rows
-        if isinstance(lat, Decimal) and isinstance(lng, Decimal)
-    ]
 
 
 @dataclass(frozen=True)

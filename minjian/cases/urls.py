@@ -4,8 +4,6 @@ from minjian.cases import views, views_moderation, views_photos
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.case_list, name="list"),
-    path("map/", views.case_map, name="map"),
     path("report/", views.case_report, name="report"),
     path("report/preview/", views.case_report_preview, name="report_preview"),
     path("follow/", views.case_follow, name="follow"),

@@ -1,11 +1,10 @@
-"""Public pages of cases: home, list, map, report form, case page and its actions."""
+"""Public pages of cases: home, report form, case page and its actions. (The list and
+the map of cases are the search app's: `minjian.search.views`.)"""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +28,6 @@ from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
 from minjian.places.selectors import region_refinement_choices, report_region_choices
 from minjian.redaction import PreviewItem, preview
-from minjian.search import selectors as search_selectors
 from minjian.topics.models import Topic
 
 RECENT_ON_HOME = 8
@@ -43,92 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "cases/home.html",
         {
             "counts": selectors.case_counts(),
-            "recent": selectors.case_list(selectors.CaseFilters())[:RECENT_ON_HOME],
+            "recent": selectors.public_case_list()[:RECENT_ON_HOME],
             "topics": selectors.topics_with_counts(),
         },
     )
-
-
-def _filters_from(request: HttpRequest) -> tuple[selectors.CaseFilters, DomainError | None]:
-    try:
-        filters = selectors.CaseFilters.parse(
-            topic=request.GET.get("topic"),
-            region=request.GET.get("region"),
-            state=request.GET.get("state"),
-            q=request.GET.get("q"),
-        )
-    except DomainError as error:
-        return selectors.CaseFilters(), error
-    return filters, None
-
-
-class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in the stubs
-    """Pages of a search counted up to a ceiling (`search_selectors.capped`): its
-    pages stop there, and `more_than_count` says that more cases matched."""
-
-    def __init__(self, search: search_selectors.CappedSearch, per_page: int) -> None:
-        super().__init__(search.cases, per_page)
-        self.capped_count = search.count
-        self.more_than_count = search.more_than_cap
-
-    @property
-    def count(self) -> int:
-        return self.capped_count
-
-
-def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case]:
-    cases = selectors.case_list(filters)
-    per_page = settings.MINJIAN_CASES_PER_PAGE
-    if filters.terms:
-        paginator: Paginator[Case] = CappedPaginator(search_selectors.capped(cases), per_page)
-    else:
-        paginator = Paginator(cases, per_page)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
-    filters, error = _filters_from(request)
-    return (
-        {
-            "filters": filters,
-            "filter_error": error,
-            "page": _page(request, filters),
-            "topics": Topic.objects.all(),
-            "states": [(s.value, s.label) for s in Case.State if s in Case.PUBLIC_STATES],
-            "query": filters.as_query(),
-        },
-        error.status if error else 200,
-    )
-
-
-def case_list(request: HttpRequest) -> HttpResponse:
-    context, status = _filter_context(request)
-    filters, page = context["filters"], context["page"]
-    assert isinstance(filters, selectors.CaseFilters) and isinstance(page, Page)
-    # With a search, each case comes with the place in its text that matched.
-    context["results"] = [
-        {
-            "case": case,
-            "snippet": search_selectors.snippet(case, filters.terms) if filters.terms else "",
-        }
-        for case in page.object_list
-    ]
-    return render(request, "cases/list.html", context, status=status)
-
-
-def case_map(request: HttpRequest) -> HttpResponse:
-    context, status = _filter_context(request)
-    filters = context["filters"]
-    assert isinstance(filters, selectors.CaseFilters)
-    context |= {
-        "points": [
-            {"id": p.id, "title": p.title, "lat": p.latitude, "lng": p.longitude, "state": p.state}
-            for p in selectors.map_points(filters)
-        ],
-        "tile_url": settings.MINJIAN_MAP_TILE_URL,
-        "tile_attribution": settings.MINJIAN_MAP_TILE_ATTRIBUTION,
-    }
-    return render(request, "cases/map.html", context, status=status)
 
 
 @sensitive_post_parameters(*SENSITIVE_FIELDS)

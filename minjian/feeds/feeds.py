@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from minjian.cases.access import access_case_by_id
 from minjian.cases.models import Case
-from minjian.cases.selectors import CaseFilters, case_list, timeline
+from minjian.cases.selectors import public_case_list, timeline
 from minjian.cases.times import public_time, public_time_or_none
 from minjian.core.text import clean_text
 from minjian.feeds.selectors import FEED_LENGTH, cases_routed_to
@@ -81,7 +81,7 @@ def _case_entries(cases: Iterable[Case]) -> list[Entry]:
 
 
 def _list_link(**query: str) -> str:
-    return f"{reverse('cases:list')}?{urlencode(query)}"
+    return f"{reverse('search:cases')}?{urlencode(query)}"
 
 
 class PlainTextAtomFeed(Atom1Feed):
@@ -143,7 +143,7 @@ class TopicFeed(EntryFeed):
         topic = Topic.objects.filter(slug=slug).first()
         if topic is None:
             raise Http404
-        cases = case_list(CaseFilters(topic=topic))[:FEED_LENGTH]
+        cases = public_case_list(topic=topic)[:FEED_LENGTH]
         return Subject(
             title=_("Minjian: cases about %(topic)s") % {"topic": topic.name},
             link=_list_link(topic=topic.slug),
@@ -156,7 +156,7 @@ class RegionFeed(EntryFeed):
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise Http404
-        cases = case_list(CaseFilters(region=region))[:FEED_LENGTH]
+        cases = public_case_list(region=region)[:FEED_LENGTH]
         return Subject(
             title=_("Minjian: cases in %(region)s") % {"region": region.name},
             link=_list_link(region=region.code),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from minjian.cases.models import Case, CaseEvent
-from minjian.cases.selectors import CaseFilters, case_list
+from minjian.cases.selectors import public_case_list
 from minjian.orgs.models import Organisation
 
 # A feed reader polls often: the latest entries are enough.
@@ -17,4 +17,4 @@ def cases_routed_to(organisation: Organisation) -> QuerySet[Case]:
     routed = CaseEvent.objects.filter(kind=CaseEvent.Kind.ROUTED, organisation=organisation).values(
         "case_id"
     )
-    return case_list(CaseFilters()).filter(pk__in=routed)
+    return public_case_list().filter(pk__in=routed)

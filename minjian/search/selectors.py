@@ -1,9 +1,11 @@
-"""Finding cases by their text, ranked, and the snippet shown for each result."""
+"""Finding public cases: by topic, place, state and words, for the list, the map and the
+API; ranked by their text, each result with the snippet that matched."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -11,11 +13,16 @@ from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import Case
+from minjian.cases.selectors import public_case_list
+from minjian.core.errors import DomainError
+from minjian.places.models import Region
 from minjian.redaction import render_redactions
 from minjian.search.models import SearchDocument
-from minjian.search.text import fold
+from minjian.search.text import fold, query_terms
+from minjian.topics.models import Topic
 
 # How much a match in each field counts, title first. The same proportions on
 # both engines, so that they rank alike: PostgreSQL's weights of D, C, B, A
@@ -31,6 +38,116 @@ ELLIPSIS = "…"
 # a common term costs more than the page itself (see docs/benchmarks.md). Above it,
 # the cases are listed newest first rather than ranked (see `capped`).
 SEARCH_COUNT_CAP = 1000
+
+
+# Longer searches are refused rather than cut: a cut one would find other cases.
+SEARCH_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The filters of the case list, shared by the web list, the map and the API."""
+
+    topic: Topic | None = None
+    region: Region | None = None
+    state: str | None = None
+    # Words to search for, as typed, and the terms they make (`text.query_terms`).
+    q: str = ""
+    terms: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        topic: str | None = None,
+        region: str | None = None,
+        state: str | None = None,
+        q: str | None = None,
+    ) -> CaseFilters:
+        """From query-string values; an unknown topic, region or state, or a search
+        longer than SEARCH_MAX_LENGTH, is a DomainError. A search without a word
+        in it (only spaces or punctuation) lists every case."""
+        q = (q or "").strip()
+        if len(q) > SEARCH_MAX_LENGTH:
+            raise DomainError(
+                "query_too_long",
+                _("Search for at most %(limit)d characters.") % {"limit": SEARCH_MAX_LENGTH},
+                field="q",
+            )
+        found_topic = None
+        if topic:
+            found_topic = Topic.objects.filter(slug=topic).first()
+            if found_topic is None:
+                raise DomainError("unknown_topic", _("There is no such topic."), field="topic")
+        found_region = None
+        if region:
+            found_region = Region.objects.filter(code=region).first()
+            if found_region is None:
+                raise DomainError("unknown_region", _("There is no such region."), field="region")
+        if state and state not in Case.PUBLIC_STATES:
+            raise DomainError("unknown_state", _("There is no such state."), field="state")
+        return cls(
+            topic=found_topic,
+            region=found_region,
+            state=state or None,
+            q=q,
+            terms=tuple(query_terms(q)),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        query = {}
+        if self.topic:
+            query["topic"] = self.topic.slug
+        if self.region:
+            query["region"] = self.region.code
+        if self.state:
+            query["state"] = self.state
+        if self.q:
+            query["q"] = self.q
+        return query
+
+
+def find_cases(filters: CaseFilters) -> QuerySet[Case]:
+    """Public cases matching the filters, ready for a list page: newest published first,
+    or with search terms only those holding them all, best match first (`matching`);
+    pages count them with `capped`, which lists very common searches newest first."""
+    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    if filters.terms:
+        return matching(cases, filters.terms).prefetch_related("search_document")
+    return cases
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    id: int
+    title: str
+    state: str
+    latitude: float
+    longitude: float
+
+
+# A map of more points than this is unreadable on a phone and heavy on a slow link.
+MAP_POINT_LIMIT = 2000
+
+
+def map_points(filters: CaseFilters) -> list[MapPoint]:
+    rows = (
+        find_cases(filters)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .prefetch_related(None)
+        .values_list("id", "title", "state", "latitude", "longitude")[:MAP_POINT_LIMIT]
+    )
+    return [
+        MapPoint(
+            id=pk,
+            title=render_redactions(title),
+            state=state,
+            latitude=float(lat),
+            longitude=float(lng),
+        )
+        for pk, title, state, lat, lng in rows
+        if isinstance(lat, Decimal) and isinstance(lng, Decimal)
+    ]
 
 
 def matching(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:

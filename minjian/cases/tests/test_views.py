@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 import pytest
@@ -49,41 +47,6 @@ def test_language_can_be_switched(client: Client, db: Any) -> None:
     )
     assert response.status_code == 302
     assert "Report a problem" in client.get("/").text
-
-
-def test_list_filters_and_paginates_with_bounded_queries(
-    client: Client, regions: dict[str, Region], django_assert_max_num_queries: Any
-) -> None:
-    for number in range(25):
-        make_case(
-            regions["420102" if number % 2 else "340321"],
-            title=f"问题{number:02d}",
-            photos=[jpeg_upload()],
-        )
-    with django_assert_max_num_queries(8):
-        page_one = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="en")
-    assert page_one.status_code == 200
-    assert page_one.context["page"].paginator.count == 25
-    assert len(page_one.context["page"].object_list) == 20
-    page_two = client.get("/cases/", {"page": 2})
-    assert len(page_two.context["page"].object_list) == 5
-    hubei = client.get("/cases/", {"region": "420000"})
-    assert hubei.context["page"].paginator.count == 12
-    assert all(c.region.code == "420102" for c in hubei.context["page"].object_list)
-
-
-def test_list_with_unknown_topic_says_so(client: Client, regions: dict[str, Region]) -> None:
-    response = client.get("/cases/", {"topic": "weather"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert "There is no such topic." in response.text
-
-
-def test_list_state_filter(client: Client, regions: dict[str, Region], staff: User) -> None:
-    closed = make_case(regions["420102"], title="已关闭的")
-    make_case(regions["420102"], title="仍开放的")
-    case_close(actor=staff, case_id=closed.pk)
-    response = client.get("/cases/", {"state": "closed"})
-    assert [c.title for c in response.context["page"].object_list] == ["已关闭的"]
 
 
 def test_report_form_without_javascript_creates_a_case_with_a_photo(
@@ -215,26 +178,6 @@ def test_refused_action_changes_nothing_and_says_why(
     assert case.state == Case.State.PUBLISHED
 
 
-def test_map_lists_cases_beside_the_points_and_loads_nothing_from_other_hosts(
-    client: Client, regions: dict[str, Region], django_assert_max_num_queries: Any
-) -> None:
-    make_case(regions["340321"], title="有位置的", latitude="32.94", longitude="117.36")
-    make_case(regions["420102"], title="没有位置的")
-    with django_assert_max_num_queries(8):
-        response = client.get("/cases/map/")
-    assert response.status_code == 200
-    embedded = re.search(
-        r'<script id="case-points" type="application/json">(.*?)</script>', response.text
-    )
-    assert embedded is not None
-    points = json.loads(embedded.group(1))
-    assert [p["title"] for p in points] == ["有位置的"]
-    assert "有位置的" in response.text and "没有位置的" in response.text
-    assert "/static/vendor/leaflet/leaflet.js" in response.text
-    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', response.text)
-    assert external == []
-
-
 def test_reporter_follows_and_adds_to_her_case_with_the_receipt_code(
     client: Client, regions: dict[str, Region]
 ) -> None:
@@ -364,7 +307,6 @@ def test_withheld_text_stays_hidden_and_the_log_says_why(
 
 
 def test_a_trusted_writers_text_is_not_held(regions: dict[str, Region], staff: User) -> None:
-    from minjian.cases.services import case_close
 
     case = make_case(regions["340321"])
     case_close(actor=staff, case_id=case.pk, note="联系人电话 13812345678")

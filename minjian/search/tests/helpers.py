@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from minjian.accounts.models import User
-from minjian.cases import selectors
 from minjian.cases.models import Case, CaseEvent
 from minjian.cases.tests.factories import make_case
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
+from minjian.search import selectors
 
 
 def found(q: str, **filters: str) -> list[int]:
     """Ids of the cases a search lists, in its order, through the selector the site uses."""
-    return [case.pk for case in selectors.case_list(selectors.CaseFilters.parse(q=q, **filters))]
+    return [case.pk for case in selectors.find_cases(selectors.CaseFilters.parse(q=q, **filters))]
 
 
 def public_case(region: Region, reporter: User, **fields: Any) -> Case:

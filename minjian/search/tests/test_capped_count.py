@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from minjian.accounts.models import User
-from minjian.cases import selectors
 from minjian.cases.models import Case
 from minjian.places.models import Region
 from minjian.search import selectors as search_selectors
@@ -51,7 +50,9 @@ def five_mills(regions: dict[str, Region], user: User, committed: Committed) -> 
 
 
 def search(q: str) -> search_selectors.CappedSearch:
-    return search_selectors.capped(selectors.case_list(selectors.CaseFilters.parse(q=q)))
+    return search_selectors.capped(
+        search_selectors.find_cases(search_selectors.CaseFilters.parse(q=q))
+    )
 
 
 def test_more_matches_than_the_cap_are_counted_as_the_cap_and_listed_newest_first(

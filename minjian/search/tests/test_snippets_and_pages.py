@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from minjian.accounts.models import User
-from minjian.cases import selectors
 from minjian.cases.models import CaseEvent
 from minjian.orgs.tests.factories import make_organisation
 from minjian.places.models import Region
+from minjian.search import selectors
 from minjian.search.selectors import snippet
 from minjian.search.tests.helpers import organisation_note, public_case
 
@@ -23,7 +23,7 @@ Committed = Callable[[], AbstractContextManager[Any]]
 
 def first_snippet(q: str) -> str:
     filters = selectors.CaseFilters.parse(q=q)
-    return str(snippet(selectors.case_list(filters)[0], filters.terms))
+    return str(snippet(selectors.find_cases(filters)[0], filters.terms))
 
 
 def test_the_snippet_marks_every_term_and_escapes_the_rest(

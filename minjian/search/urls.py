@@ -1,0 +1,10 @@
+from django.urls import path
+
+from minjian.search import views
+
+app_name = "search"
+# Under /cases/, before the cases app's own addresses (config/urls.py).
+urlpatterns = [
+    path("", views.case_list, name="cases"),
+    path("map/", views.case_map, name="map"),
+]
