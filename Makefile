@@ -64,6 +64,8 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/djlint --lint minjian
+	$(BIN)/lint-imports
+	$(BIN)/python tools/check_habits.py
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -1,0 +1,1 @@
+"""The project's own tools: lint checks, translations, service probes."""
