@@ -28,7 +28,7 @@ from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
 from minjian.places.selectors import region_refinement_choices, report_region_choices
 from minjian.redaction import PreviewItem, preview
-from minjian.topics.models import Topic
+from minjian.topics.selectors import topic_list
 
 RECENT_ON_HOME = 8
 # Never shown in error reports: they may hold personal data before it is redacted.
@@ -51,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def case_report(request: HttpRequest) -> HttpResponse:
     """The report form. Without JavaScript, "narrow down" sends the form back with
     a second select of the counties under the chosen region, keeping what was typed."""
-    topics = list(Topic.objects.all())
+    topics = list(topic_list())
     if request.method != "POST":
         form = CaseReportForm(topics=topics, region_choices=report_region_choices())
         return render(request, "cases/report.html", {"form": form})

@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -34,9 +34,9 @@ from minjian.cases.selectors import public_case_list, timeline
 from minjian.cases.times import public_time, public_time_or_none
 from minjian.core.text import clean_text
 from minjian.feeds.selectors import FEED_LENGTH, cases_routed_to
-from minjian.orgs.models import Organisation
-from minjian.places.models import Region
-from minjian.topics.models import Topic
+from minjian.orgs.selectors import organisation_by_slug
+from minjian.places.selectors import region_by_code
+from minjian.topics.selectors import topic_by_slug
 
 
 @dataclass(frozen=True)
@@ -140,9 +140,7 @@ class EntryFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is generi
 
 class TopicFeed(EntryFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Subject:
-        topic = Topic.objects.filter(slug=slug).first()
-        if topic is None:
-            raise Http404
+        topic = topic_by_slug(slug)
         cases = public_case_list(topic=topic)[:FEED_LENGTH]
         return Subject(
             title=_("Minjian: cases about %(topic)s") % {"topic": topic.name},
@@ -153,9 +151,7 @@ class TopicFeed(EntryFeed):
 
 class RegionFeed(EntryFeed):
     def get_object(self, request: HttpRequest, code: str) -> Subject:
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise Http404
+        region = region_by_code(code)
         cases = public_case_list(region=region)[:FEED_LENGTH]
         return Subject(
             title=_("Minjian: cases in %(region)s") % {"region": region.name},
@@ -166,9 +162,7 @@ class RegionFeed(EntryFeed):
 
 class OrganisationFeed(EntryFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Subject:
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is None:
-            raise Http404
+        organisation = organisation_by_slug(slug)
         cases = cases_routed_to(organisation)[:FEED_LENGTH]
         return Subject(
             title=_("Minjian: cases sent to %(organisation)s")

@@ -6,12 +6,13 @@ which follows the language active when it is read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from minjian.core.errors import NotFound
+from minjian.core.errors import DomainError, NotFound
 from minjian.core.models import localized
 from minjian.places.models import Region
 
@@ -19,9 +20,32 @@ Choice = tuple[str, str]
 ChoiceGroup = tuple[str, list[Choice]]
 
 
+def region_with_code(code: str) -> Region | None:
+    """The region with this code (spaces around it ignored), or None. A caller that
+    refuses an unknown code in its own words (a form's field) starts here."""
+    return Region.objects.filter(code=code.strip()).first()
+
+
 def region_by_code(code: str) -> Region:
-    """The region with this code; `NotFound` with the code "unknown_region" when there is none."""
-    return found_or_refused(Region.objects.filter(code=code.strip()).first(), code)
+    """The region an address names; `NotFound` with the code "unknown_region" when there is none."""
+    return found_or_refused(region_with_code(code), code)
+
+
+def region_filter(code: str | None) -> Region | None:
+    """The region a list is filtered by (`?region=`): None when there is no code; an
+    unknown one is refused (400, "unknown_region", field "region"), so a mistyped
+    filter is noticed rather than giving an empty list."""
+    if not code:
+        return None
+    region = region_with_code(code)
+    if region is None:
+        raise DomainError("unknown_region", _("There is no such region."), field="region")
+    return region
+
+
+def regions_by_codes(codes: Iterable[str]) -> dict[str, Region]:
+    """The regions with these codes, by code, in one query; a code no region has is left out."""
+    return {region.code: region for region in Region.objects.filter(code__in=list(codes))}
 
 
 def found_or_refused(region: Region | None, code: str) -> Region:

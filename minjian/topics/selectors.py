@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from minjian.core.errors import NotFound
+from minjian.core.errors import DomainError, NotFound
 from minjian.topics.models import Topic
 
 
@@ -14,12 +16,35 @@ def topic_list() -> QuerySet[Topic]:
     return Topic.objects.order_by("position", "slug")
 
 
+def topic_with_slug(slug: str) -> Topic | None:
+    """The topic with this slug (spaces around it ignored), or None. A caller that
+    refuses an unknown slug in its own words (a form's field) starts here."""
+    return Topic.objects.filter(slug=slug.strip()).first()
+
+
 def topic_by_slug(slug: str) -> Topic:
-    """The topic with this slug; `NotFound` with the code "unknown_topic" when there is none."""
-    topic = Topic.objects.filter(slug=slug.strip()).first()
+    """The topic an address names; `NotFound` with the code "unknown_topic" when there is none."""
+    topic = topic_with_slug(slug)
     if topic is None:
         raise NotFound(_("There is no topic “%(slug)s”.") % {"slug": slug}, code="unknown_topic")
     return topic
+
+
+def topic_filter(slug: str | None) -> Topic | None:
+    """The topic a list is filtered by (`?topic=`): None when there is no slug; an
+    unknown one is refused (400, "unknown_topic", field "topic"), so a mistyped
+    filter is noticed rather than giving an empty list."""
+    if not slug:
+        return None
+    topic = topic_with_slug(slug)
+    if topic is None:
+        raise DomainError("unknown_topic", _("There is no such topic."), field="topic")
+    return topic
+
+
+def topics_by_slugs(slugs: Iterable[str]) -> dict[str, Topic]:
+    """The topics with these slugs, by slug, in one query; a slug no topic has is left out."""
+    return {topic.slug: topic for topic in Topic.objects.filter(slug__in=list(slugs))}
 
 
 def topic_choices() -> list[tuple[str, str]]:
