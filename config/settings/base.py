@@ -209,7 +209,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 
-def _origin(url: str) -> list[str]:
+def tile_origin(url: str) -> list[str]:
     """The scheme and host of an absolute URL template such as a tile server's, with
     Leaflet's subdomain placeholder `{s}` as a wildcard; nothing for a path on this host."""
     parts = urlsplit(url)
@@ -227,7 +227,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         # blob: for the report form's preview of the photos being sent (cases/blur-boxes.js).
-        "img-src": [SELF, "data:", "blob:", *_origin(env.MAP_TILE_URL)],
+        "img-src": [SELF, "data:", "blob:", *tile_origin(env.MAP_TILE_URL)],
         "connect-src": [SELF],
         "font-src": [SELF],
         "worker-src": [SELF],

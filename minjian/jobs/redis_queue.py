@@ -64,7 +64,7 @@ def make_broker() -> RedisBroker:
     """A broker for the current settings, with the job actor declared on it."""
     url, namespace, heartbeat_ms, maintenance, retries, min_backoff, max_backoff = _settings_key()
     # RedisBroker's constructor has no annotations (dramatiq 2.2.1).
-    broker = RedisBroker(  # type: ignore[no-untyped-call]
+    broker = RedisBroker(  # type: ignore[no-untyped-call]  # dramatiq has no type hints
         # Our own client, for its connect timeout: a request that defers a job after its
         # commit must not hang on a Redis the network has lost (the job is safe in the
         # PendingJob outbox either way).

@@ -14,7 +14,8 @@ from minjian.accounts.models import User
 from minjian.core.errors import DomainError, NotFound
 from minjian.orgs.models import Membership, Organisation
 from minjian.places.models import Region
-from minjian.topics.models import Topic
+from minjian.places.selectors import region_filter
+from minjian.topics.selectors import topic_filter, topic_list
 
 Viewer = User | AnonymousUser
 
@@ -40,15 +41,11 @@ def organisation_list(
                 "unknown_kind", _("There is no such kind of organisation."), field="kind"
             )
         organisations = organisations.filter(kind=kind)
-    if topic_slug:
-        topic = Topic.objects.filter(slug=topic_slug).first()
-        if topic is None:
-            raise DomainError("unknown_topic", _("There is no such topic."), field="topic")
+    topic = topic_filter(topic_slug)
+    if topic:
         organisations = organisations.filter(topics=topic)
-    if region_code:
-        region = Region.objects.filter(code=region_code).first()
-        if region is None:
-            raise DomainError("unknown_region", _("There is no such region."), field="region")
+    region = region_filter(region_code)
+    if region:
         organisations = organisations.filter(
             pk__in=Organisation.regions.through.objects.filter(
                 region__path__startswith=region.path
@@ -137,10 +134,6 @@ def user_by_pseudonym(pseudonym: str) -> User | None:
     return User.objects.filter(username=pseudonym, is_active=True).first()
 
 
-def topic_choices() -> QuerySet[Topic]:
-    return Topic.objects.all()
-
-
 def region_choices(*, also: QuerySet[Region] | None = None) -> QuerySet[Region]:
     """Provinces and prefectures, the scale an organisation usually says it serves,
     plus the regions in `also` (those it already serves, at whatever level)."""
@@ -156,7 +149,7 @@ def _with_summary(organisations: QuerySet[Organisation]) -> QuerySet[Organisatio
         organisations.annotate(member_count=Count("memberships", distinct=True))
         .order_by("slug")
         .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.order_by("position", "slug")),
+            Prefetch("topics", queryset=topic_list()),
             Prefetch("regions", queryset=Region.objects.order_by("code")),
         )
     )

@@ -31,12 +31,13 @@ from minjian.orgs.forms import (
     organisation_initial,
 )
 from minjian.orgs.models import Membership, Organisation
+from minjian.topics.selectors import topic_list
 
 ORGANISATIONS_PER_PAGE = 20
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    topics = list(selectors.topic_choices())
+    topics = list(topic_list())
     filters = OrganisationFilterForm(request.GET, topics=topics)
     kind = topic_slug = None
     if filters.is_valid():
@@ -60,7 +61,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationCreateForm(
         request.POST or None,
         kinds=access.kinds_open_to(actor),
-        topics=selectors.topic_choices(),
+        topics=topic_list(),
         regions=selectors.region_choices(),
     )
     if request.method == "POST" and form.is_valid():
@@ -101,7 +102,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST or None,
         initial=organisation_initial(organisation),
         kinds=access.kinds_open_to(actor, current=organisation.kind),
-        topics=selectors.topic_choices(),
+        topics=topic_list(),
         regions=selectors.region_choices(also=organisation.regions.all()),
     )
     if request.method == "POST" and form.is_valid():

@@ -28,6 +28,7 @@ from minjian.orgs.models import Organisation
 from minjian.routing import access, selectors, services
 from minjian.routing.forms import AddressForm, NoteForm, SubscriptionForm
 from minjian.routing.models import InboxItem
+from minjian.topics.selectors import topic_list
 
 ITEMS_PER_PAGE = 20
 ACTIONS = services.MEMBER_ACTIONS
@@ -185,7 +186,7 @@ def unsubscribe(request: HttpRequest, slug: str, subscription_id: int) -> HttpRe
 
 def _subscription_form(organisation: Organisation, data: QueryDict | None) -> SubscriptionForm:
     regions = org_selectors.region_choices(also=organisation.regions.all())
-    return SubscriptionForm(data, topics=org_selectors.topic_choices(), regions=regions)
+    return SubscriptionForm(data, topics=topic_list(), regions=regions)
 
 
 def _note_form(action: str, data: QueryDict | None = None) -> NoteForm:

@@ -40,6 +40,19 @@ def index_case(case_id: int) -> None:
             SearchDocument.objects.filter(case=case).update(vector=VECTOR)
 
 
+def index_rebuild() -> tuple[int, int]:
+    """Rebuild the document of every public case and drop the documents of the
+    others, e.g. after a restore from a backup: (cases indexed, documents dropped)."""
+    stale = SearchDocument.objects.exclude(case__state__in=Case.PUBLIC_STATES)
+    dropped, _ = stale.delete()
+    public = Case.objects.filter(state__in=Case.PUBLIC_STATES).order_by("id")
+    indexed = 0
+    for case_id in public.values_list("id", flat=True).iterator():
+        index_case(case_id)
+        indexed += 1
+    return indexed, dropped
+
+
 # PostgreSQL's weighted vector of a document. The fields hold terms separated by
 # spaces, so the 'simple' configuration only splits them there.
 VECTOR = (

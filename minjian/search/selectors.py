@@ -19,10 +19,12 @@ from minjian.cases.models import Case
 from minjian.cases.selectors import public_case_list
 from minjian.core.errors import DomainError
 from minjian.places.models import Region
+from minjian.places.selectors import region_filter
 from minjian.redaction import render_redactions
 from minjian.search.models import SearchDocument
 from minjian.search.text import fold, query_terms
 from minjian.topics.models import Topic
+from minjian.topics.selectors import topic_filter
 
 # How much a match in each field counts, title first. The same proportions on
 # both engines, so that they rank alike: PostgreSQL's weights of D, C, B, A
@@ -74,16 +76,8 @@ class CaseFilters:
                 _("Search for at most %(limit)d characters.") % {"limit": SEARCH_MAX_LENGTH},
                 field="q",
             )
-        found_topic = None
-        if topic:
-            found_topic = Topic.objects.filter(slug=topic).first()
-            if found_topic is None:
-                raise DomainError("unknown_topic", _("There is no such topic."), field="topic")
-        found_region = None
-        if region:
-            found_region = Region.objects.filter(code=region).first()
-            if found_region is None:
-                raise DomainError("unknown_region", _("There is no such region."), field="region")
+        found_topic = topic_filter(topic)
+        found_region = region_filter(region)
         if state and state not in Case.PUBLIC_STATES:
             raise DomainError("unknown_state", _("There is no such state."), field="state")
         return cls(

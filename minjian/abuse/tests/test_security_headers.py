@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from config.settings.base import _origin
+from config.settings.base import tile_origin
 from minjian.places.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_a_refused_api_request_carries_the_policy_too(client: Client) -> None:
 def test_only_the_operators_tile_server_is_added_to_the_image_sources(
     tile_url: str, origins: list[str]
 ) -> None:
-    assert _origin(tile_url) == origins
+    assert tile_origin(tile_url) == origins
 
 
 def _templates() -> list[Path]:

@@ -36,7 +36,7 @@ def test_the_charts_are_drawn_and_styled_under_the_content_security_policy(
     expect(page.get_by_role("img", name="首次回应用时")).to_be_visible()
     bars = chart.locator("rect.bar-median:has(title)")
     expect(bars).to_have_count(2)
-    widths = [bar.bounding_box()["width"] for bar in bars.all()]  # type: ignore[index]
+    widths = [bar.bounding_box()["width"] for bar in bars.all()]  # type: ignore[index]  # a visible bar has a box
     assert widths[1] > 10 * widths[0]
     # Coloured by charts.css (the accent colour), not by a style attribute.
     assert bars.first.evaluate("bar => getComputedStyle(bar).fill") == "rgb(11, 110, 79)"

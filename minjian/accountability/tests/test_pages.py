@@ -73,7 +73,7 @@ def test_each_chart_is_svg_with_a_text_alternative(client: Client, seed_story: C
         assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
         assert all(rect.get("class") for rect in svg.iter(f"{SVG}rect"))
     response_chart = charts[0]
-    assert "66 hours" in (response_chart.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert "66 hours" in (response_chart.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]  # the chart has a desc
     values = [text.text for text in response_chart.iter(f"{SVG}text")]
     assert "Bengbu Ecology and Environment Bureau" in values
     assert "66 hours" in values

@@ -6,6 +6,7 @@ import io
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pillow_heif
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -42,8 +43,8 @@ def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> Simpl
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def jpeg_upload(name: str = "photo.jpg", **kwargs: object) -> SimpleUploadedFile:
-    return upload(name, image_bytes("JPEG", **kwargs))  # type: ignore[arg-type]
+def jpeg_upload(name: str = "photo.jpg", **kwargs: Any) -> SimpleUploadedFile:
+    return upload(name, image_bytes("JPEG", **kwargs))
 
 
 def camera_photo(name: str) -> SimpleUploadedFile:

@@ -299,7 +299,7 @@ def test_on_s3_photos_are_private_and_read_through_short_lived_signed_addresses(
         assert answer.status_code == 302
         assert answer["Cache-Control"] == "private, no-store"
         signed = answer["Location"]
-        expires = int(re.search(r"Expires=(\d+)", signed).group(1))  # type: ignore[union-attr]
+        expires = int(re.search(r"Expires=(\d+)", signed).group(1))  # type: ignore[union-attr]  # no match fails
         assert expires - timezone.now().timestamp() <= 61
         fetched = requests.get(signed, timeout=5)
         assert fetched.status_code == 200 and fetched.content[:2] == b"\xff\xd8"

@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from minjian.cases.photos import process_photo
+from minjian.cases.photos import ProcessedPhoto, process_photo
 from minjian.cases.tests.images import DATA, image_bytes, png_claiming_size, truncated_jpeg
 from minjian.core.errors import DomainError
 
 
-def process(content: bytes, name: str = "photo.jpg"):  # type: ignore[no-untyped-def]
+def process(content: bytes, name: str = "photo.jpg") -> ProcessedPhoto:
     return process_photo(io.BytesIO(content), name=name, size=len(content))
 
 
@@ -62,7 +62,7 @@ def test_transparent_png_is_laid_on_white() -> None:
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     stored = decoded(process(buffer.getvalue(), name="clear.png").image).convert("RGB")
-    red, green, blue = stored.getpixel((5, 5))  # type: ignore[misc]
+    red, green, blue = stored.getpixel((5, 5))  # type: ignore[misc]  # an RGB image gives a tuple
     assert min(red, green, blue) > 240
 
 

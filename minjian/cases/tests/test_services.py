@@ -46,7 +46,7 @@ def test_submitted_case_is_published_with_both_events(
     assert case.state == Case.State.PUBLISHED
     assert case.published_at is not None
     assert [e.kind for e in case.events.all()] == ["submitted", "published"]
-    assert case.events.first().actor == user  # type: ignore[union-attr]
+    assert case.events.first().actor == user  # type: ignore[union-attr]  # None fails the test
     assert case.photos.count() == 2
     assert all(
         Path(p.image.path).exists() and Path(p.thumbnail.path).exists() for p in case.photos.all()
@@ -77,7 +77,7 @@ def test_point_is_coarsened_to_about_one_km_by_default(regions: dict[str, Region
     case.refresh_from_db()
     assert (str(case.latitude), str(case.longitude)) == ("32.945000", "117.365000")
     assert case.location_precision == "approximate"
-    assert case.events.first().payload["location_precision"] == "approximate"  # type: ignore[union-attr]
+    assert case.events.first().payload["location_precision"] == "approximate"  # type: ignore[union-attr]  # None fails the test
 
 
 def test_region_only_keeps_no_point_at_all(regions: dict[str, Region]) -> None:
@@ -137,9 +137,9 @@ def test_bad_input_is_refused_and_leaves_no_row_and_no_file(
         "region_code": "420102",
     }
     values.update(changes)
-    values["photos"] = [PhotoUpload.from_upload(f) for f in values.get("photos", [])]  # type: ignore[attr-defined]
+    values["photos"] = [PhotoUpload.from_upload(f) for f in values.get("photos", [])]  # type: ignore[attr-defined]  # dict[str, object]
     with pytest.raises(DomainError) as refused:
-        services.case_submit(**values)  # type: ignore[arg-type]
+        services.case_submit(**values)  # type: ignore[arg-type]  # values is dict[str, object]
     assert (refused.value.code, refused.value.field) == (code, field)
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
     assert not CasePhoto.objects.exists() and stored_files() == []

@@ -192,7 +192,7 @@ def test_reporter_follows_and_adds_to_her_case_with_the_receipt_code(
         {"code": code, "action": "add", "text": "今天桥又塌了一块。", "photos": [jpeg_upload()]},
     )
     assert added.status_code == 200
-    assert case.events.last().kind == "added_by_reporter"  # type: ignore[union-attr]
+    assert case.events.last().kind == "added_by_reporter"  # type: ignore[union-attr]  # None fails the test
     assert case.photos.count() == 1
     assert "今天桥又塌了一块。" in client.get(f"/cases/{case.pk}/").text
 

@@ -43,7 +43,7 @@ def test_one_english_string_has_one_chinese_translation_across_apps() -> None:
     translations: dict[str, set[str]] = defaultdict(set)
     for po in CATALOGUES:
         with po.with_suffix(".mo").open("rb") as compiled:
-            catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+            catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]  # private, not in typeshed
         for msgid, msgstr in catalogue.items():
             if msgid and isinstance(msgid, str):
                 translations[msgid].add(msgstr)

@@ -46,7 +46,7 @@ def test_children_say_whether_they_have_children_of_their_own(
 ) -> None:
     children = selectors.region_children(regions["420000"])
 
-    assert [(c.code, c.has_children) for c in children] == [  # type: ignore[attr-defined]
+    assert [(c.code, c.has_children) for c in children] == [  # type: ignore[attr-defined]  # an annotation of the query
         ("420100", True),
         ("429004", False),
     ]
