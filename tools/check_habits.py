@@ -450,61 +450,97 @@ class Project:
             for keyword in assignment.value.keywords:
                 if keyword.arg == "urls_namespace":
                     namespace = f"{_string(keyword.value) or ''}:"
-        yield from self._operations(module, api_name, prefix=prefix, namespace=namespace)
-        for node in module.tree.body:
-            call = node.value if isinstance(node, ast.Expr) else None
-            if not (
-                isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Attribute)
+        yield from self._operations(module, module.tree, api_name, prefix, namespace)
+        calls = [
+            node.value
+            for node in module.tree.body
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+        ]
+        # The routers mounted on the API, by their name here: where they live, their prefix.
+        routers: dict[str, tuple[str, str]] = {}
+        for call in calls:
+            if (
+                isinstance(call.func, ast.Attribute)
                 and call.func.attr == "add_router"
                 and isinstance(call.func.value, ast.Name)
                 and call.func.value.id == api_name
                 and len(call.args) == 2
+                and isinstance(call.args[1], ast.Name)
+                and (router := module.resolve(call.args[1]))
             ):
-                continue
-            router_prefix = _string(call.args[0]) or ""
-            router = module.resolve(call.args[1])
-            router_found = self.definition(router) if router else None
-            if router and router_found:
-                yield from self._operations(
-                    router_found[0],
-                    router.rpartition(".")[2],
-                    prefix=prefix + _ninja_regex(router_prefix),
-                    namespace=namespace,
+                routers[call.args[1].id] = (
+                    router,
+                    prefix + _ninja_regex(_string(call.args[0]) or ""),
                 )
+        for local_name, (router, router_prefix) in routers.items():
+            router_found = self.definition(router)
+            if router_found:
+                router_module = router_found[0]
+                yield from self._operations(
+                    router_module, router_module.tree, router.rpartition(".")[2], router_prefix,
+                    namespace,
+                )  # fmt: skip
+            # Operations another module adds to a router it is given: `add_x(router)`.
+            for call in calls:
+                adder = module.resolve(call.func)
+                adder_found = self.definition(adder) if adder else None
+                if adder_found is None or not isinstance(adder_found[1], ast.FunctionDef):
+                    continue
+                parameters = [argument.arg for argument in adder_found[1].args.args]
+                for position, argument in enumerate(call.args[: len(parameters)]):
+                    if isinstance(argument, ast.Name) and argument.id == local_name:
+                        yield from self._operations(
+                            adder_found[0], adder_found[1], parameters[position], router_prefix,
+                            namespace,
+                        )  # fmt: skip
 
     def _operations(
-        self, module: Module, router: str, *, prefix: str, namespace: str
+        self, module: Module, scope: ast.AST, router: str, prefix: str, namespace: str
     ) -> Iterator[Route]:
-        for node in module.tree.body:
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            for decorator in node.decorator_list:
-                if not (
-                    isinstance(decorator, ast.Call)
-                    and isinstance(decorator.func, ast.Attribute)
-                    and isinstance(decorator.func.value, ast.Name)
-                    and decorator.func.value.id == router
-                    and decorator.func.attr == "get"
-                ):
-                    continue
-                path = (_string(decorator.args[0]) if decorator.args else None) or ""
-                url_name = next(
-                    (_string(k.value) for k in decorator.keywords if k.arg == "url_name"), None
-                )
-                pattern = re.sub("/+", "/", prefix + _ninja_regex(path))
-                pattern = pattern.rstrip("/") if not path.endswith("/") else pattern
-                names = {f"{namespace}{node.name}"} if namespace else set()
-                if url_name and namespace:
-                    names.add(f"{namespace}{url_name}")
-                yield Route(
-                    pattern=re.compile(pattern + "/?$"),
-                    display=f"GET {self.shown(pattern)} ({module.name}.{node.name})",
-                    url_names=frozenset(names),
-                    view=f"{module.name}.{node.name}",
-                    module=module,
-                    node=decorator,
-                )
+        """The GET operations of `router` in `scope`: `@router.get(path)` on a function,
+        or `router.get(path)(function)`."""
+        for node in ast.walk(scope):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for decorator in node.decorator_list:
+                    if _is_get_of(decorator, router):
+                        assert isinstance(decorator, ast.Call)
+                        yield self._operation(module, decorator, node.name, prefix, namespace)
+            elif (
+                isinstance(node, ast.Call)
+                and _is_get_of(node.func, router)
+                and node.args
+                and (view := module.resolve(node.args[0]))
+            ):
+                assert isinstance(node.func, ast.Call)
+                yield self._operation(module, node.func, view.rpartition(".")[2], prefix, namespace)
+
+    def _operation(
+        self, module: Module, get: ast.Call, view: str, prefix: str, namespace: str
+    ) -> Route:
+        path = (_string(get.args[0]) if get.args else None) or ""
+        url_name = next((_string(k.value) for k in get.keywords if k.arg == "url_name"), None)
+        pattern = re.sub("/+", "/", prefix + _ninja_regex(path))
+        pattern = pattern.rstrip("/") if not path.endswith("/") else pattern
+        names = {f"{namespace}{url_name or view}"} if namespace else set()
+        return Route(
+            pattern=re.compile(pattern + "/?$"),
+            display=f"GET {self.shown(pattern)} ({module.name}.{view})",
+            url_names=frozenset(names),
+            view=f"{module.name}.{view}",
+            module=module,
+            node=get,
+        )
+
+
+def _is_get_of(node: ast.expr, router: str) -> bool:
+    """Whether `node` is `router.get(...)`."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == router
+        and node.func.attr == "get"
+    )
 
 
 def _string(node: ast.expr | None) -> str | None:

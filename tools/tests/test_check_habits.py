@@ -468,3 +468,38 @@ def test_an_exemption_that_says_why_is_kept_and_one_that_does_not_fails(tmp_path
         "minjian/shop/feeds.py:7 minjian/shop/feeds.py:7: [exemption-reason",
         "minjian/shop/feeds.py:7 minjian/shop/feeds.py:7: [model-access",
     ]
+
+
+def test_an_operation_added_to_a_router_by_another_module_is_checked_too(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "minjian/finder/__init__.py": "",
+            "minjian/finder/api.py": """
+                from ninja import Router
+
+                def find_items(request):
+                    return []
+
+                def add_finding(router: Router) -> None:
+                    router.get("", summary="Find items")(find_items)
+            """,
+            "minjian/api.py": """
+                from ninja import NinjaAPI
+
+                from minjian.finder.api import add_finding
+                from minjian.shop.api import router as shop_router
+
+                api = NinjaAPI(urls_namespace="api")
+                add_finding(shop_router)
+                api.add_router("/items", shop_router)
+            """,
+        },
+    )
+
+    status, findings = check(root)
+
+    assert status == 1
+    assert [finding.split(" has no")[0] for finding in findings] == [
+        "minjian/finder/api.py:7: [query-count] GET /api/v1/items (minjian.finder.api.find_items)"
+    ]
