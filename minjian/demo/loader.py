@@ -177,6 +177,11 @@ def demo_is_loaded() -> bool:
     return User.objects.filter(same_pseudonym(STAFF_PSEUDONYM)).exists()
 
 
+def instance_has_cases() -> bool:
+    """Whether any case exists: the demo is only loaded into a new instance."""
+    return Case.objects.exists()
+
+
 def required_region_codes() -> set[str]:
     codes = {case.region for case in CASES}
     for organisation in ORGANISATIONS:

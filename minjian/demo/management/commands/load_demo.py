@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils import timezone
 
-from minjian.cases.models import Case
 from minjian.demo.content import STAFF_PSEUDONYM
 from minjian.demo.loader import (
     DemoStepFailed,
     demo_is_loaded,
+    instance_has_cases,
     load_demo,
     missing_region_codes,
 )
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 f"{len(missing)} of the regions the demo needs are not loaded ({shown}). "
                 "Run `python manage.py load_regions` first."
             )
-        if Case.objects.exists():
+        if instance_has_cases():
             raise CommandError(
                 "This database already has cases: the demo is only loaded into a new instance, "
                 "so that made-up reports never mix with real ones."
