@@ -192,11 +192,11 @@ def _generate(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
 
 def _measure(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
     from django.db import transaction
-    from django.db.models.signals import post_save
 
     from minjian.accounts.models import User
     from minjian.cases.models import Case, CaseEvent
     from minjian.cases.services import case_publish
+    from minjian.cases.signals import case_events_written
     from minjian.routing import selectors
     from minjian.routing.models import InboxItem, Subscription
 
@@ -225,7 +225,7 @@ def _measure(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
     assert routed_events == sum(inbox_rows), "one routed event per inbox row"
 
     _say("Publishing without routing (baseline) ...")
-    post_save.disconnect(sender=CaseEvent, dispatch_uid=ROUTING_RECEIVER)
+    case_events_written.disconnect(dispatch_uid=ROUTING_RECEIVER)
     publish_only = _timed_each(unrouted_ids, publish)
     assert not InboxItem.objects.filter(case_id__in=unrouted_ids).exists()
 
@@ -281,22 +281,20 @@ def _measure(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
 
 
 def _disconnect_other_case_event_receivers() -> list[str]:
-    """Leave only routing's receiver on CaseEvent's post_save; name the others."""
-    from django.db.models.signals import post_save
-
-    from minjian.cases.models import CaseEvent
+    """Leave only routing's receiver on `case_events_written`; name the others."""
+    from minjian.cases.signals import case_events_written
 
     # Signal.receivers holds (lookup key, weak reference or function, is_async);
     # a lookup key is (dispatch_uid or id(receiver), id(sender)).
     others = []
-    for key, reference, _is_async in list(post_save.receivers):
-        if key[1] != id(CaseEvent) or key[0] == ROUTING_RECEIVER:
+    for key, reference, _is_async in list(case_events_written.receivers):
+        if key[0] == ROUTING_RECEIVER:
             continue
         receiver = reference() if isinstance(reference, weakref.ReferenceType) else reference
         others.append((key, receiver))
     names = []
     for key, receiver in others:
-        post_save.disconnect(sender=CaseEvent, dispatch_uid=key[0])
+        case_events_written.disconnect(dispatch_uid=key[0])
         names.append(f"{receiver.__module__}.{receiver.__qualname__}" if receiver else str(key[0]))
     return sorted(names)
 

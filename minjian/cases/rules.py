@@ -11,12 +11,22 @@
 - Nobody else may do any of these: being a member of some verified organisation
   is not enough, the organisation must have received this case.
 
+A member who moves a case acts for her organisation: the event names it
+(`CaseEvent.organisation`), so that the accountability figures count what she did
+from the case page as they count what she does from the inbox. If she belongs to
+several organisations that have the case, she acts for the first of them by slug
+(`organisation_acted_for`): the same one every time.
+
+Who may address a case to an agency is the same rule as who may close it
+(`may_address`); only verified government agencies give official responses
+(`gives_official_responses`).
+
 `cases.services` applies these rules to every transition, the case page shows
 their refusals next to the buttons it leaves out, and `routing` asks the same
-question ("which organisations have this case?") through
-`organisations_with_case`. The rule reads only tables `cases` owns or depends on
-already (case events, organisations, memberships), so `cases` never imports
-`routing`, which imports `cases`.
+questions when it shows the address form and takes an inbox's actions. The
+rules read only tables `cases` owns or depends on already (case events,
+organisations, memberships), so `cases` never imports `routing`, which imports
+`cases`.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
 from minjian.cases.models import Case, CaseEvent
+from minjian.core.errors import PermissionDenied
 from minjian.orgs.models import Organisation
 
 Actor = User | None
@@ -48,11 +59,12 @@ def organisations_with_case(case: Case) -> QuerySet[Organisation]:
     ).order_by("slug")
 
 
-def is_member_of_organisation_with_case(actor: Actor, case: Case) -> bool:
-    """Whether `actor` belongs (in any role) to an organisation that has this case."""
+def organisation_acted_for(actor: Actor, case: Case) -> Organisation | None:
+    """The organisation that has this case which `actor` belongs to (in any role),
+    the first by slug if she belongs to several; None if she belongs to none."""
     if actor is None or not actor.is_active:
-        return False
-    return organisations_with_case(case).filter(memberships__user=actor).exists()
+        return None
+    return organisations_with_case(case).filter(memberships__user=actor).first()
 
 
 @dataclass(frozen=True)
@@ -61,7 +73,12 @@ class Standing:
 
     staff: bool = False
     reporter: bool = False
-    member_of_organisation_with_case: bool = False
+    # The organisation with the case she acts for (`organisation_acted_for`), if any.
+    organisation: Organisation | None = None
+
+    @property
+    def member_of_organisation_with_case(self) -> bool:
+        return self.organisation is not None
 
 
 def standing(actor: Actor, case: Case) -> Standing:
@@ -70,7 +87,7 @@ def standing(actor: Actor, case: Case) -> Standing:
     return Standing(
         staff=actor.is_staff,
         reporter=case.reporter_id is not None and case.reporter_id == actor.pk,
-        member_of_organisation_with_case=is_member_of_organisation_with_case(actor, case),
+        organisation=organisation_acted_for(actor, case),
     )
 
 
@@ -80,6 +97,9 @@ class Rule:
 
     allows: Callable[[Standing], bool]
     refusal: str | Promise
+    # Whether a member of an organisation with the case takes the transition for
+    # it, so that its event names the organisation (moderators' decisions do not).
+    for_organisations: bool = False
 
 
 STAFF = Rule(
@@ -89,6 +109,7 @@ STAFF = Rule(
 RESPONDERS = Rule(
     lambda s: s.staff or s.member_of_organisation_with_case,
     _("Only moderators and members of an organisation this case was sent to can do this."),
+    for_organisations=True,
 )
 RESPONDERS_OR_REPORTER = Rule(
     lambda s: s.staff or s.member_of_organisation_with_case or s.reporter,
@@ -96,4 +117,24 @@ RESPONDERS_OR_REPORTER = Rule(
         "Only its reporter, moderators and members of an organisation this case was sent to "
         "can do this."
     ),
+    for_organisations=True,
 )
+
+
+def may_address(actor: Actor, case: Case) -> bool:
+    """Who may address a case to an agency: site staff, its reporter, and members of
+    a verified organisation that has it (an NGO passing it on to the authority)."""
+    return RESPONDERS_OR_REPORTER.allows(standing(actor, case))
+
+
+def gives_official_responses(organisation: Organisation) -> bool:
+    """Only a verified government agency answers officially."""
+    return organisation.is_agency and organisation.verified
+
+
+def require_official_responder(organisation: Organisation) -> None:
+    if not gives_official_responses(organisation):
+        raise PermissionDenied(
+            _("Only verified government agencies give official responses."),
+            code="not_a_verified_agency",
+        )

@@ -1,8 +1,12 @@
-"""Every change of a case: submitting it and moving it along its states.
+"""Every change of a case: submitting it, moving it along its states, and what
+organisations do with it.
 
 Each function is one user action, runs in one transaction, and writes the
 timeline event that records it in that same transaction, so the timeline and
-`Case.state` never disagree.
+`Case.state` never disagree. This module is the only code that writes a
+`CaseEvent` or changes `Case.state` (`_write_event`, `_write_events`, `_move`);
+other apps call the public functions here. Every event written is announced with
+`signals.case_events_written`, the one way other apps react to a case.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,13 +37,16 @@ from minjian.cases.services_photos import (
     files_removed_on_failure,
     keep_uploads,
 )
-from minjian.cases.validation import clean_description, clean_title, parse_point
-from minjian.core.errors import DomainError, PermissionDenied
+from minjian.cases.signals import case_events_written
+from minjian.cases.validation import clean_description, clean_note, clean_title, parse_point
+from minjian.core.errors import DomainError, NotFound, PermissionDenied
 from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import user_is_member_of_verified_organisation
 from minjian.places.models import Region
+from minjian.places.selectors import region_with_code
 from minjian.redaction import Kind, Redacted, redact
 from minjian.topics.models import Topic
+from minjian.topics.selectors import topic_with_slug
 
 logger = logging.getLogger(__name__)
 
@@ -140,11 +147,11 @@ def case_submit(
             updated_at=now,
         )
         keep_uploads(case, photos, first_position=0, stored=stored)
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEvent.Kind.SUBMITTED,
+        _write_event(
+            case,
+            CaseEvent.Kind.SUBMITTED,
             actor=reporter,
-            created_at=now,
+            at=now,
             payload={
                 "photos": len(photos),
                 "unblurred_photos": sum(not p.blur_faces for p in photos),
@@ -217,7 +224,7 @@ def _precision(raw: str) -> Precision:
 
 
 def _topic(slug: str | None) -> Topic:
-    topic = Topic.objects.filter(slug=(slug or "").strip()).first()
+    topic = topic_with_slug(slug or "")
     if topic is None:
         raise DomainError(
             "unknown_topic",
@@ -229,7 +236,7 @@ def _topic(slug: str | None) -> Topic:
 
 
 def _region(code: str | None) -> Region:
-    region = Region.objects.filter(code=(code or "").strip()).first()
+    region = region_with_code(code or "")
     if region is None:
         raise DomainError(
             "unknown_region",
@@ -250,9 +257,6 @@ class Transition:
     kind: CaseEvent.Kind
     allowed_from: tuple[Case.State, ...]
     rule: rules.Rule
-
-    def may(self, actor: Actor, case: Case) -> bool:
-        return self.rule.allows(rules.standing(actor, case))
 
 
 S = Case.State
@@ -319,7 +323,6 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     )
 }
-NOTE_MAX_LENGTH = 2000
 
 
 def case_publish(*, actor: User, case_id: int, note: str = "") -> Case:
@@ -427,19 +430,13 @@ def _apply(
     note: str,
     changes: dict[str, str] | None = None,
 ) -> Case:
-    note = note.strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise DomainError(
-            "note_too_long",
-            _("The note can be at most %(limit)d characters long.") % {"limit": NOTE_MAX_LENGTH},
-            field="note",
-        )
-    redacted = redact(note)
+    redacted = redact(clean_note(note))
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None:
             raise DomainError("not_found", _("There is no such case."), status=404)
-        if not transition.may(actor, case):
+        standing = rules.standing(actor, case)
+        if not transition.rule.allows(standing):
             raise PermissionDenied(_("You are not allowed to do this to this case."))
         if case.state not in transition.allowed_from:
             raise DomainError(
@@ -457,6 +454,8 @@ def _apply(
             note=redacted.text,
             note_held=_note_held(actor, case, redacted),
             changes=changes,
+            # A member moves the case for her organisation (rules.organisation_acted_for).
+            organisation=standing.organisation if transition.rule.for_organisations else None,
         )
     return case
 
@@ -489,14 +488,38 @@ def _move(
         payload["note"] = note
     if note_held:
         payload["held"] = True
-    return CaseEvent.objects.create(
+    return _write_event(case, kind, actor=actor, at=now, payload=payload, organisation=organisation)
+
+
+def _write_event(
+    case: Case,
+    kind: CaseEvent.Kind,
+    *,
+    actor: Actor = None,
+    payload: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+    internal: bool = False,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Append one event to the case's timeline and tell the apps that react to it."""
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=actor,
-        created_at=now,
-        payload=payload,
+        payload=payload or {},
         organisation=organisation,
+        internal=internal,
+        created_at=at or timezone.now(),
     )
+    case_events_written.send(sender=CaseEvent, events=[event])
+    return event
+
+
+def _write_events(events: list[CaseEvent]) -> list[CaseEvent]:
+    """Append several events in one insert and tell the apps that react to them."""
+    written = CaseEvent.objects.bulk_create(events)
+    case_events_written.send(sender=CaseEvent, events=written)
+    return written
 
 
 def _note_held(actor: Actor, case: Case, redacted: Redacted) -> bool:
@@ -543,7 +566,7 @@ def _decide_held_note(
         payload: dict[str, Any] = {"event": held.pk}
         if reason:
             payload["reason"] = reason
-        return CaseEvent.objects.create(case=held.case, kind=kind, actor=actor, payload=payload)
+        return _write_event(held.case, kind, actor=actor, payload=payload)
 
 
 def decided_note_ids(case: Case) -> set[int]:
@@ -586,11 +609,11 @@ def case_edit_by_reporter(
         locked.description = clean_description_text
         locked.updated_at = timezone.now()
         locked.save(update_fields=["title", "description", "updated_at"])
-        CaseEvent.objects.create(
-            case=locked,
-            kind=CaseEvent.Kind.EDITED,
+        _write_event(
+            locked,
+            CaseEvent.Kind.EDITED,
             actor=actor,
-            created_at=locked.updated_at,
+            at=locked.updated_at,
             payload={"fields": changed},
         )
     return locked
@@ -631,11 +654,11 @@ def case_add_by_reporter(
         now = timezone.now()
         locked.updated_at = now
         locked.save(update_fields=["updated_at"])
-        CaseEvent.objects.create(
-            case=locked,
-            kind=CaseEvent.Kind.ADDED_BY_REPORTER,
+        _write_event(
+            locked,
+            CaseEvent.Kind.ADDED_BY_REPORTER,
             actor=actor,
-            created_at=now,
+            at=now,
             payload={
                 "note": redacted.text,
                 "photos": len(photos),
@@ -643,3 +666,205 @@ def case_add_by_reporter(
             },
         )
     return locked
+
+
+# What organisations do with a case. `routing` keeps the inboxes (which organisation
+# has which case) and calls these in the transactions that change them. The inbox is
+# routing's door: before calling, routing checks that `actor` is a member of
+# `organisation` and that the case is in its inbox (routing/access.py); these check
+# the rest and write the event, with `organisation` set.
+
+
+def case_route_to_organisations(
+    *, case_id: int, organisation_ids: Collection[int]
+) -> list[CaseEvent]:
+    """A public case reached the inboxes of these organisations: one `routed` event
+    for each, written in one insert, whose receivers (mail to their members) see
+    each event.
+
+    Routing decides which organisations (verified, subscribed, not having the case
+    yet) and keeps their inbox rows.
+    """
+    with transaction.atomic():
+        case = _locked_public_case(case_id)
+        now = timezone.now()
+        return _write_events(
+            [
+                CaseEvent(
+                    case=case, kind=CaseEvent.Kind.ROUTED, organisation_id=org_id, created_at=now
+                )
+                for org_id in sorted(organisation_ids)
+            ]
+        )
+
+
+def case_address_to_agency(
+    *, actor: User, case_id: int, agency_slug: str, note: str = ""
+) -> CaseEvent:
+    """Address a public case to a verified agency by name: the timeline says so
+    (`addressed`), after a `routed` event if the agency did not have the case yet.
+
+    Who may: `rules.may_address`. Routing puts the case in the agency's inbox.
+    """
+    text = redact(clean_note(note))
+    agency = Organisation.objects.filter(
+        slug=agency_slug, kind=Organisation.Kind.AGENCY, verified=True
+    ).first()
+    if agency is None:
+        raise DomainError("unknown_agency", _("Choose one of the listed agencies."), field="agency")
+    with transaction.atomic():
+        case = _locked_public_case(case_id)
+        if not rules.may_address(actor, case):
+            raise PermissionDenied(_("You are not allowed to address this case to an agency."))
+        if case.state == Case.State.CLOSED:
+            raise DomainError("case_closed", _("This case is closed."), status=409)
+        received = set(
+            case.events.filter(organisation=agency, kind__in=rules.RECEIVED_KINDS).values_list(
+                "kind", flat=True
+            )
+        )
+        if CaseEvent.Kind.ADDRESSED in received:
+            raise DomainError(
+                "already_addressed",
+                _("This case is already addressed to this agency."),
+                status=409,
+                field="agency",
+            )
+        now = timezone.now()
+        if CaseEvent.Kind.ROUTED not in received:
+            _write_event(
+                case,
+                CaseEvent.Kind.ROUTED,
+                organisation=agency,
+                payload={"addressed": True},
+                at=now,
+            )
+        return _write_for_organisation(
+            case,
+            CaseEvent.Kind.ADDRESSED,
+            actor,
+            agency,
+            text,
+            held=_note_held(actor, case, text),
+            at=now,
+        )
+
+
+def case_acknowledge_for_organisation(
+    *, actor: User, organisation: Organisation, case_id: int, note: str = ""
+) -> CaseEvent:
+    """A member acknowledges a case for her organisation: "we have it".
+
+    The first acknowledgement by anyone moves a published case to acknowledged, by
+    the rule of `case_acknowledge`; later ones (another organisation, or a case
+    already further along) only add the event.
+    """
+    text = redact(clean_note(note))
+    with transaction.atomic():
+        case = _locked_public_case(case_id)
+        held = _note_held(actor, case, text)
+        acknowledge = TRANSITIONS["acknowledge"]
+        if case.state in acknowledge.allowed_from and acknowledge.rule.allows(
+            rules.standing(actor, case)
+        ):
+            return _move(
+                case,
+                actor=actor,
+                to=acknowledge.to,
+                kind=acknowledge.kind,
+                note=text.text,
+                note_held=held,
+                organisation=organisation,
+            )
+        return _write_for_organisation(
+            case, CaseEvent.Kind.ACKNOWLEDGED, actor, organisation, text, held=held
+        )
+
+
+def case_post_update(
+    *, actor: User, organisation: Organisation, case_id: int, note: str
+) -> CaseEvent:
+    """A member posts a public update on a case for her organisation."""
+    text = redact(clean_note(note, required=True))
+    with transaction.atomic():
+        case = _locked_public_case(case_id)
+        return _write_for_organisation(
+            case,
+            CaseEvent.Kind.PUBLIC_UPDATE,
+            actor,
+            organisation,
+            text,
+            held=_note_held(actor, case, text),
+        )
+
+
+def case_add_internal_note(
+    *, actor: User, organisation: Organisation, case_id: int, note: str
+) -> CaseEvent:
+    """A member leaves a note only her organisation's members read.
+
+    It is redacted like public text all the same: an inbox is shared by many
+    people, and a reporter's phone number has no business in it either.
+    """
+    text = redact(clean_note(note, required=True))
+    with transaction.atomic():
+        case = _locked_public_case(case_id)
+        return _write_for_organisation(
+            case, CaseEvent.Kind.INTERNAL_NOTE, actor, organisation, text, internal=True
+        )
+
+
+def case_post_official_response(
+    *, actor: User, organisation: Organisation, case_id: int, note: str
+) -> CaseEvent:
+    """A member of a verified agency answers officially for it."""
+    rules.require_official_responder(organisation)
+    text = redact(clean_note(note, required=True))
+    with transaction.atomic():
+        case = _locked_public_case(case_id)
+        return _write_for_organisation(
+            case,
+            CaseEvent.Kind.OFFICIAL_RESPONSE,
+            actor,
+            organisation,
+            text,
+            held=_note_held(actor, case, text),
+        )
+
+
+def _locked_public_case(case_id: int) -> Case:
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not case.is_public:
+        raise NotFound(_("There is no such case."))
+    return case
+
+
+def _write_for_organisation(
+    case: Case,
+    kind: CaseEvent.Kind,
+    actor: User,
+    organisation: Organisation,
+    text: Redacted,
+    *,
+    held: bool = False,
+    internal: bool = False,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """An event an organisation writes without moving the case. A public one counts
+    as news of the case (`updated_at`); an internal note does not."""
+    now = at or timezone.now()
+    payload: dict[str, Any] = {"note": text.text} if text.text else {}
+    if held:
+        payload["held"] = True
+    if not internal:
+        case.updated_at = now
+        case.save(update_fields=["updated_at"])
+    return _write_event(
+        case,
+        kind,
+        actor=actor,
+        payload=payload,
+        organisation=organisation,
+        internal=internal,
+        at=now,
+    )

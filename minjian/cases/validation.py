@@ -1,4 +1,5 @@
-"""Parsing what a reporter typed, the same way for the web form, the API and Open311."""
+"""Parsing what people type about a case, the same way for the web form, the API and Open311:
+a reporter's title, description and point, and the note of any step on the timeline."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from minjian.core.errors import DomainError
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 20000
+# The text that goes with a step on the timeline: a moderator's or a member's note,
+# an organisation's update or official response, an internal note.
+NOTE_MAX_LENGTH = 2000
 # Six decimals is about 0.1 m: more is noise, and the column holds no more.
 COORDINATE_STEP = Decimal("0.000001")
 
@@ -48,6 +52,20 @@ def clean_description(raw: str | None) -> str:
             field="description",
         )
     return description
+
+
+def clean_note(raw: str | None, *, required: bool = False) -> str:
+    """The note of a step on the timeline, trimmed; optional unless `required`."""
+    note = (raw or "").replace("\r\n", "\n").strip()
+    if required and not note:
+        raise DomainError("note_required", _("Write something first."), field="note")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise DomainError(
+            "note_too_long",
+            _("The note can be at most %(limit)d characters long.") % {"limit": NOTE_MAX_LENGTH},
+            field="note",
+        )
+    return note
 
 
 def parse_point(

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 
 class NotifyConfig(AppConfig):
@@ -8,7 +7,7 @@ class NotifyConfig(AppConfig):
     verbose_name = "Mail"
 
     def ready(self) -> None:
-        from minjian.cases.models import CaseEvent
-        from minjian.notify.signals import on_case_event
+        from minjian.cases.signals import case_events_written
+        from minjian.notify.receivers import mail_on_case_events
 
-        post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="notify.on_case_event")
+        case_events_written.connect(mail_on_case_events, dispatch_uid="notify.on_case_event")

@@ -94,6 +94,28 @@ def site_today() -> date:
     return timezone.localdate(timezone.now(), timezone.get_default_timezone())
 
 
+def routed_event(event_id: int) -> CaseEvent | None:
+    """The `routed` event with its case and organisation, as the members' mail tells it."""
+    return (
+        CaseEvent.objects.select_related("case", "case__topic", "case__region", "organisation")
+        .filter(pk=event_id, kind=CaseEvent.Kind.ROUTED, organisation__isnull=False)
+        .first()
+    )
+
+
+def case_event(event_id: int) -> CaseEvent | None:
+    return CaseEvent.objects.select_related("case").filter(pk=event_id).first()
+
+
+def unconfirmed_follower(follower_id: int, nonce: str) -> CaseFollower | None:
+    """The follow waiting for the confirmation whose link carries `nonce`."""
+    return (
+        CaseFollower.objects.select_related("case")
+        .filter(pk=follower_id, nonce=nonce, confirmed_at__isnull=True)
+        .first()
+    )
+
+
 def confirmed_followers(case: Case) -> QuerySet[CaseFollower]:
     return CaseFollower.objects.filter(case=case, confirmed_at__isnull=False).order_by("id")
 

@@ -8,11 +8,10 @@ raises DomainError and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +21,9 @@ from minjian.orgs import access
 from minjian.orgs.models import Membership, Organisation, OrganisationEvent
 from minjian.orgs.validation import clean_contact, clean_description, clean_names, clean_slug
 from minjian.places.models import Region
+from minjian.places.selectors import regions_by_codes
 from minjian.topics.models import Topic
+from minjian.topics.selectors import topics_by_slugs
 
 EventKind = OrganisationEvent.Kind
 
@@ -267,6 +268,38 @@ def organisation_set_verified(
     return organisation
 
 
+# What routing changes for an organisation, kept in the organisation's history.
+# Routing checks that the actor is one of its admins (`access.require_admin`) and
+# calls these in the transaction that changes the subscription.
+
+
+@transaction.atomic
+def organisation_subscription_added(
+    *, actor: User, organisation: Organisation, topic_slug: str | None, region_code: str | None
+) -> OrganisationEvent:
+    """An admin subscribed the organisation to a topic (None: every topic) in a
+    region (None: everywhere)."""
+    return _record(
+        organisation,
+        EventKind.SUBSCRIPTION_ADDED,
+        actor,
+        {"topic": topic_slug or None, "region": region_code or None},
+    )
+
+
+@transaction.atomic
+def organisation_subscription_removed(
+    *, actor: User, organisation: Organisation, topic_slug: str | None, region_code: str | None
+) -> OrganisationEvent:
+    """An admin ended a subscription of the organisation."""
+    return _record(
+        organisation,
+        EventKind.SUBSCRIPTION_REMOVED,
+        actor,
+        {"topic": topic_slug or None, "region": region_code or None},
+    )
+
+
 def _mark_verified(organisation: Organisation, actor: User, *, verified: bool, reason: str) -> None:
     organisation.verified = verified
     organisation.verified_at = timezone.now() if verified else None
@@ -332,7 +365,7 @@ def _check_role(role: str) -> None:
 
 
 def _topics(slugs: Sequence[str]) -> list[Topic]:
-    topics, unknown = _matched(Topic.objects.filter(slug__in=slugs), slugs, key="slug")
+    topics, unknown = _matched(topics_by_slugs(slugs), slugs)
     if unknown:
         raise DomainError(
             "unknown_topic",
@@ -344,7 +377,7 @@ def _topics(slugs: Sequence[str]) -> list[Topic]:
 
 
 def _regions(codes: Sequence[str]) -> list[Region]:
-    regions, unknown = _matched(Region.objects.filter(code__in=codes), codes, key="code")
+    regions, unknown = _matched(regions_by_codes(codes), codes)
     if unknown:
         raise DomainError(
             "unknown_region",
@@ -358,12 +391,9 @@ def _regions(codes: Sequence[str]) -> list[Region]:
 Row = TypeVar("Row", bound=models.Model)
 
 
-def _matched(
-    rows: QuerySet[Row], wanted: Sequence[str], *, key: str
-) -> tuple[list[Row], list[str]]:
+def _matched(found: Mapping[str, Row], wanted: Sequence[str]) -> tuple[list[Row], list[str]]:
     """The rows for `wanted` in its order without repeats, and the values nothing matched."""
     distinct = list(dict.fromkeys(wanted))
-    found = {getattr(row, key): row for row in rows}
     return (
         [found[value] for value in distinct if value in found],
         [value for value in distinct if value not in found],

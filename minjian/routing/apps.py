@@ -6,11 +6,9 @@ class RoutingConfig(AppConfig):
     label = "routing"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from minjian.cases.models import CaseEvent
+        from minjian.cases.signals import case_events_written
         from minjian.routing.receivers import route_published_case
 
-        post_save.connect(
-            route_published_case, sender=CaseEvent, dispatch_uid="routing_route_published_case"
+        case_events_written.connect(
+            route_published_case, dispatch_uid="routing_route_published_case"
         )

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from minjian.cases.services import NOTE_MAX_LENGTH
+from minjian.cases.validation import NOTE_MAX_LENGTH
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
 from minjian.topics.models import Topic

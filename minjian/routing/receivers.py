@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from minjian.cases.models import CaseEvent
@@ -9,7 +10,8 @@ from minjian.routing.jobs import route_case
 
 
 def route_published_case(
-    sender: type[CaseEvent], instance: CaseEvent, created: bool, **kwargs: Any
+    sender: type[CaseEvent], events: Sequence[CaseEvent], **kwargs: Any
 ) -> None:
-    if created and instance.kind == CaseEvent.Kind.PUBLISHED:
-        route_case.defer(instance.case_id)
+    for event in events:
+        if event.kind == CaseEvent.Kind.PUBLISHED:
+            route_case.defer(event.case_id)

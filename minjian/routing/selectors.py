@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import Count, Q, QuerySet
 
-from minjian.accounts.models import User
-from minjian.cases import rules
 from minjian.cases.models import Case
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
@@ -27,8 +27,7 @@ def matching_subscriptions(case: Case) -> QuerySet[Subscription]:
     region above it, or everywhere. One query, using the materialised path."""
     return Subscription.objects.filter(
         Q(topic_id=case.topic_id) | Q(topic__isnull=True),
-        Q(region__in=Region.objects.filter(code__in=region_chain_codes(case.region)))
-        | Q(region__isnull=True),
+        Q(region__code__in=region_chain_codes(case.region)) | Q(region__isnull=True),
     )
 
 
@@ -46,6 +45,15 @@ def subscribed_organisation_ids(case: Case) -> set[int]:
         .filter(organisation__verified=True)
         .values_list("organisation_id", flat=True)
         .distinct()
+    )
+
+
+def organisations_having(case: Case, organisation_ids: Collection[int]) -> set[int]:
+    """Those of `organisation_ids` that have `case` in their inbox already."""
+    return set(
+        InboxItem.objects.filter(case=case, organisation_id__in=organisation_ids).values_list(
+            "organisation_id", flat=True
+        )
     )
 
 
@@ -101,10 +109,3 @@ def agencies_for(case: Case) -> QuerySet[Organisation]:
         )
         .order_by("slug")
     )
-
-
-def may_address(actor: User, case: Case) -> bool:
-    """Who may address a case to an agency: site staff, its reporter, and members
-    of a verified organisation that has it (an NGO passing it on), by the rule
-    that says who may move a case along (`minjian.cases.rules`)."""
-    return rules.RESPONDERS_OR_REPORTER.allows(rules.standing(actor, case))

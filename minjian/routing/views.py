@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from minjian.abuse.ratelimit import limit_requester
 from minjian.accounts.models import User
+from minjian.cases import rules
 from minjian.cases.access import access_case_by_id
 from minjian.cases.selectors import case_with_timeline, timeline
 from minjian.core.errors import DomainError, NotFound
@@ -215,7 +216,7 @@ def _case_page(
             "case": case,
             "timeline": timeline(case, internal_notes_of=organisation),
             "forms": forms_by_action,
-            "may_respond_officially": organisation.is_agency and organisation.verified,
+            "may_respond_officially": rules.gives_official_responses(organisation),
             "address_form": AddressForm(agencies=selectors.agencies_for(case)),
         },
         status=status,

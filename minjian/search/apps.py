@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 
 class SearchConfig(AppConfig):
@@ -7,9 +6,9 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
-        from minjian.cases.models import CaseEvent
-        from minjian.search.receivers import reindex_on_case_event
+        from minjian.cases.signals import case_events_written
+        from minjian.search.receivers import reindex_on_case_events
 
-        post_save.connect(
-            reindex_on_case_event, sender=CaseEvent, dispatch_uid="search_reindex_on_case_event"
+        case_events_written.connect(
+            reindex_on_case_events, dispatch_uid="search_reindex_on_case_event"
         )

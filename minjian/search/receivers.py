@@ -1,8 +1,9 @@
 """Every change to a case writes a CaseEvent: those that change what the public reads
-of it ask for the case to be reindexed."""
+of it ask for the case to be reindexed, once for all the events written together."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from minjian.cases.models import CaseEvent
@@ -28,8 +29,8 @@ def changes_public_text(event: CaseEvent) -> bool:
     return not event.internal and bool(event.payload.get("note"))
 
 
-def reindex_on_case_event(
-    sender: type[CaseEvent], instance: CaseEvent, created: bool, **kwargs: Any
+def reindex_on_case_events(
+    sender: type[CaseEvent], events: Sequence[CaseEvent], **kwargs: Any
 ) -> None:
-    if created and changes_public_text(instance):
-        reindex_case.defer(instance.case_id)
+    for case_id in dict.fromkeys(event.case_id for event in events if changes_public_text(event)):
+        reindex_case.defer(case_id)

@@ -1,10 +1,12 @@
 """Who may move a case along (minjian/cases/rules.py): staff, members of an
 organisation the case was routed or addressed to, and, to close it, its reporter.
 Nobody else, however verified their own organisation is; and the case page says
-why a button is missing."""
+why a button is missing. A member moves the case for her organisation."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -13,12 +15,13 @@ from django.test import Client
 from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
 from minjian.cases import services
-from minjian.cases.models import Case
+from minjian.cases.models import Case, CaseEvent
 from minjian.cases.tests.factories import make_case
 from minjian.core.errors import DomainError
 from minjian.orgs.models import Organisation
 from minjian.orgs.services import organisation_set_verified
 from minjian.places.models import Region
+from minjian.routing.jobs import route_case
 from minjian.routing.services import case_address_to_agency
 from minjian.routing.tests.helpers import published, subscribed
 
@@ -185,3 +188,48 @@ def test_the_reporter_reads_why_she_cannot_resolve_her_case(
         "Only moderators and members of an organisation this case was sent to can do this."
         in page.text
     )
+
+
+def test_a_member_who_moves_the_case_from_its_page_acts_for_her_organisation(
+    client: Client, river_case: Case, river_ngo: Organisation, river_member: User
+) -> None:
+    client.force_login(river_member)
+    client.post(f"/cases/{river_case.pk}/acknowledge/", {"note": "我们来跟进"})
+    client.post(f"/cases/{river_case.pk}/resolve/", {"note": "排污口已封堵"})
+
+    moves = river_case.events.filter(actor=river_member).order_by("id")
+    assert [(event.kind, event.organisation) for event in moves] == [
+        (CaseEvent.Kind.ACKNOWLEDGED, river_ngo),
+        (CaseEvent.Kind.RESOLVED, river_ngo),
+    ]
+    # So the accountability figures count her acknowledgement as her organisation's response.
+    response = client.get(f"/accountability/{river_ngo.slug}/cases.csv")
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (row["first_response_kind"], row["acknowledged"]) == (CaseEvent.Kind.ACKNOWLEDGED, "1")
+
+
+def test_a_member_of_several_organisations_with_the_case_acts_for_the_first_by_slug(
+    river_case: Case, river_ngo: Organisation, river_member: User
+) -> None:
+    earlier_slug = subscribed("anhui-rivers", topic="environment", members=(river_member,))
+    route_case(river_case.pk)
+
+    services.case_acknowledge(actor=river_member, case_id=river_case.pk)
+
+    acknowledged = river_case.events.get(kind=CaseEvent.Kind.ACKNOWLEDGED)
+    assert acknowledged.organisation == earlier_slug
+
+
+def test_moderators_and_the_reporter_move_it_for_no_organisation(
+    river_case: Case, staff: User
+) -> None:
+    reporter = river_case.reporter
+    assert reporter is not None
+    services.case_acknowledge(actor=staff, case_id=river_case.pk)
+    services.case_close(actor=reporter, case_id=river_case.pk)
+
+    moves = river_case.events.filter(kind__in=(CaseEvent.Kind.ACKNOWLEDGED, CaseEvent.Kind.CLOSED))
+    assert [(event.actor, event.organisation) for event in moves] == [
+        (staff, None),
+        (reporter, None),
+    ]

@@ -18,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from minjian.cases import services as case_services
 from minjian.cases.models import Case, CaseEvent
 from minjian.orgs.models import Organisation
 
@@ -85,10 +86,11 @@ def committed(django_capture_on_commit_callbacks: Committing) -> Callable[[], An
 
 
 def route(case: Case, organisation: Organisation) -> CaseEvent:
-    """What routing writes when a case lands in an organisation's inbox."""
-    return CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.ROUTED, organisation=organisation
+    """What routing writes on the timeline when a case lands in an organisation's inbox."""
+    (event,) = case_services.case_route_to_organisations(
+        case_id=case.pk, organisation_ids=[organisation.pk]
     )
+    return event
 
 
 def subject(message: EmailMessage) -> str:

@@ -151,14 +151,11 @@ def test_followers_get_no_internal_note_and_no_held_text_until_it_is_released(
     client: Client, smtp: Inbox, case: Any, staff: Any, committed: Any
 ) -> None:
     confirmed_follower(client, smtp, case, "fan@example.org")
-    organisation = make_organisation("green-huai-river", verified=True)
+    member = make_user("river-volunteer")
+    organisation = make_organisation("green-huai-river", members=[member], verified=True)
     with committed():
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEvent.Kind.INTERNAL_NOTE,
-            organisation=organisation,
-            internal=True,
-            payload={"note": "内部讨论"},
+        case_services.case_add_internal_note(
+            actor=member, organisation=organisation, case_id=case.pk, note="内部讨论"
         )
         case_services.case_add_by_reporter(
             case=case, actor=case.reporter, text="厂长电话 13812345678"

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from minjian.accounts.models import User
+from minjian.cases import rules
 from minjian.cases.models import Case
 from minjian.routing import selectors
 from minjian.routing.forms import AddressForm
@@ -27,7 +28,7 @@ def address_to_agency_form(context: template.Context, case: Case) -> dict[str, A
     """For those who may address this case (see `services.case_address_to_agency`)."""
     user = context.get("user")
     form = None
-    if isinstance(user, User) and case.is_public and selectors.may_address(user, case):
+    if isinstance(user, User) and case.is_public and rules.may_address(user, case):
         agencies = selectors.agencies_for(case)
         if agencies.exists():
             form = AddressForm(agencies=agencies)

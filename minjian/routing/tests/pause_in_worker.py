@@ -1,6 +1,6 @@
 """Imported only by the worker processes of test_worker_crash: the routing job stops
-after writing the inbox rows and before its transaction commits, and waits there for
-the test to kill the worker or let it go on (files in MINJIAN_TEST_PAUSE_DIR)."""
+after writing the routed events and before its transaction commits, and waits there
+for the test to kill the worker or let it go on (files in MINJIAN_TEST_PAUSE_DIR)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ import time
 from collections.abc import Collection
 from pathlib import Path
 
-from minjian.cases.models import Case
-from minjian.routing import delivery, jobs
+from minjian.cases import services as case_services
+from minjian.cases.models import CaseEvent
 
 PAUSE_DIR = Path(os.environ["MINJIAN_TEST_PAUSE_DIR"])
-deliver_without_pause = delivery.deliver
+route_without_pause = case_services.case_route_to_organisations
 
 
-def deliver_then_pause(case: Case, organisation_ids: Collection[int], **options: bool) -> set[int]:
-    delivered = deliver_without_pause(case, organisation_ids, **options)
+def route_then_pause(*, case_id: int, organisation_ids: Collection[int]) -> list[CaseEvent]:
+    routed = route_without_pause(case_id=case_id, organisation_ids=organisation_ids)
     (PAUSE_DIR / f"paused-{os.getpid()}").touch()
     while not (PAUSE_DIR / "go-on").exists():
         time.sleep(0.05)
-    return delivered
+    return routed
 
 
-# The job module imported `deliver` by name: that name is the one to replace.
-setattr(jobs, "deliver", deliver_then_pause)  # noqa: B010
+# Routing calls the service through the module (`case_services.…`): replace it there.
+setattr(case_services, "case_route_to_organisations", route_then_pause)  # noqa: B010

@@ -3,15 +3,16 @@ including everything under it, and null as "any"."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_save
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minjian.cases.models import Case, CaseEvent
 from minjian.cases.services import case_hide, case_publish
+from minjian.cases.signals import case_events_written
 from minjian.cases.tests.factories import make_case
 from minjian.orgs.tests.factories import make_organisation
 from minjian.places.models import Region
@@ -182,21 +183,19 @@ def test_apps_reacting_to_case_events_see_each_routed_event(
 ) -> None:
     subscribed("first", topic="environment")
     subscribed("second")
-    seen: list[tuple[int | None, str, bool]] = []
+    seen: list[tuple[int | None, str]] = []
 
-    def record(sender: type[CaseEvent], instance: CaseEvent, created: bool, **kwargs: Any) -> None:
-        seen.append((instance.pk, instance.kind, created))
+    def record(sender: type[CaseEvent], events: Sequence[CaseEvent], **kwargs: Any) -> None:
+        seen.extend((event.pk, event.kind) for event in events)
 
-    post_save.connect(record, sender=CaseEvent, dispatch_uid="test_record_routed")
+    case_events_written.connect(record, dispatch_uid="test_record_routed")
     try:
         case = published(django_capture_on_commit_callbacks, regions["340321"])
     finally:
-        post_save.disconnect(sender=CaseEvent, dispatch_uid="test_record_routed")
+        case_events_written.disconnect(dispatch_uid="test_record_routed")
 
     routed_ids = set(
         CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ROUTED).values_list("pk", flat=True)
     )
     assert len(routed_ids) == 2
-    assert {pk for pk, kind, created in seen if kind == CaseEvent.Kind.ROUTED and created} == (
-        routed_ids
-    )
+    assert {pk for pk, kind in seen if kind == CaseEvent.Kind.ROUTED} == routed_ids

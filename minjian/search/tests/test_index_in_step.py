@@ -91,9 +91,7 @@ def test_internal_notes_are_not_found(
     ngo = make_organisation("green-huai", verified=True)
     with committed():
         case = public_case(regions["340321"], user, title="淮河排污")
-        organisation_note(
-            case, ngo, "联系人是厂里的老员工。", kind=CaseEvent.Kind.INTERNAL_NOTE, internal=True
-        )
+        organisation_note(case, ngo, "联系人是厂里的老员工。", kind=CaseEvent.Kind.INTERNAL_NOTE)
         organisation_note(case, ngo, "已联系环保局。", kind=CaseEvent.Kind.PUBLIC_UPDATE)
     assert found("老员工") == []
     assert found("环保局") == [case.pk]
@@ -138,8 +136,8 @@ def test_events_without_public_text_leave_the_document_alone(
         case = public_case(regions["340321"], user, title="淮河排污")
     indexed_at = SearchDocument.objects.get(case=case).indexed_at
     with committed():
-        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ROUTED, organisation=ngo)
-        organisation_note(case, ngo, "内部讨论。", kind=CaseEvent.Kind.INTERNAL_NOTE, internal=True)
+        services.case_route_to_organisations(case_id=case.pk, organisation_ids=[ngo.pk])
+        organisation_note(case, ngo, "内部讨论。", kind=CaseEvent.Kind.INTERNAL_NOTE)
     assert SearchDocument.objects.get(case=case).indexed_at == indexed_at
     with committed():
         organisation_note(case, ngo, "已转交环保局。", kind=CaseEvent.Kind.PUBLIC_UPDATE)

@@ -64,9 +64,7 @@ def test_the_snippet_comes_from_a_public_update_when_it_matched_there(
     with committed():
         case = public_case(regions["340321"], user, title="村口有异味", description="晚上更明显。")
         organisation_note(case, agency, "已查明是养猪场排污。", kind=CaseEvent.Kind.PUBLIC_UPDATE)
-        organisation_note(
-            case, agency, "内部：猪场老板姓王。", kind=CaseEvent.Kind.INTERNAL_NOTE, internal=True
-        )
+        organisation_note(case, agency, "内部：猪场老板姓王。", kind=CaseEvent.Kind.INTERNAL_NOTE)
     assert first_snippet("排污") == "已查明是养猪场<mark>排污</mark>。"
     # A match in the title only: the start of the description.
     assert first_snippet("异味") == "晚上更明显。"

@@ -1,6 +1,6 @@
 """`manage.py send_digests [--date YYYY-MM-DD]`: the daily digests of one day (default: yesterday).
 
-Run it once a day after midnight (site time zone), from cron; see minjian/notify/jobs.py.
+Run it once a day after midnight (site time zone), from cron; see minjian/notify/services_mail.py.
 Running it twice for the same day sends nothing more.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from minjian.notify import jobs, selectors
+from minjian.notify import selectors, services_mail
 
 
 class Command(BaseCommand):
@@ -30,5 +30,5 @@ class Command(BaseCommand):
                 raise CommandError(f"Not a date: {options['date']!r}") from error
         else:
             day = selectors.site_today() - timedelta(days=1)
-        jobs.send_daily_digests(day.isoformat())
+        services_mail.members_mail_daily_digests(day=day)
         self.stdout.write(f"Digests of {day.isoformat()} sent.")
