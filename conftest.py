@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playw
 
 from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
+from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.places.models import Region
 from minjian.places.tests.factories import make_region_tree
 
@@ -92,6 +93,13 @@ def _fresh_cache(settings: Any) -> None:
 def _media_root(settings: Any, tmp_path: Any) -> None:
     """Each test stores media in a folder of its own, so it can check what was left behind."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def client() -> OpenAPICheckingClient:
+    """pytest-django's `client`, checking every answer under /api/v1/ against the
+    published OpenAPI document (minjian/core/tests/openapi.py)."""
+    return OpenAPICheckingClient()
 
 
 @pytest.fixture

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
@@ -18,6 +23,7 @@ from minjian.accounts.api import router as accounts_router
 from minjian.aid.api import router as aid_router
 from minjian.cases.api import router as cases_router
 from minjian.core.errors import DomainError
+from minjian.core.middleware import unreadable_input_refusal
 from minjian.core.schemas import ErrorOut
 from minjian.orgs.api import router as orgs_router
 from minjian.places.api import router as places_router
@@ -40,6 +46,9 @@ class MinjianOpenAPISchema(OpenAPISchema):
       token is refused even where none is needed), and every operation that takes
       parameters or a body can answer 422 (`invalid_input`): both are documented
       with the error schema without each operation repeating them.
+    - Every operation can answer 400 for a request Django cannot read (a query string
+      or form with too many fields, a malformed form), and every POST 413 for a form
+      or JSON body too large to read (`CleanInputMiddleware`, `on_body_too_large`).
     - Every operation can answer 503 with Retry-After when the database (or the disk)
       is out of reach (config/error_handlers.py).
     - Two schemas of one name but different shapes are an error here, not a
@@ -54,7 +63,11 @@ class MinjianOpenAPISchema(OpenAPISchema):
             responses.setdefault(401, {"description": "Unauthorized"} | error)
         if result.get("parameters") or "requestBody" in result:
             responses.setdefault(422, {"description": "Unprocessable Content"} | error)
+        responses.setdefault(400, {"description": "Bad Request"} | error)
+        if "POST" in operation.methods:
+            responses.setdefault(413, {"description": "Content Too Large"} | error)
         responses.setdefault(503, {"description": "Service Unavailable"} | error)
+        result["responses"] = dict(sorted(responses.items()))
         return result
 
     def _error_schema(self) -> dict[str, str]:
@@ -89,6 +102,30 @@ class MinjianAPI(NinjaAPI):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return MinjianOpenAPISchema(self, path_prefix)
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        """ninja's addresses, each refusing in JSON as the operations do: ninja's own
+        answer at the API's root is a 404 page, and to a method an address does not
+        take, a 405 in plain text."""
+        patterns, app_name, namespace = super().urls
+        return (
+            [
+                URLPattern(
+                    pattern.pattern,
+                    unknown_path
+                    if pattern.name == "api-root"
+                    else _refuse_other_methods_in_json(pattern.callback),
+                    pattern.default_args,
+                    pattern.name,
+                )
+                if isinstance(pattern, URLPattern)
+                else pattern
+                for pattern in patterns
+            ],
+            app_name,
+            namespace,
+        )
 
 
 api = MinjianAPI(
@@ -143,6 +180,13 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return response
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A JSON body past DATA_UPLOAD_MAX_MEMORY_SIZE, found when the operation reads it:
+    refused as CleanInputMiddleware refuses a form too large to read."""
+    return on_domain_error(request, unreadable_input_refusal(exc))
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields = []
@@ -184,6 +228,26 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+def _refuse_other_methods_in_json(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        refusal = error_response(
+            request,
+            status=405,
+            code="method_not_allowed",
+            message=_("This API address does not take %(method)s requests.")
+            % {"method": request.method},
+        )
+        refusal["Allow"] = response["Allow"]
+        return refusal
+
+    return answer
+
+
+@csrf_exempt  # as every operation: the API takes no session cookie
 def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any address under /api/ that no operation answers: the same JSON error as the rest."""
     return error_response(

@@ -63,7 +63,9 @@ def _needs_cleaning(value: str) -> bool:
     return "\r" in value or has_unwanted_characters(value)
 
 
-def _upload_refusal(error: Exception) -> DomainError:
+def unreadable_input_refusal(error: Exception) -> DomainError:
+    """The refusal of what was sent when Django cannot read it: too many files or fields,
+    too large, or a malformed form."""
     if isinstance(error, TooManyFilesSent):
         return DomainError(
             "too_many_files",
@@ -85,10 +87,10 @@ class CleanInputMiddleware:
     Every query string parameter and form field (names and values) is cleaned, so
     the web, the API's query and form input and Open311 share one rule; JSON bodies
     are cleaned by the API's input schemas (`minjian.core.schemas.InputSchema`). A
-    path with such characters names no page (404). A request whose form cannot be
-    read (more than DATA_UPLOAD_MAX_NUMBER_FILES files, too many fields, too large,
-    malformed multipart) is refused here with a stable code: JSON for the API, the
-    refusal page for people; Django would otherwise answer a bare 400 or a 500.
+    path with such characters names no page (404). A request whose query string or
+    form cannot be read (more than DATA_UPLOAD_MAX_NUMBER_FILES files, too many fields,
+    too large, malformed multipart) is refused here with a stable code: JSON for the
+    API, the refusal page for people; Django would otherwise answer a bare 400 or a 500.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -97,8 +99,8 @@ class CleanInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_unwanted_characters(request.path_info):
             return refusal_response(request, NotFound(_("Not found.")))
-        request.GET = _cleaned(request.GET)
         try:
+            query = request.GET
             post = request.POST
         except (
             TooManyFilesSent,
@@ -106,10 +108,12 @@ class CleanInputMiddleware:
             RequestDataTooBig,
             MultiPartParserError,
         ) as error:
-            # Nothing of the form is kept: a view (or the page) must not see half of it.
+            # Nothing that was sent is kept: a view (or the page) must not see half of it.
+            request.GET = QueryDict()
             request._post = QueryDict()  # type: ignore[attr-defined]  # HttpRequest's cache
             request._files = MultiValueDict()  # type: ignore[attr-defined]  # of the parsed form
-            return refusal_response(request, _upload_refusal(error))
+            return refusal_response(request, unreadable_input_refusal(error))
+        request.GET = _cleaned(query)
         request.POST = _cleaned(post)
         return self.get_response(request)
 

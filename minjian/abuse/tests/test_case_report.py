@@ -13,6 +13,7 @@ from django.test import Client
 from minjian.abuse.tests.proof import solved_payload
 from minjian.accounts.models import User
 from minjian.cases.models import Case
+from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.places.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_too_many_reports_from_one_client_are_refused_with_the_form_kept(
     assert FORM["description"] in refused.text
     assert Case.objects.count() == 2
     # Another client is not affected.
-    other = Client(REMOTE_ADDR="198.51.100.1")
+    other = OpenAPICheckingClient(REMOTE_ADDR="198.51.100.1")
     assert _report(other, altcha=solved_payload(other)).status_code == 201
 
 

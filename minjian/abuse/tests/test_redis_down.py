@@ -27,6 +27,7 @@ from minjian.abuse.tests.proof import solve
 from minjian.accounts import services as account_services
 from minjian.accounts.models import User
 from minjian.cases.models import Case
+from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.jobs.models import PendingJob
 from minjian.jobs.pending import run_due_jobs
 from minjian.jobs.tests.live_worker import LiveWorkers, wait_until
@@ -92,7 +93,9 @@ def test_with_redis_down_reports_by_form_api_and_open311_are_stored_and_their_jo
 
     with caplog.at_level(logging.WARNING):
         by_form = web.post("/cases/report/", {**REPORT, "altcha": proof})
-        by_api = Client().post("/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}")
+        by_api = OpenAPICheckingClient().post(
+            "/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
         by_open311 = Client().post(
             "/open311/v2/requests.json",
             {
@@ -134,7 +137,9 @@ def test_with_redis_down_rate_limits_still_hold_in_the_database(
     on_own_redis.stop()
 
     statuses = [
-        Client().post("/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+        OpenAPICheckingClient()
+        .post("/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}")
+        .status_code
         for _ in range(3)
     ]
 
@@ -164,7 +169,9 @@ def test_a_worker_empties_the_outbox_while_redis_is_down_and_takes_the_queue_onc
     token = _token(user)
     on_own_redis.stop()
 
-    during = Client().post("/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}")
+    during = OpenAPICheckingClient().post(
+        "/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
 
     assert during.status_code == 201
     case_id = during.json()["id"]
@@ -176,7 +183,9 @@ def test_a_worker_empties_the_outbox_while_redis_is_down_and_takes_the_queue_onc
     wait_until(lambda: not PendingJob.objects.exists(), "the outbox to empty")
 
     on_own_redis.start()
-    after = Client().post("/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}")
+    after = OpenAPICheckingClient().post(
+        "/api/v1/cases", REPORT, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
 
     assert after.status_code == 201
     # Sent through Redis this time: nothing waits in the database.

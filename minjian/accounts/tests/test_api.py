@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from ninja.errors import AuthenticationError
 
 from minjian.accounts import services
 from minjian.accounts.api import BearerToken
 from minjian.accounts.models import ApiToken, User
+from minjian.core.tests.openapi import OpenAPICheckingClient
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ ME = "/api/v1/accounts/me"
 
 def get_me(authorization: str | None) -> tuple[int, dict[str, object]]:
     headers = {} if authorization is None else {"HTTP_AUTHORIZATION": authorization}
-    response = Client().get(ME, **headers)  # type: ignore[arg-type]  # extra WSGI environ
+    response = OpenAPICheckingClient().get(ME, **headers)  # type: ignore[arg-type]  # extra WSGI environ
     return response.status_code, response.json()
 
 

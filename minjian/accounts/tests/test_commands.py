@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from minjian.accounts.models import ApiToken, User
+from minjian.core.tests.openapi import OpenAPICheckingClient
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,9 @@ def issue_token(*args: str) -> str:
 def test_issue_token_prints_a_token_that_the_api_accepts(user: User) -> None:
     token = issue_token("River-Watcher", "--name", "script")
 
-    response = Client().get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = OpenAPICheckingClient().get(
+        "/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code == 200
     assert response.json()["username"] == "river-watcher"
     assert ApiToken.objects.get().name == "script"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from minjian.accounts import services
 from minjian.accounts.models import AccountEvent, AccountEventKind, ApiToken, User
 from minjian.accounts.tests.factories import PASSWORD, make_user
+from minjian.core.tests.openapi import OpenAPICheckingClient
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +292,10 @@ def test_revoking_a_token_from_the_account_page_ends_it(user: User) -> None:
     page = client.get(reverse("accounts:account")).content.decode()
     assert reverse("accounts:token_revoke", args=[api_token.pk]) not in page
     assert (
-        Client().get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+        OpenAPICheckingClient()
+        .get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+        .status_code
+        == 401
     )
 
 

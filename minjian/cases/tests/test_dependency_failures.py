@@ -14,12 +14,12 @@ import psycopg
 import pytest
 from django.db import connection
 from django.db.models.signals import post_save
-from django.test import Client
 from PIL import Image
 
 from minjian.abuse.tests.processes import Browser, Gunicorn, free_port
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.tests.images import jpeg_upload, upload
+from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.open311.services import open311_key_issue
 from minjian.places.models import Region
 
@@ -72,7 +72,7 @@ def test_database_restart_in_the_middle_of_a_report_is_a_503_and_leaves_nothing(
     database_dies_in_the_middle_of_a_report: None,
 ) -> None:
     settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = False
-    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    client = OpenAPICheckingClient(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
     photo = jpeg_upload()
     if interface == "api":
         response = client.post("/api/v1/cases", REPORT | {"photos": [photo]})
@@ -162,7 +162,7 @@ def test_full_disk_refuses_the_report_clearly_and_leaves_no_partial_file(
     interface: str, regions: dict[str, Region], full_media_disk: Path
 ) -> None:
     large = upload("large.png", _noise_png(200, 200), "image/png")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="en")
     if interface == "api":
         response = client.post("/api/v1/cases", REPORT | {"photos": [large]})
         assert response.json()["code"] == "storage_full"

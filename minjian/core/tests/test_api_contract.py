@@ -235,5 +235,8 @@ def test_error_statuses_are_documented_with_the_error_schema(client: Any) -> Non
     assert schema_of("/api/v1/cases", "get", "422") == error
     assert schema_of("/api/v1/cases/{case_id}", "get", "410") == error
     assert schema_of("/api/v1/drives/{drive_id}/pledges", "post", "409") == error
+    # What CleanInputMiddleware cannot read: any request, and the body of any POST.
+    assert schema_of("/api/v1/topics", "get", "400") == error
+    assert schema_of("/api/v1/drives/{drive_id}/allocation-rounds", "post", "413") == error
     # An operation without parameters cannot refuse its input.
     assert "422" not in paths["/api/v1/topics"]["get"]["responses"]

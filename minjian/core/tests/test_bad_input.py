@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -200,6 +201,65 @@ def test_an_address_under_the_api_that_no_operation_answers_is_json(
     response = getattr(client, method)("/api/v1/no-such-thing/1", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_query_string_with_too_many_fields_is_refused_in_json(client: Client) -> None:
+    response = client.get("/api/v1/topics", _too_many_fields())
+
+    _refused_as_json(response, 400, "too_many_fields")
+
+
+def test_a_query_string_with_too_many_fields_is_a_clear_refusal_on_a_page(client: Client) -> None:
+    response = client.get("/cases/", _too_many_fields(), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "Too many fields were sent at once." in response.content.decode()
+
+
+def _too_many_fields() -> dict[str, str]:
+    return {f"field-{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+
+def test_a_json_body_too_large_to_read_is_refused_in_json(client: Client, user: User) -> None:
+    note = "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = client.post(
+        "/api/v1/inbox/watchers/cases/1/note",
+        {"note": note},
+        content_type="application/json",
+        headers=_auth(user),
+    )
+
+    _refused_as_json(response, 413, "request_too_large")
+
+
+def test_a_form_sent_to_an_operation_that_reads_no_body_is_refused_in_json(
+    client: Client,
+) -> None:
+    response = client.generic(
+        "POST",
+        "/api/v1/drives/1/allocation-rounds",
+        b"--x\r\nbroken",
+        content_type="multipart/form-data; boundary=",
+    )
+
+    _refused_as_json(response, 400, "unreadable_form")
+
+
+def test_the_api_root_is_no_operation_and_says_so_in_json(client: Client) -> None:
+    _refused_as_json(client.get("/api/v1/"), 404, "not_found")
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch", "head"])
+def test_a_method_an_api_address_does_not_take_is_refused_in_json(
+    client: Client, method: str
+) -> None:
+    response = getattr(client, method)("/api/v1/topics", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    if method != "head":
+        body = _refused_as_json(response, 405, "method_not_allowed")
+        assert body["message"] == f"This API address does not take {method.upper()} requests."
 
 
 def test_a_token_id_beyond_64_bits_is_no_page(client: Client, user: User) -> None:

@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.places.models import Region
 
 
 @pytest.fixture
 def client() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    return OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def response_schema(client: Client, path: str) -> dict[str, Any]:
@@ -68,7 +69,9 @@ def test_with_a_parent_its_children_are_listed(client: Client, regions: dict[str
 
 
 def test_names_follow_the_language_of_the_request(regions: dict[str, Region]) -> None:
-    response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/regions", {"parent": "340000"})
+    response = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="zh-hans").get(
+        "/api/v1/regions", {"parent": "340000"}
+    )
 
     assert [r["name"] for r in response.json()] == ["蚌埠市", "阜阳市"]
 
@@ -114,7 +117,7 @@ def test_a_county_has_the_whole_chain_above_it(client: Client, regions: dict[str
 def test_an_unknown_region_is_a_json_404_in_the_request_language(
     regions: dict[str, Region],
 ) -> None:
-    response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/regions/999999")
+    response = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/regions/999999")
 
     assert response.status_code == 404
     assert response.json() == {

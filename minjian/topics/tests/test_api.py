@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client
 
+from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.topics.catalogue import DEFAULT_TOPICS
 
 
@@ -13,7 +14,7 @@ def test_every_topic_is_listed_in_order_with_both_names(
     db: Any, django_assert_max_num_queries: Any
 ) -> None:
     with django_assert_max_num_queries(1):
-        response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/topics")
+        response = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/topics")
 
     assert response.status_code == 200
     assert [(t["slug"], t["name_zh"], t["name_en"]) for t in response.json()] == list(
@@ -28,7 +29,7 @@ def test_every_topic_is_listed_in_order_with_both_names(
 
 
 def test_the_name_follows_the_language_of_the_request(db: Any) -> None:
-    response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/topics")
+    response = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/topics")
 
     assert [t["name"] for t in response.json()][:3] == ["环境", "劳工", "健康"]
 
@@ -42,14 +43,14 @@ def test_the_published_schema_describes_the_topic_fields(db: Any) -> None:
 
 
 def test_one_topic_by_its_slug(db: Any) -> None:
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/topics/legal-aid")
+    response = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/topics/legal-aid")
 
     assert response.status_code == 200
     assert response.json()["name"] == "Legal aid"
 
 
 def test_an_unknown_topic_is_a_json_404(db: Any) -> None:
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/topics/weather")
+    response = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/topics/weather")
 
     assert response.status_code == 404
     assert response.json() == {
@@ -60,6 +61,6 @@ def test_an_unknown_topic_is_a_json_404(db: Any) -> None:
 
 
 def test_the_refusal_is_in_chinese_for_a_chinese_request(db: Any) -> None:
-    response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/topics/weather")
+    response = OpenAPICheckingClient(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/topics/weather")
 
     assert response.json()["message"] == "没有“weather”这个议题。"
