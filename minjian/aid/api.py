@@ -11,9 +11,9 @@ from pydantic import Field
 
 from minjian.abuse import ratelimit
 from minjian.accounts.api import api_actor
-from minjian.aid import downloads, selectors, services
+from minjian.aid import access, downloads, selectors, services
 from minjian.aid.explanations import explanation_text
-from minjian.aid.models import AllocationLine, Drive, DriveEvent, Need, Shipment
+from minjian.aid.models import AllocationLine, Drive, DriveEvent, Need, Recipient, Shipment
 from minjian.core.errors import DomainError
 from minjian.core.schemas import ErrorOut, Id, InputSchema
 from minjian.redaction import render_redactions
@@ -55,19 +55,20 @@ def _drive(drive: Drive) -> dict[str, object]:
         "is_open": drive.is_open(),
         "organisation": drive.organisation.slug if drive.organisation else None,
         "items": [
-            {"id": item.pk, "name": item.name, "unit": item.unit} for item in drive.items.all()
+            {"id": item.pk, "name": item.name, "unit": item.unit}
+            for item in selectors.catalogue(drive)
         ],
     }
 
 
 @router.get("", response=list[DriveOut], summary="Aid drives")
 def list_drives(request: HttpRequest) -> list[dict[str, object]]:
-    return [_drive(drive) for drive in selectors.drive_list().prefetch_related("items")]
+    return [_drive(drive) for drive in selectors.drives_with_catalogue()]
 
 
 @router.get("/{drive_id}", response={200: DriveOut, 404: ErrorOut}, summary="One drive")
 def get_drive(request: HttpRequest, drive_id: Id) -> dict[str, object]:
-    return _drive(selectors.drive_by_id(drive_id))
+    return _drive(access.access_drive_by_id(drive_id))
 
 
 class NeedOut(Schema):
@@ -82,13 +83,13 @@ class NeedOut(Schema):
     deadline: date | None
 
 
-def _need(need: Need) -> dict[str, object]:
+def _need(need: Need, recipient: Recipient) -> dict[str, object]:
     return {
         "id": need.pk,
-        "recipient": need.recipient_id,
-        "recipient_name": render_redactions(need.recipient.name),
-        "region": need.recipient.region.code,
-        "verified": need.recipient.is_verified,
+        "recipient": recipient.pk,
+        "recipient_name": render_redactions(recipient.name),
+        "region": recipient.region.code,
+        "verified": recipient.is_verified,
         "item": need.item_id,
         "quantity": need.quantity,
         "priority": need.priority,
@@ -98,9 +99,9 @@ def _need(need: Need) -> dict[str, object]:
 
 @router.get("/{drive_id}/needs", response={200: list[NeedOut], 404: ErrorOut}, summary="Needs")
 def list_needs(request: HttpRequest, drive_id: Id) -> list[dict[str, object]]:
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     return [
-        _need(need)
+        _need(need, recipient)
         for recipient in selectors.recipients_with_needs(drive)
         for need in recipient.needs.all()
     ]
@@ -123,7 +124,7 @@ def set_need(request: HttpRequest, drive_id: Id, body: NeedIn) -> dict[str, obje
     """By an account of the recipient or an organiser. Codes: `quantity_not_whole`,
     `quantity_not_positive`, `unknown_item`, `unknown_priority`, `need_below_allocated`,
     `not_entitled`."""
-    recipient = selectors.recipient_in(selectors.drive_by_id(drive_id), body.recipient)
+    recipient = access.access_recipient_by_id(access.access_drive_by_id(drive_id), body.recipient)
     need = services.need_set(
         actor=api_actor(request),
         recipient_id=recipient.pk,
@@ -132,7 +133,7 @@ def set_need(request: HttpRequest, drive_id: Id, body: NeedIn) -> dict[str, obje
         priority=body.priority,
         deadline=body.deadline,
     )
-    return _need(Need.objects.select_related("recipient__region").get(pk=need.pk))
+    return _need(need, recipient)
 
 
 class PledgeIn(InputSchema):
@@ -208,7 +209,7 @@ def decide_pledge(
     request: HttpRequest, drive_id: Id, pledge_id: Id, body: DecisionIn
 ) -> dict[str, object]:
     actor = api_actor(request)
-    selectors.pledge_in(selectors.drive_by_id(drive_id), pledge_id)
+    access.access_pledge_for_organiser(actor, drive_id, pledge_id)
     if body.decision == "accept":
         pledge = services.pledge_accept(actor=actor, pledge_id=pledge_id)
     elif body.decision == "decline":
@@ -259,8 +260,7 @@ def _line(line: AllocationLine) -> dict[str, object]:
 )
 def run_allocation(request: HttpRequest, drive_id: Id) -> Status[list[dict[str, object]]]:
     round_ = services.drive_allocate(actor=api_actor(request), drive_id=drive_id)
-    lines = round_.lines.select_related("need").order_by("id")
-    return Status(201, [_line(line) for line in lines])
+    return Status(201, [_line(line) for line in selectors.round_lines(round_)])
 
 
 class ReceiptIn(InputSchema):
@@ -303,9 +303,10 @@ def confirm_receipt(
 ) -> dict[str, object]:
     """Codes: `receipt_above_shipped`, `damaged_above_received`, `not_in_transit` (409),
     `not_entitled` (403), `reason_required`."""
-    selectors.shipment_in(selectors.drive_by_id(drive_id), shipment_id)
+    actor = api_actor(request)
+    access.access_shipment_for_receipt(actor, access.access_drive_by_id(drive_id), shipment_id)
     shipment = services.shipment_confirm_receipt(
-        actor=api_actor(request),
+        actor=actor,
         shipment_id=shipment_id,
         received_quantity=body.received_quantity,
         damaged_quantity=body.damaged_quantity,
@@ -361,7 +362,7 @@ def _row(drive: Drive, row: selectors.LedgerRow) -> dict[str, object]:
 def get_ledger(request: HttpRequest, drive_id: Id) -> dict[str, object]:
     """Per item and per recipient: needed, pledged, allocated, shipped, received. Each
     figure is the sum of the `delta` of the events at `events_url` with that `figure`."""
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     ledger = selectors.ledger(drive)
     return {
         "drive": drive.pk,
@@ -377,7 +378,7 @@ def get_ledger(request: HttpRequest, drive_id: Id) -> dict[str, object]:
     openapi_extra={"responses": {200: CSV_RESPONSE}},
 )
 def ledger_csv(request: HttpRequest, drive_id: Id) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     response = HttpResponse(
         downloads.ledger_csv(selectors.ledger(drive)), content_type="text/csv; charset=utf-8"
     )
@@ -394,7 +395,7 @@ def ledger_csv(request: HttpRequest, drive_id: Id) -> HttpResponse:
 def ledger_hxl(request: HttpRequest, drive_id: Id) -> HttpResponse:
     """CSV with a row of HXL hashtags under the header (`#org+recipient`, `#adm1`,
     `#need+num`, `#reached+num+received`, ...)."""
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     response = HttpResponse(
         downloads.ledger_csv(selectors.ledger(drive), hxl=True),
         content_type="text/csv; charset=utf-8",
@@ -426,7 +427,7 @@ class DriveEventOut(Schema):
 def list_events(
     request: HttpRequest, drive_id: Id, query: Query[EventQuery]
 ) -> list[dict[str, object]]:
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     events = selectors.ledger_events(
         drive, recipient_id=query.recipient, item_id=query.item, figure=query.figure
     )

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from minjian.aid.models import Item, Priority, Recipient
 
 
+def _offer(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    """Give a choice field the choices known only when the form is made."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class DriveForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
@@ -24,7 +31,7 @@ class DriveForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("only me")), *organisations]  # type: ignore[attr-defined]
+        _offer(self, "organisation", [("", _("only me")), *organisations])
 
 
 def _item_choices(items: list[Item]) -> list[tuple[str, str]]:
@@ -46,13 +53,17 @@ class PledgeForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = _item_choices(items)  # type: ignore[attr-defined]
-        self.fields["recipient"].choices = [  # type: ignore[attr-defined]
-            ("", _("wherever the organisers allocate it")),
-            *((str(recipient.pk), recipient.name) for recipient in recipients),
-        ]
+        _offer(self, "item", _item_choices(items))
+        _offer(
+            self,
+            "recipient",
+            [
+                ("", _("wherever the organisers allocate it")),
+                *((str(recipient.pk), recipient.name) for recipient in recipients),
+            ],
+        )
         if organisations:
-            self.fields["organisation"].choices = [("", _("myself")), *organisations]  # type: ignore[attr-defined]
+            _offer(self, "organisation", [("", _("myself")), *organisations])
         else:
             del self.fields["organisation"]
 
@@ -67,7 +78,7 @@ class NeedForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[Item], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = _item_choices(items)  # type: ignore[attr-defined]
+        _offer(self, "item", _item_choices(items))
 
 
 class RecipientForm(forms.Form):
@@ -78,7 +89,7 @@ class RecipientForm(forms.Form):
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = regions  # type: ignore[attr-defined]
+        _offer(self, "region", regions)
 
 
 class ItemForm(forms.Form):
@@ -94,7 +105,7 @@ class RegionWeightForm(forms.Form):
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = regions  # type: ignore[attr-defined]
+        _offer(self, "region", regions)
 
 
 class ReceiptForm(forms.Form):

@@ -1,4 +1,6 @@
-"""Reads of drives: lists, the drive page, and the public ledger summed from events."""
+"""Reads of drives: lists, the drive page, the organisers' desk, and the public ledger
+summed from events. Lookups by id answer None for what is not there; the doors in
+`access.py` turn that into the right refusal."""
 
 from __future__ import annotations
 
@@ -9,22 +11,28 @@ from datetime import date, datetime
 from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from minjian.accounts.models import User
 from minjian.aid.models import (
     AllocationLine,
+    AllocationRound,
     Drive,
     DriveEvent,
     Item,
     Need,
     Pledge,
     Recipient,
+    RegionWeight,
     Shipment,
 )
-from minjian.core.errors import NotFound
+from minjian.orgs.selectors import Viewer, organisations_of
 from minjian.places.models import Region
+from minjian.places.selectors import region_with_descendants
 
 FIGURES: tuple[str, ...] = tuple(DriveEvent.Figure.values)
+
+
+# Drives ---------------------------------------------------------------------------
 
 
 def drive_list() -> QuerySet[Drive]:
@@ -33,11 +41,35 @@ def drive_list() -> QuerySet[Drive]:
     )
 
 
-def drive_by_id(drive_id: int) -> Drive:
-    drive = Drive.objects.select_related("region", "organisation").filter(pk=drive_id).first()
-    if drive is None:
-        raise NotFound(_("There is no such drive."), code="unknown_drive")
-    return drive
+def drives_with_catalogue() -> QuerySet[Drive]:
+    """Every drive with its items, for the API's list."""
+    return drive_list().prefetch_related("items")
+
+
+def drive_by_id(drive_id: int) -> Drive | None:
+    return Drive.objects.select_related("region", "organisation").filter(pk=drive_id).first()
+
+
+def catalogue(drive: Drive) -> QuerySet[Item]:
+    """The items of the drive (from the prefetched ones when the drive came with them)."""
+    return drive.items.all()
+
+
+def organisation_choices(viewer: Viewer) -> list[tuple[str, str]]:
+    """The organisations `viewer` may act for (start a drive, pledge), as (slug, name)."""
+    return [
+        (organisation.slug, organisation.name)
+        for organisation in organisations_of(viewer).order_by("slug")
+    ]
+
+
+def region_choices(drive: Drive) -> list[tuple[str, str]]:
+    """The drive's region and every region within it, for recipient and weight forms."""
+    regions = region_with_descendants(drive.region).order_by("path")
+    return [(region.code, f"{region.name} ({region.code})") for region in regions]
+
+
+# Recipients and needs ---------------------------------------------------------------
 
 
 def recipients_with_needs(drive: Drive) -> QuerySet[Recipient]:
@@ -46,26 +78,87 @@ def recipients_with_needs(drive: Drive) -> QuerySet[Recipient]:
     )
 
 
-def pending_pledges(drive: Drive) -> QuerySet[Pledge]:
-    return drive.pledges.filter(state=Pledge.State.PENDING).select_related(
-        "item", "donor", "donor_organisation", "earmarked_need__recipient"
+def recipient_of_drive(drive: Drive, recipient_id: int) -> Recipient | None:
+    return drive.recipients.select_related("region").filter(pk=recipient_id).first()
+
+
+def verified_recipients(drive: Drive) -> QuerySet[Recipient]:
+    """The recipients a pledge may be earmarked for."""
+    return drive.recipients.filter(verified_at__isnull=False)
+
+
+# Pledges, allocation and shipments -----------------------------------------------------
+
+
+def pledge_of_drive(drive: Drive, pledge_id: int) -> Pledge | None:
+    return drive.pledges.filter(pk=pledge_id).first()
+
+
+def pledge_by_receipt_digest(drive: Drive, digest: str) -> Pledge | None:
+    return drive.pledges.select_related("item").filter(receipt_digest=digest).first()
+
+
+def pledge_lines(pledge: Pledge) -> QuerySet[AllocationLine]:
+    """Where a pledge went: its allocation lines, each with its recipient and shipment."""
+    return pledge.allocation_lines.select_related("need__recipient", "shipment")
+
+
+def round_lines(round_: AllocationRound) -> QuerySet[AllocationLine]:
+    return round_.lines.select_related("need").order_by("id")
+
+
+def shipment_of_drive(drive: Drive, shipment_id: int) -> Shipment | None:
+    """With its recipient and the recipient's drive: who may confirm it depends on both."""
+    return (
+        Shipment.objects.select_related("line__need__recipient__drive", "line__need__item")
+        .filter(pk=shipment_id, line__need__recipient__drive=drive)
+        .first()
     )
 
 
-def unshipped_lines(drive: Drive) -> QuerySet[AllocationLine]:
+def shipments_for_recipient(recipient: Recipient) -> QuerySet[Shipment]:
     return (
-        AllocationLine.objects.filter(need__recipient__drive=drive, shipment__isnull=True)
-        .select_related("need__recipient", "need__item", "pledge")
-        .order_by("id")
-    )
-
-
-def shipments(drive: Drive) -> QuerySet[Shipment]:
-    return (
-        Shipment.objects.filter(line__need__recipient__drive=drive)
-        .select_related("line__need__recipient", "line__need__item", "line__pledge")
+        Shipment.objects.filter(line__need__recipient=recipient)
+        .select_related("line__need__item", "line__pledge")
         .order_by("-id")
     )
+
+
+@dataclass(frozen=True)
+class OrganiserDesk:
+    """What waits for a drive's organisers, and who and what they work with."""
+
+    pending: QuerySet[Pledge]
+    unverified: QuerySet[Recipient]
+    recipients: QuerySet[Recipient]
+    organisers: QuerySet[User]
+    lines: QuerySet[AllocationLine]
+    shipments: QuerySet[Shipment]
+    weights: QuerySet[RegionWeight]
+
+
+def organiser_desk(drive: Drive) -> OrganiserDesk:
+    return OrganiserDesk(
+        pending=drive.pledges.filter(state=Pledge.State.PENDING).select_related(
+            "item", "donor", "donor_organisation", "earmarked_need__recipient"
+        ),
+        unverified=drive.recipients.filter(verified_at__isnull=True),
+        recipients=drive.recipients.all(),
+        organisers=drive.organisers.order_by("username"),
+        # Allocated, not yet planned as a shipment.
+        lines=AllocationLine.objects.filter(need__recipient__drive=drive, shipment__isnull=True)
+        .select_related("need__recipient", "need__item", "pledge")
+        .order_by("id"),
+        # Planned or on the way; received ones are in the ledger.
+        shipments=Shipment.objects.filter(line__need__recipient__drive=drive)
+        .exclude(state=Shipment.State.RECEIVED)
+        .select_related("line__need__recipient", "line__need__item", "line__pledge")
+        .order_by("-id"),
+        weights=drive.region_weights.select_related("region"),
+    )
+
+
+# The ledger -------------------------------------------------------------------------
 
 
 @dataclass
@@ -119,6 +212,10 @@ class Ledger:
     pool: list[LedgerRow] = field(default_factory=list)
 
 
+# Figures by (recipient id or None for the pool, item id).
+Cells = dict[tuple[int | None, int], Figures]
+
+
 def ledger(drive: Drive, *, recipient_id: int | None = None) -> Ledger:
     """Every figure is the sum of the `delta`s of the events behind it, in a handful
     of queries whatever the number of recipients."""
@@ -129,13 +226,37 @@ def ledger(drive: Drive, *, recipient_id: int | None = None) -> Ledger:
         events = events.filter(recipient_id=recipient_id)
         recipients = recipients.filter(pk=recipient_id)
     by_recipient = {recipient.pk: recipient for recipient in recipients}
-    cells: dict[tuple[int | None, int], Figures] = defaultdict(Figures)
+    cells, totals = _summed(events)
+    _add_losses(drive, by_recipient, cells, totals)
+    pool = [
+        LedgerRow(item=items[item_id], figures=figures)
+        for (recipient_id, item_id), figures in sorted(cells.items(), key=lambda entry: entry[0][1])
+        if recipient_id is None
+    ]
+    return Ledger(
+        drive=drive,
+        totals=[LedgerRow(item=items[pk], figures=totals[pk]) for pk in sorted(totals)],
+        rows=_recipient_rows(items, by_recipient, cells),
+        pool=pool,
+    )
+
+
+def _summed(events: QuerySet[DriveEvent]) -> tuple[Cells, dict[int, Figures]]:
+    """The events' deltas summed per cell and per item, with each cell's last change."""
+    cells: Cells = defaultdict(Figures)
     totals: dict[int, Figures] = defaultdict(Figures)
     for row in events.values("recipient_id", "item_id", "figure").annotate(total=Sum("delta")):
         cells[(row["recipient_id"], row["item_id"])].add(row["figure"], int(row["total"]))
         totals[row["item_id"]].add(row["figure"], int(row["total"]))
     for row in events.values("recipient_id", "item_id").annotate(last=Max("created_at")):
         cells[(row["recipient_id"], row["item_id"])].last_change = row["last"]
+    return cells, totals
+
+
+def _add_losses(
+    drive: Drive, by_recipient: dict[int, Recipient], cells: Cells, totals: dict[int, Figures]
+) -> None:
+    """Damaged and missing items, from the receipts of the recipients shown."""
     for row in (
         Shipment.objects.filter(line__need__recipient__drive=drive, state=Shipment.State.RECEIVED)
         .values("line__need__recipient_id", "line__need__item_id")
@@ -153,30 +274,27 @@ def ledger(drive: Drive, *, recipient_id: int | None = None) -> Ledger:
         for figures in (cells[key], totals[key[1]]):
             figures.damaged += int(row["damaged"])
             figures.shortfall += shortfall
+
+
+def _recipient_rows(
+    items: dict[int, Item], by_recipient: dict[int, Recipient], cells: Cells
+) -> list[LedgerRow]:
+    """One row per recipient and item, by recipient name, with the recipient's province
+    and prefecture (for downloads)."""
     names = _admin_names(list(by_recipient.values()))
     rows = [
         LedgerRow(
             item=items[item_id],
             figures=figures,
             recipient=by_recipient[recipient_id],
-            adm1=names.get((by_recipient[recipient_id].pk, 1), ""),
-            adm2=names.get((by_recipient[recipient_id].pk, 2), ""),
+            adm1=names.get((recipient_id, 1), ""),
+            adm2=names.get((recipient_id, 2), ""),
         )
         for (recipient_id, item_id), figures in cells.items()
         if recipient_id is not None and recipient_id in by_recipient
     ]
     rows.sort(key=lambda row: (row.recipient.name if row.recipient else "", row.item.pk))
-    pool = [
-        LedgerRow(item=items[item_id], figures=figures)
-        for (recipient_id, item_id), figures in sorted(cells.items(), key=lambda entry: entry[0][1])
-        if recipient_id is None
-    ]
-    return Ledger(
-        drive=drive,
-        totals=[LedgerRow(item=items[pk], figures=totals[pk]) for pk in sorted(totals)],
-        rows=rows,
-        pool=pool,
-    )
+    return rows
 
 
 def _admin_names(recipients: list[Recipient]) -> dict[tuple[int, int], str]:
@@ -245,42 +363,3 @@ def ledger_over_time(drive: Drive, *, item_id: int) -> list[Series]:
             points.append((day, running))
         series.append(Series(figure=figure, points=points))
     return series
-
-
-def shipments_for_recipient(recipient: Recipient) -> QuerySet[Shipment]:
-    return (
-        Shipment.objects.filter(line__need__recipient=recipient)
-        .select_related("line__need__item", "line__pledge")
-        .order_by("-id")
-    )
-
-
-def region_choices(drive: Drive) -> list[tuple[str, str]]:
-    """The drive's region and every region within it, for recipient and weight forms."""
-    regions = Region.objects.filter(path__startswith=drive.region.path).order_by("path")
-    return [(region.code, f"{region.name} ({region.code})") for region in regions]
-
-
-def recipient_in(drive: Drive, recipient_id: int) -> Recipient:
-    recipient = drive.recipients.select_related("region").filter(pk=recipient_id).first()
-    if recipient is None:
-        raise NotFound(_("There is no such recipient."), code="unknown_recipient")
-    return recipient
-
-
-def shipment_in(drive: Drive, shipment_id: int) -> Shipment:
-    shipment = (
-        Shipment.objects.select_related("line__need__recipient", "line__need__item")
-        .filter(pk=shipment_id, line__need__recipient__drive=drive)
-        .first()
-    )
-    if shipment is None:
-        raise NotFound(_("There is no such shipment."), code="unknown_shipment")
-    return shipment
-
-
-def pledge_in(drive: Drive, pledge_id: int) -> Pledge:
-    pledge = drive.pledges.filter(pk=pledge_id).first()
-    if pledge is None:
-        raise NotFound(_("There is no such pledge."), code="unknown_pledge")
-    return pledge

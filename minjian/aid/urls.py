@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minjian.aid import views
+from minjian.aid import views, views_organise
 
 app_name = "aid"
 urlpatterns = [
@@ -9,10 +9,10 @@ urlpatterns = [
     path("<id:drive_id>/", views.drive_detail, name="detail"),
     path("<id:drive_id>/pledge/", views.pledge, name="pledge"),
     path("<id:drive_id>/pledge/follow/", views.pledge_follow, name="pledge_follow"),
-    path("<id:drive_id>/organise/", views.organise, name="organise"),
+    path("<id:drive_id>/organise/", views_organise.organise, name="organise"),
     path(
         "<id:drive_id>/organise/<slug:action>/",
-        views.organise_action,
+        views_organise.organise_action,
         name="organise_action",
     ),
     path("<id:drive_id>/recipients/new/", views.recipient_new, name="recipient_new"),

@@ -1,4 +1,5 @@
-"""Aid pages: drives, pledges, organisers' work, receipts and the public ledger (no JS needed)."""
+"""Aid pages anyone may open: drives, pledges, recipients, receipts and the public ledger
+(no JS needed). The organisers' pages are in `views_organise.py`."""
 
 from __future__ import annotations
 
@@ -9,26 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts.models import User
 from minjian.aid import access, charts, selectors, services
-from minjian.aid.forms import (
-    DriveForm,
-    ItemForm,
-    NeedForm,
-    PledgeForm,
-    ReceiptForm,
-    RecipientForm,
-    RegionWeightForm,
-)
-from minjian.aid.models import DriveEvent, Shipment
+from minjian.aid.forms import DriveForm, NeedForm, PledgeForm, ReceiptForm, RecipientForm
+from minjian.aid.models import Drive, DriveEvent
 from minjian.aid.templatetags.aid import cells_of
-from minjian.core.errors import DomainError, NotFound
+from minjian.core.errors import DomainError
 from minjian.core.forms import show_domain_error
 from minjian.core.text import parse_id
-from minjian.orgs.models import Organisation
 
 LEDGER_ROWS_PER_PAGE = 200
 RECIPIENTS_PER_PAGE = 50
@@ -38,29 +29,18 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
-def _organisations_of(user: User | None) -> list[tuple[str, str]]:
-    if user is None:
-        return []
-    return [
-        (organisation.slug, organisation.name)
-        for organisation in Organisation.objects.filter(memberships__user=user).order_by("slug")
-    ]
-
-
-def _refused(request: HttpRequest, error: DomainError) -> None:
-    messages.error(request, str(error.message))
-
-
 def drive_list(request: HttpRequest) -> HttpResponse:
     return render(request, "aid/list.html", {"drives": selectors.drive_list()})
 
 
 @login_required
 def drive_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    assert user is not None
-    form = DriveForm(request.POST or None, organisations=_organisations_of(user))
+    form = DriveForm(
+        request.POST or None, organisations=selectors.organisation_choices(request.user)
+    )
     if request.method == "POST" and form.is_valid():
+        user = _user(request)
+        assert user is not None  # login_required
         try:
             drive = services.drive_create(
                 actor=user,
@@ -79,7 +59,7 @@ def drive_new(request: HttpRequest) -> HttpResponse:
 
 
 def drive_detail(request: HttpRequest, drive_id: int) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     ledger = selectors.ledger(drive)
     figures = {
         (row.recipient.pk if row.recipient else None, row.item.pk): row for row in ledger.rows
@@ -102,24 +82,23 @@ def drive_detail(request: HttpRequest, drive_id: int) -> HttpResponse:
             "ledger": ledger,
             "recipients": recipients,
             "page": page,
-            "is_organiser": access.is_organiser(_user(request), drive),
+            "is_organiser": access.is_organiser(request.user, drive),
         },
     )
 
 
-def _pledge_form(request: HttpRequest, drive_id: int) -> tuple[PledgeForm, object]:
-    drive = selectors.drive_by_id(drive_id)
-    form = PledgeForm(
+def _pledge_form(request: HttpRequest, drive: Drive) -> PledgeForm:
+    return PledgeForm(
         request.POST or None,
-        items=list(drive.items.all()),
-        recipients=list(drive.recipients.filter(verified_at__isnull=False)),
-        organisations=_organisations_of(_user(request)),
+        items=list(selectors.catalogue(drive)),
+        recipients=list(selectors.verified_recipients(drive)),
+        organisations=selectors.organisation_choices(request.user),
     )
-    return form, drive
 
 
 def pledge(request: HttpRequest, drive_id: int) -> HttpResponse:
-    form, drive = _pledge_form(request, drive_id)
+    drive = access.access_drive_by_id(drive_id)
+    form = _pledge_form(request, drive)
     if request.method != "POST":
         return render(request, "aid/pledge.html", {"form": form, "drive": drive})
     donor = _user(request)
@@ -128,22 +107,13 @@ def pledge(request: HttpRequest, drive_id: int) -> HttpResponse:
         ratelimit.limit_requester(request, "aid_pledge", user=donor)
         if donor is None:
             proof_of_work.check(request)
-        # What was sent, not what the form kept: a choice the form did not know must
-        # be refused by the service, not silently dropped.
-        recipient = request.POST.get("recipient", "").strip()
-        if recipient and parse_id(recipient) is None:
-            raise DomainError(
-                "no_such_need",
-                _("This recipient has no verified need of this item."),
-                field="recipient",
-            )
         made = services.pledge_make(
             actor=donor,
-            drive_id=drive_id,
+            drive_id=drive.pk,
             item_id=request.POST.get("item", ""),
             quantity=request.POST.get("quantity", ""),
             organisation_slug=request.POST.get("organisation", "").strip(),
-            earmarked_recipient_id=parse_id(recipient),
+            earmarked_recipient_id=_earmark(request),
         )
     except DomainError as error:
         show_domain_error(form, error)
@@ -159,19 +129,32 @@ def pledge(request: HttpRequest, drive_id: int) -> HttpResponse:
             status=201,
         )
     messages.success(request, _("Thank you. The organisers will confirm your pledge."))
-    return redirect("aid:detail", drive_id=drive_id)
+    return redirect("aid:detail", drive_id=drive.pk)
+
+
+def _earmark(request: HttpRequest) -> int | None:
+    """The recipient a pledge is earmarked for, as sent, not as the form kept it: a
+    choice the form did not know must be refused, not silently dropped."""
+    recipient = request.POST.get("recipient", "").strip()
+    if recipient and parse_id(recipient) is None:
+        raise DomainError(
+            "no_such_need",
+            _("This recipient has no verified need of this item."),
+            field="recipient",
+        )
+    return parse_id(recipient)
 
 
 def pledge_follow(request: HttpRequest, drive_id: int) -> HttpResponse:
     """An anonymous donor finds her pledge again with its receipt code."""
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     code = request.POST.get("code", "") if request.method == "POST" else ""
     found = None
     error = None
     if code:
         try:
             ratelimit.limit_requester(request, "aid_pledge", user=_user(request))
-            found = services.pledge_by_receipt(drive_id=drive.pk, code=code)
+            found = access.access_pledge_by_receipt(drive, code)
         except DomainError as refused:
             error = str(refused.message)
     return render(
@@ -180,112 +163,16 @@ def pledge_follow(request: HttpRequest, drive_id: int) -> HttpResponse:
         {
             "drive": drive,
             "pledge": found,
-            "lines": found.allocation_lines.select_related("need__recipient", "shipment")
-            if found
-            else [],
+            "lines": selectors.pledge_lines(found) if found else [],
             "error": error,
         },
         status=404 if error else 200,
     )
 
 
-def organise(request: HttpRequest, drive_id: int) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
-    access.require_organiser(_user(request), drive)
-    regions = selectors.region_choices(drive)
-    return render(
-        request,
-        "aid/organise.html",
-        {
-            "drive": drive,
-            "pending": selectors.pending_pledges(drive),
-            "unverified": drive.recipients.filter(verified_at__isnull=True),
-            "recipients": drive.recipients.all(),
-            "organisers": drive.organisers.order_by("username"),
-            "lines": selectors.unshipped_lines(drive),
-            "shipments": selectors.shipments(drive).exclude(state=Shipment.State.RECEIVED),
-            "item_form": ItemForm(),
-            "weight_form": RegionWeightForm(regions=regions),
-            "weights": drive.region_weights.select_related("region"),
-        },
-    )
-
-
-@require_POST
-def organise_action(request: HttpRequest, drive_id: int, action: str) -> HttpResponse:
-    """Each organiser button posts here with the id of what it acts on."""
-    user = _user(request)
-    drive = selectors.drive_by_id(drive_id)
-    target = request.POST.get("target", "")
-    try:
-        # 0 names no row: the service refuses it as it refuses an unknown one.
-        target_id = parse_id(target) or 0
-        if action == "accept":
-            services.pledge_accept(actor=user, pledge_id=target_id)
-        elif action == "decline":
-            services.pledge_decline(
-                actor=user, pledge_id=target_id, reason=request.POST.get("reason", "")
-            )
-        elif action == "verify":
-            services.recipient_verify(actor=user, recipient_id=target_id)
-        elif action == "allocate":
-            round_ = services.drive_allocate(actor=user, drive_id=drive.pk)
-            messages.success(
-                request,
-                _("Allocation round done: %(count)d lines.") % {"count": round_.lines.count()},
-            )
-        elif action == "plan":
-            services.shipment_plan(
-                actor=user, line_id=target_id, courier_note=request.POST.get("courier_note", "")
-            )
-        elif action == "ship":
-            services.shipment_send(
-                actor=user,
-                shipment_id=target_id,
-                courier_note=request.POST.get("courier_note", ""),
-            )
-        elif action == "item":
-            form = ItemForm(request.POST)
-            form.is_valid()
-            services.item_add(
-                actor=user,
-                drive_id=drive.pk,
-                name_zh=form.cleaned_data.get("name_zh", ""),
-                name_en=form.cleaned_data.get("name_en", ""),
-                unit_zh=form.cleaned_data.get("unit_zh", ""),
-                unit_en=form.cleaned_data.get("unit_en", ""),
-            )
-        elif action == "organiser":
-            services.drive_add_organiser(
-                actor=user, drive_id=drive.pk, username=request.POST.get("username", "")
-            )
-        elif action == "attach":
-            services.recipient_attach_account(
-                actor=user, recipient_id=target_id, username=request.POST.get("username", "")
-            )
-        elif action == "weight":
-            try:
-                weight = float(request.POST.get("weight", ""))
-            except ValueError:
-                weight = 0.0
-            services.region_weight_set(
-                actor=user,
-                drive_id=drive.pk,
-                region_code=request.POST.get("region", ""),
-                weight=weight,
-            )
-        else:
-            raise NotFound(_("There is no such action."))
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        _refused(request, error)
-    return redirect("aid:organise", drive_id=drive.pk)
-
-
 @login_required
 def recipient_new(request: HttpRequest, drive_id: int) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     form = RecipientForm(request.POST or None, regions=selectors.region_choices(drive))
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,16 +192,15 @@ def recipient_new(request: HttpRequest, drive_id: int) -> HttpResponse:
 
 
 def recipient_detail(request: HttpRequest, drive_id: int, recipient_id: int) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
-    recipient = selectors.recipient_in(drive, recipient_id)
-    user = _user(request)
-    may_edit = access.speaks_for(user, recipient) or access.is_organiser(user, drive)
-    form = NeedForm(request.POST or None, items=list(drive.items.all()))
+    drive = access.access_drive_by_id(drive_id)
+    recipient = access.access_recipient_by_id(drive, recipient_id)
+    may_act = access.may_act_for(request.user, recipient)
+    form = NeedForm(request.POST or None, items=list(selectors.catalogue(drive)))
     if request.method == "POST":
         form.is_valid()
         try:
             services.need_set(
-                actor=user,
+                actor=_user(request),
                 recipient_id=recipient.pk,
                 item_id=form.cleaned_data.get("item") or request.POST.get("item"),
                 quantity=form.cleaned_data.get("quantity", ""),
@@ -325,25 +211,24 @@ def recipient_detail(request: HttpRequest, drive_id: int, recipient_id: int) -> 
             show_domain_error(form, error)
         else:
             return redirect("aid:recipient", drive_id=drive.pk, recipient_id=recipient.pk)
-    ledger = selectors.ledger(drive, recipient_id=recipient.pk)
     return render(
         request,
         "aid/recipient.html",
         {
             "drive": drive,
             "recipient": recipient,
-            "ledger": ledger,
-            "form": form if may_edit else None,
+            "ledger": selectors.ledger(drive, recipient_id=recipient.pk),
+            "form": form if may_act else None,
             "shipments": selectors.shipments_for_recipient(recipient),
-            "may_confirm": may_edit,
+            "may_confirm": may_act,
         },
         status=400 if form.errors else 200,
     )
 
 
 def receipt_confirm(request: HttpRequest, drive_id: int, shipment_id: int) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
-    shipment = selectors.shipment_in(drive, shipment_id)
+    drive = access.access_drive_by_id(drive_id)
+    shipment = access.access_shipment_for_receipt(request.user, drive, shipment_id)
     form = ReceiptForm(request.POST or None, initial={"received_quantity": shipment.sent_quantity})
     if request.method == "POST":
         form.is_valid()
@@ -375,7 +260,7 @@ def receipt_confirm(request: HttpRequest, drive_id: int, shipment_id: int) -> Ht
 
 
 def ledger(request: HttpRequest, drive_id: int) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
     the_ledger = selectors.ledger(drive)
     items = [row.item for row in the_ledger.totals]
     chosen = request.GET.get("item", "")
@@ -403,7 +288,7 @@ def ledger(request: HttpRequest, drive_id: int) -> HttpResponse:
 
 
 def ledger_events(request: HttpRequest, drive_id: int) -> HttpResponse:
-    drive = selectors.drive_by_id(drive_id)
+    drive = access.access_drive_by_id(drive_id)
 
     def number(name: str) -> int | None:
         return parse_id(request.GET.get(name, ""))

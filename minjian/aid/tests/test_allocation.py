@@ -167,16 +167,16 @@ def test_a_need_out_of_range_is_refused(changes: dict[str, float]) -> None:
         "region_weight": 1.0,
     }
     with pytest.raises(ValueError, match=next(iter(changes))):
-        NeedInput(**{**fields, **changes})  # type: ignore[arg-type]
+        NeedInput(**{**fields, **changes})  # type: ignore[arg-type]  # the wrong type is the test
 
 
 def test_quantities_must_be_whole_units() -> None:
     with pytest.raises(TypeError, match="quantity must be an int"):
-        SupplyInput(pledge_id=1, item_id=1, quantity=2.5)  # type: ignore[arg-type]
+        SupplyInput(pledge_id=1, item_id=1, quantity=2.5)  # type: ignore[arg-type]  # the wrong type is the test
     with pytest.raises(TypeError, match="open_quantity must be an int"):
         _need(1, True)
     with pytest.raises(TypeError, match="priority must be a Priority"):
-        NeedInput(1, 1, 1, 1, "urgent", 0.0)  # type: ignore[arg-type]
+        NeedInput(1, 1, 1, 1, "urgent", 0.0)  # type: ignore[arg-type]  # the wrong type is the test
     with pytest.raises(ValueError, match="quantity must be between"):
         SupplyInput(pledge_id=1, item_id=1, quantity=0)
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from minjian.accounts.tests.factories import make_user
-from minjian.aid import services
+from minjian.aid import access, services
 from minjian.aid.explanations import explanation_text
 from minjian.aid.models import AllocationLine, DriveEvent, Pledge, Shipment
 from minjian.aid.tests.factories import accepted_pledge, add_need, add_recipient, make_drive
@@ -134,7 +134,7 @@ def test_pledges_by_account_organisation_and_anonymous_donor(regions: Any) -> No
     # Only the digest of the code is kept, and the code finds the pledge again.
     assert anonymous.pledge.receipt_digest == receipt_digest(anonymous.receipt_code)
     assert anonymous.receipt_code not in str(Pledge.objects.values_list())
-    found = services.pledge_by_receipt(drive_id=setup.drive.pk, code=anonymous.receipt_code.lower())
+    found = access.access_pledge_by_receipt(setup.drive, anonymous.receipt_code.lower())
     assert found.pk == anonymous.pledge.pk
 
     services.pledge_accept(actor=setup.organiser, pledge_id=by_account.pledge.pk)

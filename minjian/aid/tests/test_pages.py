@@ -147,6 +147,23 @@ def test_the_recipient_confirms_a_short_receipt_and_the_shortfall_shows(
     assert "4 missing" in recipient_page and "1 damaged" in recipient_page
 
 
+def test_only_the_recipient_and_the_organisers_open_the_receipt_form(
+    setup: DriveSetup, client: Client
+) -> None:
+    accepted_pledge(setup, setup.item("Protective suit"), 40, donor=make_user("donor"))
+    line = services.drive_allocate(actor=setup.organiser, drive_id=setup.drive.pk).lines.get()
+    shipment = services.shipment_plan(actor=setup.organiser, line_id=line.pk)
+    services.shipment_send(actor=setup.organiser, shipment_id=shipment.pk)
+    url = f"/aid/{setup.drive.pk}/shipments/{shipment.pk}/receipt/"
+
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("stranger"))
+    assert client.get(url).status_code == 403
+    for entitled in (setup.speakers[0], setup.organiser):
+        client.force_login(entitled)
+        assert client.get(url).status_code == 200
+
+
 def test_a_recipient_registers_and_sets_a_need_on_the_web(
     setup: DriveSetup, client: Client
 ) -> None:
