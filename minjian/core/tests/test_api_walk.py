@@ -115,13 +115,14 @@ def world(
     )
 
 
-Client = OpenAPICheckingClient
-# The test client's response (django-stubs names its type only in the stubs).
-Request = Callable[[Client, World], Any]
+# The test client's response is Any: django-stubs names its type only in the stubs.
+Request = Callable[[OpenAPICheckingClient, World], Any]
 WRONG_TOKEN = {"Authorization": "Bearer mj_not-a-token"}
 
 
-def _post(client: Client, path: str, body: object, headers: dict[str, str] | None = None) -> Any:
+def _post(
+    client: OpenAPICheckingClient, path: str, body: object, headers: dict[str, str] | None = None
+) -> Any:
     return client.post(path, body, content_type="application/json", headers=headers or {})
 
 
@@ -368,7 +369,9 @@ def test_every_operation_of_the_document_is_walked() -> None:
 
 
 @pytest.mark.parametrize("operation", sorted(WALKS))
-def test_the_operation_succeeds_as_documented(operation: str, client: Client, world: World) -> None:
+def test_the_operation_succeeds_as_documented(
+    operation: str, client: OpenAPICheckingClient, world: World
+) -> None:
     response = WALKS[operation].success(client, world)
 
     assert _operation_of(response) == operation
@@ -380,7 +383,9 @@ def test_the_operation_succeeds_as_documented(operation: str, client: Client, wo
 
 
 @pytest.mark.parametrize("operation", sorted(WALKS))
-def test_the_operation_refuses_as_documented(operation: str, client: Client, world: World) -> None:
+def test_the_operation_refuses_as_documented(
+    operation: str, client: OpenAPICheckingClient, world: World
+) -> None:
     response = WALKS[operation].refusal(client, world)
 
     assert _operation_of(response) == operation
