@@ -26,8 +26,7 @@ from minjian.aid.models import (
     Shipment,
 )
 from minjian.orgs.selectors import Viewer, organisations_of
-from minjian.places.models import Region
-from minjian.places.selectors import region_with_descendants
+from minjian.places.selectors import region_with_descendants, regions_by_codes
 
 FIGURES: tuple[str, ...] = tuple(DriveEvent.Figure.values)
 
@@ -306,7 +305,7 @@ def _admin_names(recipients: list[Recipient]) -> dict[tuple[int, int], str]:
         for code in recipient.region.path.strip("/").split("/")
         if code
     }
-    regions = {region.code: region for region in Region.objects.filter(code__in=codes)}
+    regions = regions_by_codes(codes)
     names: dict[tuple[int, int], str] = {}
     for recipient in recipients:
         for code in recipient.region.path.strip("/").split("/"):
