@@ -8,7 +8,7 @@
    with their search documents, by COPY (see "The data" below). With `--reuse`, a
    database left by an earlier run with the same number of cases is kept.
 2. Runs each query of QUERIES through the selectors the case list and the API use
-   (`minjian.cases.selectors.case_list` with `q`, then
+   (`minjian.search.selectors.find_cases` with `q`, then
    `minjian.search.selectors.capped`): what a list page asks, the count of matches
    up to the site's ceiling and the first page of 20, timed together. Then the same
    words the way a site without full-text search would look for them: `ILIKE
@@ -349,20 +349,19 @@ def _rare_queries() -> tuple[Query, ...]:
 def _measure(query: Query, args: argparse.Namespace) -> Timing:
     from django.db import reset_queries
 
-    from minjian.cases import selectors
     from minjian.search import selectors as search_selectors
 
     timing = Timing(query)
 
     def search() -> int:
-        filters = selectors.CaseFilters.parse(q=query.q)
-        found = search_selectors.capped(selectors.case_list(filters))
+        filters = search_selectors.CaseFilters.parse(q=query.q)
+        found = search_selectors.capped(search_selectors.find_cases(filters))
         list(found.cases[:PAGE_SIZE])
         timing.more_than_cap = found.more_than_cap
         return found.count
 
     def ilike() -> int:
-        cases = selectors.case_list(selectors.CaseFilters())
+        cases = search_selectors.find_cases(search_selectors.CaseFilters())
         for word in query.ilike_words:
             cases = cases.extra(  # the baseline, with bound parameters
                 where=["(cases_case.title ILIKE %s OR cases_case.description ILIKE %s)"],
