@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import Count, F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -144,6 +144,58 @@ def map_points(filters: CaseFilters) -> list[MapPoint]:
     ]
 
 
+@dataclass(frozen=True)
+class RegionCounts:
+    """How many public cases match the filters in each region of one level."""
+
+    level: int
+    # By the code of the region at `level` they lie in; a region without any is left out.
+    by_region: dict[str, int]
+    # Every matching case, counted or not: one placed only in a region above `level`
+    # (a province, when prefectures are counted) lies in none of them.
+    total: int
+
+
+# The levels a map colours by their count of cases: the choropleth is for looking at a
+# province or the country, where counties are too small to see.
+COUNTED_LEVELS = (Region.Level.PROVINCE, Region.Level.PREFECTURE)
+
+
+def case_counts_by_region(filters: CaseFilters, level: int) -> RegionCounts:
+    """The public cases matching `filters`, counted per region of `level` (1 provinces,
+    2 prefectures), for the map's choropleth.
+
+    One grouped query over the cases, by the region each lies in (a few thousand
+    groups at most, however many cases), and one for the codes of the regions of
+    `level`; each group is then added to its ancestor of that level, read from the
+    region's path. No case is loaded. An unknown level is a DomainError.
+    """
+    if level not in COUNTED_LEVELS:
+        raise DomainError(
+            "unknown_level",
+            _("Cases are counted by province (1) or prefecture (2)."),
+            field="level",
+        )
+    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    if filters.terms:
+        cases = holding(cases, filters.terms)
+    groups = (
+        cases.prefetch_related(None)
+        .order_by()
+        .values_list("region__path")
+        .annotate(count=Count("pk"))
+    )
+    codes_of_level = set(Region.objects.filter(level=level).values_list("code", flat=True))
+    by_region: dict[str, int] = {}
+    total = 0
+    for path, count in groups:
+        total += count
+        ancestor = next((code for code in path.split("/") if code in codes_of_level), None)
+        if ancestor is not None:
+            by_region[ancestor] = by_region.get(ancestor, 0) + count
+    return RegionCounts(level=level, by_region=by_region, total=total)
+
+
 def matching(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
     """The cases of `cases` whose document holds every term, best first.
 
@@ -151,10 +203,8 @@ def matching(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
     published. `terms` come from `minjian.search.text.query_terms`.
     """
     if connection.vendor == "postgresql":
-        query = SearchQuery(
-            " & ".join(_quoted(term, "'") for term in terms), search_type="raw", config="simple"
-        )
-        ranked = cases.filter(search_document__vector=query).annotate(
+        query = _postgresql_query(terms)
+        ranked = holding(cases, terms).annotate(
             search_rank=SearchRank(
                 F("search_document__vector"),
                 query,
@@ -162,20 +212,39 @@ def matching(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
             )
         )
     else:
-        expression = " ".join(_quoted(term, '"') for term in terms)
-        # Raw SQL, because Django knows no FTS5; every value in it is a bound parameter.
-        ranked = cases.filter(
-            pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
-        ).annotate(
+        ranked = holding(cases, terms).annotate(
             # bm25 is lower for better matches; negated so that both engines sort alike.
+            # Raw SQL, because Django knows no FTS5; every value in it is a bound parameter.
             search_rank=RawSQL(
                 "SELECT -bm25(search_fts, %s, %s, %s) FROM search_fts"
                 ' WHERE search_fts MATCH %s AND rowid = "cases_case"."id"',
-                [TITLE_WEIGHT, DESCRIPTION_WEIGHT, UPDATES_WEIGHT, expression],
+                [TITLE_WEIGHT, DESCRIPTION_WEIGHT, UPDATES_WEIGHT, _fts5_expression(terms)],
                 output_field=FloatField(),
             )
         )
     return ranked.order_by("-search_rank", "-published_at", "-id")
+
+
+def holding(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
+    """The cases of `cases` whose document holds every term, unranked: for counting
+    them, which needs no rank (`matching` ranks them)."""
+    if connection.vendor == "postgresql":
+        return cases.filter(search_document__vector=_postgresql_query(terms))
+    return cases.filter(
+        pk__in=RawSQL(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_expression(terms)]
+        )
+    )
+
+
+def _postgresql_query(terms: Sequence[str]) -> SearchQuery:
+    return SearchQuery(
+        " & ".join(_quoted(term, "'") for term in terms), search_type="raw", config="simple"
+    )
+
+
+def _fts5_expression(terms: Sequence[str]) -> str:
+    return " ".join(_quoted(term, '"') for term in terms)
 
 
 @dataclass(frozen=True)

@@ -7,4 +7,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.case_list, name="cases"),
     path("map/", views.case_map, name="map"),
+    path("map/counts.json", views.case_map_counts, name="map-counts"),
 ]

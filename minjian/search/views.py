@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from minjian.cases.models import Case
 from minjian.core.errors import DomainError
+from minjian.core.middleware import error_json
 from minjian.search import selectors
 from minjian.topics.selectors import topic_list
 
@@ -93,3 +94,20 @@ def case_map(request: HttpRequest) -> HttpResponse:
         "tile_attribution": settings.MINJIAN_MAP_TILE_ATTRIBUTION,
     }
     return render(request, "search/map.html", context, status=status)
+
+
+def case_map_counts(request: HttpRequest) -> JsonResponse:
+    """The map's choropleth: `{"level", "total", "counts": {code: n}}`, the public cases
+    under the list's filters counted per province (`?level=1`) or prefecture (`2`)."""
+    filters, error = _filters_from(request)
+    level = request.GET.get("level", "1")
+    try:
+        if error is not None:
+            raise error
+        counts = selectors.case_counts_by_region(filters, int(level) if level.isdigit() else 0)
+    except DomainError as refused:
+        return error_json(refused)
+    return JsonResponse(
+        {"level": counts.level, "total": counts.total, "counts": counts.by_region},
+        headers={"Cache-Control": "public, max-age=60"},
+    )
