@@ -10,6 +10,9 @@ Open311 XML, downloads) passes through `clean_text` again for rows written befor
 from __future__ import annotations
 
 import re
+import unicodedata
+
+import opencc
 
 # C0 controls but tab (\x09) and newline (\x0a), DEL, C1 controls, lone UTF-16
 # surrogates (only a JSON escape can make one) and the two code points XML 1.0
@@ -56,6 +59,20 @@ def spreadsheet_safe(cell: str) -> str:
     a leading apostrophe, which spreadsheets show as nothing, before a dangerous start.
     Only for text: a number written as a number (a count, a figure) stays a number."""
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+# The converter is a C++ object that loads its dictionaries when made (about 7 MB):
+# made once, for every app that compares text (search, region names).
+_TRADITIONAL_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """`text` as it is compared: NFKC, lower case, simplified characters, so that 汙染
+    and 污染, or "RIVER" and "river", are the same."""
+    # Lone surrogates (which a JSON body can carry) cannot reach the converter as UTF-8.
+    valid = text.encode("utf-8", "replace").decode("utf-8")
+    normalised = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", valid).lower())
+    return str(_TRADITIONAL_TO_SIMPLIFIED.convert(normalised))
 
 
 def parse_id(raw: object) -> int | None:

@@ -1,11 +1,12 @@
 """The one text normalisation that indexing and querying share.
 
-Folding: Unicode NFKC (full-width letters and digits become plain ones), lower case,
-and traditional characters to simplified with OpenCC, so that 汙染 and 污染, or
-"RIVER" and "river", are the same term. Segmentation: jieba splits Chinese into
-words (a document also holds the shorter words inside a long one and every other
-dictionary word in it, so that a query for 纸厂 finds 造纸厂); other text is split
-into runs of letters and digits. Punctuation and spaces never become terms.
+Folding (`minjian.core.text.fold`, shared with region names): Unicode NFKC (full-width
+letters and digits become plain ones), lower case, and traditional characters to
+simplified with OpenCC, so that 汙染 and 污染, or "RIVER" and "river", are the same term.
+Segmentation: jieba splits Chinese into words (a document also holds the shorter
+words inside a long one and every other dictionary word in it, so that a query for
+纸厂 finds 造纸厂); other text is split into runs of letters and digits.
+Punctuation and spaces never become terms.
 
 jieba is used without its HMM guesser of unknown words: the guesses depend on the
 neighbouring text, so the same name could be cut one way in a report and another
@@ -18,28 +19,18 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 
 import jieba
-import opencc
 from django.conf import settings
 
-# The converter is a C++ object that loads its dictionaries when made: make it once.
-_TRADITIONAL_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+from minjian.core.text import fold as fold
+
 # A term is a run of letters and digits (Chinese characters are letters).
 _TERM = re.compile(r"[^\W_]+")
 _CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _jieba_ready = threading.Lock()
 _jieba_initialised = False
-
-
-def fold(text: str) -> str:
-    """`text` as it is compared: NFKC, lower case, simplified characters."""
-    # Lone surrogates (which a JSON body can carry) cannot reach the converter as UTF-8.
-    valid = text.encode("utf-8", "replace").decode("utf-8")
-    normalised = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", valid).lower())
-    return str(_TRADITIONAL_TO_SIMPLIFIED.convert(normalised))
 
 
 def index_terms(text: str) -> list[str]:
