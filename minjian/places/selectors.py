@@ -6,15 +6,20 @@ which follows the language active when it is read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import shapely
+from django.core.cache import cache
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.models import localized
-from minjian.places.models import Region
+from minjian.places.boundaries import LOCATING_TOLERANCE
+from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
+from minjian.places.names import name_key
 
 Choice = tuple[str, str]
 ChoiceGroup = tuple[str, list[Choice]]
@@ -48,6 +53,13 @@ def regions_by_codes(codes: Iterable[str]) -> dict[str, Region]:
     return {region.code: region for region in Region.objects.filter(code__in=list(codes))}
 
 
+def region_codes(*, country: str) -> list[str]:
+    """The codes of every region of `country`, by code."""
+    return list(
+        Region.objects.filter(country=country).order_by("code").values_list("code", flat=True)
+    )
+
+
 def found_or_refused(region: Region | None, code: str) -> Region:
     if region is None:
         raise NotFound(
@@ -58,8 +70,10 @@ def found_or_refused(region: Region | None, code: str) -> Region:
 
 
 def with_has_children(regions: QuerySet[Region]) -> QuerySet[Region]:
-    """Adds `has_children` (bool) to each region, in the same query."""
-    return regions.annotate(has_children=Exists(Region.objects.filter(parent=OuterRef("pk"))))
+    """Adds `has_children` (bool) to each region, and its parent, in the same query."""
+    return regions.select_related("parent").annotate(
+        has_children=Exists(Region.objects.filter(parent=OuterRef("pk")))
+    )
 
 
 def region_with_descendants(region: Region) -> QuerySet[Region]:
@@ -161,3 +175,135 @@ def region_refinement_choices(code: str) -> list[Choice]:
     if not children:
         return []
     return [(region.code, _("All of %(name)s") % {"name": region.name}), *children]
+
+
+NAMED_LIMIT = 20
+
+
+def regions_named(
+    text: str, *, country: str | None = None, within: Region | None = None
+) -> list[Region]:
+    """The regions whose name starts like `text`, best first: whole names before the
+    start of one, then the higher levels, then by code; at most NAMED_LIMIT, each with
+    `has_children` and its parent.
+
+    A name is matched as it is typed in Chinese (simplified or traditional), in pinyin
+    (with or without spaces and tones, or its initials: "hyx" for 怀远县) or in
+    English ("Huaiyuan County"); see `Region.search_keys`. Empty for text with no
+    letter in it.
+    """
+    key = name_key(text)
+    if not key:
+        return []
+    exact = Q(search_keys__contains=f" {key} ")
+    regions = Region.objects.filter(search_keys__contains=f" {key}")
+    if country:
+        regions = regions.filter(country=country.strip().upper())
+    if within is not None:
+        regions = regions.filter(path__startswith=within.path)
+    ranked = regions.annotate(
+        rank=Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
+    return list(with_has_children(ranked).order_by("rank", "level", "code")[:NAMED_LIMIT])
+
+
+def region_at(latitude: float, longitude: float) -> Region | None:
+    """The deepest region whose boundary holds the point (WGS 84 degrees), or None.
+
+    Counties' boundaries whose bounding box holds the point are found in SQL (one
+    query, a few rows); their shapes, simplified to about 50 m, are asked which holds
+    it. A point in none of them but within 50 m of one (between two shapes simplified
+    apart, or on a shore) is given to the nearest.
+    """
+    candidates = (
+        RegionBoundary.objects.filter(
+            deepest=True,
+            west__lte=longitude,
+            east__gte=longitude,
+            south__lte=latitude,
+            north__gte=latitude,
+        )
+        .select_related("region")
+        .order_by("region__code")
+    )
+    point = shapely.Point(longitude, latitude)
+    nearest: tuple[float, Region] | None = None
+    for boundary in candidates:
+        shape = shapely.from_wkb(bytes(boundary.shape))
+        if shape.covers(point):
+            return boundary.region
+        distance = shape.distance(point)
+        if distance <= LOCATING_TOLERANCE and (nearest is None or distance < nearest[0]):
+            nearest = (distance, boundary.region)
+    return nearest[1] if nearest else None
+
+
+@dataclass(frozen=True)
+class RegionAtPoint:
+    region: Region
+    path: list[Region]
+    """From the top-level region down to `region` itself."""
+
+
+def region_at_point(latitude: float, longitude: float) -> RegionAtPoint:
+    """`region_at` with the chain of regions above it, in two queries; `NotFound`
+    ("no_region_here") for a point outside every boundary."""
+    region = region_at(latitude, longitude)
+    if region is None:
+        raise NotFound(
+            _("No region's boundary holds the point %(latitude)s, %(longitude)s.")
+            % {"latitude": latitude, "longitude": longitude},
+            code="no_region_here",
+        )
+    return RegionAtPoint(region=region, path=[*region_ancestors(region), region])
+
+
+def boundary_version() -> str:
+    """The version of the boundary data: the latest load's, "" before any."""
+    load = BoundaryLoad.objects.order_by("-loaded_at", "-id").values_list("pk", flat=True).first()
+    return str(load) if load else ""
+
+
+OUTLINE_LEVELS = frozenset(Region.Level.values)
+OUTLINE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def region_outlines(*, level: int, within: str | None, detail: int, version: str) -> bytes:
+    """The outlines of the regions of `level` (under the region `within`, if given) at
+    `detail`, as a GeoJSON FeatureCollection (UTF-8) whose features carry
+    `{"code", "name_zh", "name_en"}`, by code.
+
+    Kept in the cache under the boundary data's `version` (`boundary_version()`), so
+    that a new load is seen at once and the old entries simply expire. An unknown
+    `within` is `NotFound` ("unknown_region").
+    """
+    key = f"places:outlines:{version}:{level}:{within or ''}:{detail}"
+    body: bytes | None = cache.get(key)
+    if body is None:
+        body = outlines_collection(level=level, within=within, detail=detail)
+        cache.set(key, body, OUTLINE_CACHE_SECONDS)
+    return body
+
+
+def outlines_collection(*, level: int, within: str | None, detail: int) -> bytes:
+    outlines = RegionOutline.objects.filter(detail=detail, region__level=level)
+    if within:
+        outlines = outlines.filter(region__path__startswith=region_by_code(within).path)
+    rows = outlines.order_by("region__code").values_list(
+        "region__code", "region__name_zh", "region__name_en", "geometry"
+    )
+    # The stored geometries are GeoJSON already: the collection is put together as
+    # text, without parsing them again.
+    features = ",".join(
+        '{"type":"Feature","properties":'
+        + json.dumps(
+            {"code": code, "name_zh": name_zh, "name_en": name_en},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        + ',"geometry":'
+        + geometry
+        + "}"
+        for code, name_zh, name_en, geometry in rows
+    )
+    return ('{"type":"FeatureCollection","features":[' + features + "]}").encode()

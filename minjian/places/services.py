@@ -1,24 +1,31 @@
-"""Loading a country's administrative tree into `Region`.
+"""Loading a country's administrative tree into `Region`, and its boundaries.
 
-Regions are reference data: they are written by the `load_regions` command
-from a region file, not by people using the site, so there is no acting user
-and no event log here. Nothing is ever deleted: a region that a newer file no
-longer lists is kept, because cases and organisations may point at it.
+Regions and boundaries are reference data: they are written by the `load_regions`
+and `load_boundaries` commands, not by people using the site, so there is no
+acting user and no event log here (a `BoundaryLoad` row records each load of
+boundaries). Nothing is ever deleted: a region that a newer file no longer lists
+is kept, because cases and organisations may point at it, and so is a boundary
+that a newer load does not give.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
 
 from minjian.core.errors import DomainError
-from minjian.places.models import Region
+from minjian.places.boundaries import PreparedBoundary, RegionShape, prepare_boundary
+from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
+from minjian.places.names import name_key
 from minjian.places.regionfile import RegionRow
 
+Item = TypeVar("Item")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
 BATCH_SIZE = 500
 
@@ -158,6 +165,7 @@ def write_regions(placed: list[PlacedRow], country: str) -> RegionLoadResult:
             wanted = {
                 "name_zh": row.name_zh,
                 "name_en": row.name_en,
+                "search_keys": search_keys(row.name_zh, row.name_en),
                 "level": row.level,
                 "parent_id": ids[row.parent_code] if row.parent_code else None,
                 "path": item.path,
@@ -175,7 +183,9 @@ def write_regions(placed: list[PlacedRow], country: str) -> RegionLoadResult:
         ids.update((region.code, region.pk) for region in new)
         created += len(new)
     Region.objects.bulk_update(
-        changed, ["name_zh", "name_en", "level", "parent", "path"], batch_size=BATCH_SIZE
+        changed,
+        ["name_zh", "name_en", "search_keys", "level", "parent", "path"],
+        batch_size=BATCH_SIZE,
     )
     kept = repair_paths_outside(set(codes), country)
     return RegionLoadResult(
@@ -208,3 +218,107 @@ def repair_paths_outside(listed: set[str], country: str) -> int:
     stale = [Region(pk=pk, path=path_of(pk)) for pk in outside if path_of(pk) != tree[pk][2]]
     Region.objects.bulk_update(stale, ["path"], batch_size=BATCH_SIZE)
     return sum(1 for pk in outside if tree[pk][3] == country)
+
+
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def search_keys(name_zh: str, name_en: str) -> str:
+    """The ways a region's name is typed (`Region.search_keys`): its own name, its
+    English name and, for a Chinese name, its pinyin and the initials of it."""
+    keys = [name_key(name_zh), name_key(name_en)]
+    if _CHINESE.search(name_zh):
+        keys.append(name_key("".join(lazy_pinyin(name_zh))))
+        keys.append(name_key("".join(lazy_pinyin(name_zh, style=Style.FIRST_LETTER))))
+    return " " + " ".join(dict.fromkeys(key for key in keys if key)) + " "
+
+
+@dataclass(frozen=True)
+class BoundaryLoadResult:
+    loaded: int
+    """Regions whose boundary was written (replacing the one they had)."""
+    deepest: int
+    """Boundaries, of every load, that points are located in."""
+
+
+def boundaries_load(*, shapes: Sequence[RegionShape], source: str) -> BoundaryLoadResult:
+    """Write the boundaries of the regions `shapes` name, and record the load.
+
+    Each region's bounding box, locating shape and outlines are made first (seconds
+    per thousand regions), then written in one transaction, replacing what those
+    regions had. Every code must be a loaded region's: otherwise `DomainError`
+    ("unknown_boundary_region") is raised and nothing is written.
+    """
+    codes = [shape.code for shape in shapes]
+    regions = {
+        code: pk
+        for batch in batches(codes)
+        for code, pk in Region.objects.filter(code__in=batch).values_list("code", "pk")
+    }
+    unknown = [code for code in codes if code not in regions]
+    if unknown:
+        raise DomainError(
+            "unknown_boundary_region",
+            _("No region has the code %(codes)s: load the regions first (load_regions).")
+            % {"codes": ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")},
+            details={"codes": unknown},
+        )
+    prepared = [prepare_boundary(shape) for shape in shapes]
+    with transaction.atomic():
+        write_boundaries(prepared, regions)
+        deepest = mark_deepest_boundaries()
+        BoundaryLoad.objects.create(source=source, regions=len(prepared))
+    return BoundaryLoadResult(loaded=len(prepared), deepest=deepest)
+
+
+def batches(items: Sequence[Item]) -> Iterator[Sequence[Item]]:
+    for start in range(0, len(items), BATCH_SIZE):
+        yield items[start : start + BATCH_SIZE]
+
+
+def write_boundaries(prepared: Sequence[PreparedBoundary], regions: dict[str, int]) -> None:
+    for batch in batches([boundary.code for boundary in prepared]):
+        ids = [regions[code] for code in batch]
+        RegionBoundary.objects.filter(region_id__in=ids).delete()
+        RegionOutline.objects.filter(region_id__in=ids).delete()
+    RegionBoundary.objects.bulk_create(
+        (
+            RegionBoundary(
+                region_id=regions[boundary.code],
+                west=boundary.west,
+                south=boundary.south,
+                east=boundary.east,
+                north=boundary.north,
+                shape=boundary.shape,
+            )
+            for boundary in prepared
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    RegionOutline.objects.bulk_create(
+        (
+            RegionOutline(region_id=regions[boundary.code], detail=detail, geometry=geometry)
+            for boundary in prepared
+            for detail, geometry in boundary.outlines.items()
+        ),
+        batch_size=BATCH_SIZE,
+    )
+
+
+def mark_deepest_boundaries() -> int:
+    """Mark the boundaries no other boundary lies inside (`RegionBoundary.deepest`);
+    how many there are."""
+    paths = dict(RegionBoundary.objects.values_list("region_id", "region__path"))
+    # "/420000/420100/420102/" lies inside "/420000/" and "/420000/420100/".
+    enclosing_paths = {
+        path[: end + 1] for path in paths.values() for end in find_all(path, "/")[1:-1]
+    }
+    enclosing = [region_id for region_id, path in paths.items() if path in enclosing_paths]
+    RegionBoundary.objects.filter(deepest=False).update(deepest=True)
+    for batch in batches(enclosing):
+        RegionBoundary.objects.filter(region_id__in=batch).update(deepest=False)
+    return len(paths) - len(enclosing)
+
+
+def find_all(text: str, char: str) -> list[int]:
+    return [index for index, found in enumerate(text) if found == char]

@@ -43,6 +43,7 @@ def test_without_a_parent_the_provinces_are_listed(
             "level": 1,
             "country": "CN",
             "parent": None,
+            "parent_name": None,
             "has_children": True,
         },
         {
@@ -53,6 +54,7 @@ def test_without_a_parent_the_provinces_are_listed(
             "level": 1,
             "country": "CN",
             "parent": None,
+            "parent_name": None,
             "has_children": True,
         },
     ]
