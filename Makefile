@@ -52,6 +52,7 @@ messages: system-demo | $(BIN)/python
 demo: system-demo $(VENV)/.base-installed node_modules/.installed messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_regions
+	$(BIN)/python manage.py load_boundaries
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Minjian is serving on http://127.0.0.1:8000/"
