@@ -2,7 +2,9 @@
 
 A service request is a report like any other: it goes through
 `minjian.cases.services.case_submit`, with the same checks, redaction,
-coarsening of the point and moderation. It is always anonymous: Open311's
+coarsening of the point and moderation. Its region is the one whose boundary
+holds the spec's `lat`/`long` (`minjian.places.selectors.region_at`), unless
+`attribute[region]` names one. It is always anonymous: Open311's
 email, first_name, last_name, phone, device_id and account_id are never read,
 so nothing about the person reporting is stored.
 """
@@ -19,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.tokens import token_digest
 from minjian.cases.location import Precision
 from minjian.cases.services import case_submit
-from minjian.cases.validation import clean_description
+from minjian.cases.validation import clean_description, parse_point
 from minjian.core.errors import DomainError
 from minjian.open311.models import Open311Key, Open311Request
+from minjian.places.selectors import region_at
 from minjian.redaction import find_personal_data
 
 KEY_PREFIX = "o311_"  # a public marker that tells Open311 keys apart, not a secret
@@ -94,6 +97,30 @@ class PostedRequest:
         return self.request.case.is_public
 
 
+def region_code_at(latitude: str | None, longitude: str | None) -> str:
+    """The code of the region that holds the point. No point is refused
+    ("location_required"), and so is a point outside every region ("no_region_here")."""
+    point = parse_point(latitude, longitude)
+    if point is None:
+        raise DomainError(
+            "location_required",
+            _("Send lat and long, or attribute[region] with a region's code."),
+            field="lat",
+        )
+    region = region_at(float(point[0]), float(point[1]))
+    if region is None:
+        raise DomainError(
+            "no_region_here",
+            _(
+                "The point %(lat)s, %(long)s lies in no region this site knows: "
+                "send attribute[region] with a region's code."
+            )
+            % {"lat": point[0], "long": point[1]},
+            field="lat",
+        )
+    return region.code
+
+
 def open311_request_post(
     *,
     key: Open311Key,
@@ -104,8 +131,11 @@ def open311_request_post(
     longitude: str | None,
     location_precision: str | None,
 ) -> PostedRequest:
-    """File a service request as an anonymous report, sent by the application of `key`."""
+    """File a service request as an anonymous report, sent by the application of `key`,
+    under the region `region_code` or else the region that holds the point."""
     text = clean_description(description)
+    if not (region_code or "").strip():
+        region_code = region_code_at(latitude, longitude)
     token = TOKEN_PREFIX + secrets.token_urlsafe(24)
     with transaction.atomic():
         submission = case_submit(

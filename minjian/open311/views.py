@@ -85,7 +85,7 @@ def _service(topic: Topic) -> dict[str, Value]:
         "service_code": topic.slug,
         "service_name": topic.name,
         "description": None,
-        # Every service has attributes: the region is required (see service_definition).
+        # Every service has attributes: the region and the precision (service_definition).
         "metadata": True,
         # Reports from Open311 are anonymous: while they wait for a moderator, the
         # sender gets a token (GET tokens/{token}) instead of a request id.
@@ -113,14 +113,17 @@ def service_definition(request: HttpRequest, code: str, fmt: Format) -> HttpResp
             "variable": True,
             "code": "region",
             "datatype": "string",
-            "required": True,
+            "required": False,
             "datatype_description": _(
                 "A region's code, from %(url)s (e.g. 340321). A region includes the regions "
-                "under it."
+                "under it. Without it, the region is the one that holds lat and long."
             )
             % {"url": request.build_absolute_uri(reverse("api:list_regions"))},
             "order": 1,
-            "description": _("The region (county, city or province) where the problem is."),
+            "description": _(
+                "The region (county, city or province) where the problem is, if not the "
+                "one at lat and long."
+            ),
         },
         {
             "variable": True,

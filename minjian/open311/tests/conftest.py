@@ -11,6 +11,8 @@ from django.test import Client
 
 from minjian.open311.formats import ITEM_NAMES
 from minjian.open311.services import open311_key_issue
+from minjian.places.models import Region
+from minjian.places.tests.factories import make_bounded_regions
 
 ROOT = "/open311/v2"
 
@@ -19,6 +21,12 @@ ROOT = "/open311/v2"
 def api_key(db: Any) -> str:
     _key, raw = open311_key_issue(name="civic-app")
     return raw
+
+
+@pytest.fixture
+def bounded_regions(regions: dict[str, Region]) -> dict[str, Region]:
+    """The regions with the real boundaries of 怀远县, its neighbours and Wuhan's districts."""
+    return make_bounded_regions(regions)
 
 
 def as_json(client: Client, path: str, **query: str) -> Any:

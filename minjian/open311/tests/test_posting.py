@@ -174,3 +174,57 @@ def test_posting_is_rate_limited_in_the_spec_s_error_format(
 def test_a_get_is_not_a_post_and_other_methods_are_refused(client: Client, api_key: str) -> None:
     assert client.put(f"{ROOT}/requests.json").status_code == 405
     assert client.get(f"{ROOT}/requests.html").status_code == 404
+
+
+def test_a_point_without_a_region_is_filed_under_the_county_that_holds_it(
+    client: Client, bounded_regions: dict[str, Region], api_key: str
+) -> None:
+    # 武昌区, by the Yellow Crane Tower.
+    response = post(
+        client, fields(api_key, **{"attribute[region]": "", "lat": "30.5467", "long": "114.3023"})
+    )
+
+    assert response.status_code == 201
+    assert Case.objects.get().region.code == "420106"
+
+
+def test_the_region_attribute_overrides_the_point(
+    client: Client, bounded_regions: dict[str, Region], api_key: str
+) -> None:
+    # The point lies in 武昌区, but the sender names 怀远县.
+    response = post(client, fields(api_key, lat="30.5467", long="114.3023"))
+
+    assert response.status_code == 201
+    assert Case.objects.get().region.code == "340321"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_point_outside_every_region_is_a_spec_error(
+    client: Client, bounded_regions: dict[str, Region], api_key: str, fmt: str
+) -> None:
+    # The East China Sea.
+    unplaced = fields(api_key, **{"attribute[region]": "", "lat": "30.0", "long": "125.0"})
+
+    response = post(client, unplaced, fmt)
+
+    assert response.status_code == 400
+    description = (
+        "The point 30.000000, 125.000000 lies in no region this site knows: send "
+        "attribute[region] with a region's code."
+    )
+    if fmt == "json":
+        assert response.json() == [{"code": 400, "description": description}]
+    else:
+        assert f"<description>{description}</description>".encode() in response.content
+    assert not Case.objects.exists()
+
+
+def test_neither_a_region_nor_a_point_is_refused(
+    client: Client, bounded_regions: dict[str, Region], api_key: str
+) -> None:
+    response = post(client, fields(api_key, **{"attribute[region]": "", "lat": "", "long": ""}))
+
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == (
+        "Send lat and long, or attribute[region] with a region's code."
+    )

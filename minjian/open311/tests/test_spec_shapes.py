@@ -95,7 +95,8 @@ def test_service_definition_declares_the_region_attribute(client: Client) -> Non
     assert list(definition) == DEFINITION_KEYS
     region, precision = definition["attributes"]
     assert list(region) == ATTRIBUTE_KEYS
-    assert (region["code"], region["datatype"], region["required"]) == ("region", "string", True)
+    # Optional: without it, the region is the one that holds lat and long.
+    assert (region["code"], region["datatype"], region["required"]) == ("region", "string", False)
     assert list(precision) == [*ATTRIBUTE_KEYS, "values"]
     assert precision["datatype"] == "singlevaluelist"
     assert [value["key"] for value in precision["values"]] == ["exact", "approximate", "region"]
