@@ -42,6 +42,9 @@ def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(
     expect(page.locator(".timeline")).to_contain_text("published")
     photo = page.locator(".photos img").first
     expect(photo).to_be_visible()
+    # The thumbnail keeps its place (width and height) before it arrives: wait until the
+    # browser has it decoded, which fails if it could not be loaded.
+    photo.evaluate("img => img.decode()")
     assert photo.evaluate("img => img.naturalWidth") > 0
 
     page.get_by_role("link", name="Cases", exact=True).click()
