@@ -19,7 +19,7 @@ from minjian.cases.models import Case
 from minjian.cases.selectors import public_case_list
 from minjian.core.errors import DomainError
 from minjian.places.models import Region
-from minjian.places.selectors import region_filter
+from minjian.places.selectors import region_filter, region_with_code, regions_named
 from minjian.redaction import render_redactions
 from minjian.search.models import SearchDocument
 from minjian.search.text import fold, query_terms
@@ -109,6 +109,48 @@ def find_cases(filters: CaseFilters) -> QuerySet[Case]:
     if filters.terms:
         return matching(cases, filters.terms).prefetch_related("search_document")
     return cases
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """What a region's name typed in the list's filter comes to: the region, or the
+    regions it may mean when it names several (or starts the names of several)."""
+
+    region: Region | None = None
+    choices: tuple[Region, ...] = ()
+
+
+def region_for_place(text: str, *, chosen_code: str | None = None) -> PlaceChoice:
+    """The region a reader means by `text`, typed as a name in Chinese, pinyin or
+    English, or as a code.
+
+    `chosen_code` is the code of the region the filter holds already: when `text` is
+    still its name (as the form shows it), it stays, so that one of two 城关区, once
+    picked, is kept. Otherwise the one region whose whole name it is, else the one
+    whose name it starts; several are choices. Blank text is no region; a name of none is a
+    DomainError ("unknown_place", field "place").
+    """
+    text = text.strip()
+    if not text:
+        return PlaceChoice()
+    chosen = region_with_code(chosen_code) if chosen_code else None
+    if chosen is not None and text in (chosen.code, chosen.name_zh, chosen.name_en, chosen.name):
+        return PlaceChoice(region=chosen)
+    by_code = region_with_code(text)
+    if by_code is not None:
+        return PlaceChoice(region=by_code)
+    named = regions_named(text)
+    whole = [region for region in named if getattr(region, "rank", 1) == 0]
+    candidates = whole or named
+    if not candidates:
+        raise DomainError(
+            "unknown_place",
+            _("No region is called “%(name)s”.") % {"name": text},
+            field="place",
+        )
+    if len(candidates) == 1:
+        return PlaceChoice(region=candidates[0])
+    return PlaceChoice(choices=tuple(candidates))
 
 
 @dataclass(frozen=True)

@@ -2,29 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from minjian.cases.models import Case
 from minjian.core.errors import DomainError
 from minjian.core.middleware import error_json
+from minjian.places.models import Region
 from minjian.search import selectors
 from minjian.topics.selectors import topic_list
 
 
-def _filters_from(request: HttpRequest) -> tuple[selectors.CaseFilters, DomainError | None]:
+@dataclass(frozen=True)
+class _Filtering:
+    filters: selectors.CaseFilters
+    error: DomainError | None = None
+    # A region's name as typed in the filter (`?place=`), and the regions it may
+    # mean when it names several.
+    place: str | None = None
+    place_choices: tuple[Region, ...] = ()
+
+
+def _filters_from(request: HttpRequest) -> _Filtering:
+    """The list's filters from the query string. A region comes as a code (`region`,
+    in links) or as a name typed in the form (`place`, which then decides)."""
+    region = request.GET.get("region")
+    place = request.GET.get("place")
+    choices: tuple[Region, ...] = ()
     try:
+        if place is not None:
+            found = selectors.region_for_place(place, chosen_code=region)
+            region = found.region.code if found.region else None
+            choices = found.choices
         filters = selectors.CaseFilters.parse(
             topic=request.GET.get("topic"),
-            region=request.GET.get("region"),
+            region=region,
             state=request.GET.get("state"),
             q=request.GET.get("q"),
         )
     except DomainError as error:
-        return selectors.CaseFilters(), error
-    return filters, None
+        return _Filtering(selectors.CaseFilters(), error, place)
+    return _Filtering(filters, None, place, choices)
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in the stubs
@@ -52,7 +78,9 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case]:
 
 
 def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
-    filters, error = _filters_from(request)
+    filtering = _filters_from(request)
+    filters, error = filtering.filters, filtering.error
+    query = filters.as_query()
     return (
         {
             "filters": filters,
@@ -60,7 +88,15 @@ def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
             "page": _page(request, filters),
             "topics": topic_list(),
             "states": [(s.value, s.label) for s in Case.State if s in Case.PUBLIC_STATES],
-            "query": filters.as_query(),
+            "query": query,
+            # The form shows the name typed, else the name of the region filtered by.
+            "place": filtering.place
+            if filtering.place is not None
+            else (filters.region.name if filters.region else ""),
+            "place_choices": [
+                {"region": region, "query": urlencode(query | {"region": region.code})}
+                for region in filtering.place_choices
+            ],
         },
         error.status if error else 200,
     )
@@ -92,19 +128,58 @@ def case_map(request: HttpRequest) -> HttpResponse:
         ],
         "tile_url": settings.MINJIAN_MAP_TILE_URL,
         "tile_attribution": settings.MINJIAN_MAP_TILE_ATTRIBUTION,
+        "outlines_url": reverse("places:outlines", kwargs={"level": 1}),
+        "counts_url": reverse("search:map-counts")
+        + (f"?{urlencode(filters.as_query())}" if filters.as_query() else ""),
+        "map_texts": _map_texts(),
     }
     return render(request, "search/map.html", context, status=status)
+
+
+def _map_texts() -> dict[str, object]:
+    """What map.js writes on the map, in the reader's language."""
+    return {
+        "states": {value: str(label) for value, label in Case.State.choices},
+        "per_level": {
+            "1": _("Cases per province"),
+            "2": _("Cases per prefecture"),
+        },
+        "case_one": ngettext("%(count)s case", "%(count)s cases", 1),
+        "case_many": ngettext("%(count)s case", "%(count)s cases", 2),
+        # Cases placed in a province as a whole, or in a county right under it (Beijing's
+        # districts), lie in no prefecture.
+        "uncounted_one": ngettext(
+            "Not counted here: %(count)s case placed in no prefecture.",
+            "Not counted here: %(count)s cases placed in no prefecture.",
+            1,
+        ),
+        "uncounted_many": ngettext(
+            "Not counted here: %(count)s case placed in no prefecture.",
+            "Not counted here: %(count)s cases placed in no prefecture.",
+            2,
+        ),
+        "outlines_failed": _(
+            "The outlines of the regions could not be loaded: the cases are drawn on a plain"
+            " background."
+        ),
+        "tiles_failed": _(
+            "The map tiles could not be loaded: the cases are drawn over the outlines of the"
+            " regions."
+        ),
+    }
 
 
 def case_map_counts(request: HttpRequest) -> JsonResponse:
     """The map's choropleth: `{"level", "total", "counts": {code: n}}`, the public cases
     under the list's filters counted per province (`?level=1`) or prefecture (`2`)."""
-    filters, error = _filters_from(request)
+    filtering = _filters_from(request)
     level = request.GET.get("level", "1")
     try:
-        if error is not None:
-            raise error
-        counts = selectors.case_counts_by_region(filters, int(level) if level.isdigit() else 0)
+        if filtering.error is not None:
+            raise filtering.error
+        counts = selectors.case_counts_by_region(
+            filtering.filters, int(level) if level.isdigit() else 0
+        )
     except DomainError as refused:
         return error_json(refused)
     return JsonResponse(

@@ -53,8 +53,7 @@ def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(
     entry.get_by_role("link").click()
     assert page.url.endswith(f"/cases/{case.pk}/")
 
-    # No tile server is configured: the point is still drawn, and the case listed beside it.
+    # No tile server is configured: the case is still drawn, as its mark, and listed beside it.
     page.goto("/cases/map/")
-    expect(page.locator("#case-map .leaflet-interactive")).to_have_count(1)
-    expect(page.locator(".map-notice")).to_be_visible()
+    expect(page.locator("#case-map .case-marker")).to_have_count(1)
     expect(page.locator(".case-list")).to_contain_text("Paper mill pipe pours black water")

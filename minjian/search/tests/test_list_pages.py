@@ -71,3 +71,29 @@ def test_map_lists_cases_beside_the_points_and_loads_nothing_from_other_hosts(
     assert "/static/vendor/leaflet/leaflet.js" in response.text
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', response.text)
     assert external == []
+
+
+def test_map_draws_outlines_and_counts_from_this_site_under_the_filters(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    response = client.get("/cases/map/", {"topic": "environment", "q": "排污"})
+    assert 'data-outlines-url="/places/outlines/1.geojson"' in response.text
+    assert (
+        'data-counts-url="/cases/map/counts.json?topic=environment&amp;q=%E6%8E%92%E6%B1%A1"'
+        in (response.text)
+    )
+    # No tile server is configured: the map asks for none.
+    assert 'data-tile-url=""' in response.text
+
+
+def test_map_legend_gives_each_state_a_shape_and_a_name(client: Client, db: Any) -> None:
+    response = client.get("/cases/map/", HTTP_ACCEPT_LANGUAGE="en")
+    legend = response.text.split('class="state-legend"')[1].split("</ul>")[0]
+    shapes = re.findall(r'data-state="(\w+)"[^>]*>\s*<(\w+)', legend)
+    assert [state for state, _shape in shapes] == [
+        "published", "acknowledged", "in_progress", "resolved", "closed"
+    ]  # fmt: skip
+    assert len({shape for _state, shape in shapes}) >= 3
+    assert len(set(re.findall(r'<path d="([^"]+)"', legend))) == 3
+    for name in ("published", "acknowledged", "in progress", "resolved", "closed"):
+        assert name in legend

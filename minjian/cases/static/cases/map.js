@@ -1,48 +1,437 @@
-// The case map: points from the page itself, tiles only from the operator's own server.
-// Without tiles (none configured, blocked or offline) the points are still drawn.
+// The case map, drawn from Minjian's own server only: the provinces' outlines, then the
+// prefectures' and counties' of the provinces in view as one zooms in; at low zoom each
+// province (then prefecture) coloured by its number of cases under the page's filters;
+// and a mark per case whose colour and shape say its state (the legend under the map
+// says which). Tiles come only from the operator's own server, under the outlines.
+// Every case is also listed beside the map, so that nothing needs this script.
 (function () {
   "use strict";
   var element = document.getElementById("case-map");
-  var data = document.getElementById("case-points");
-  if (!element || !data || typeof L === "undefined") {
+  var pointsData = document.getElementById("case-points");
+  var textsData = document.getElementById("map-texts");
+  if (!element || !pointsData || !textsData || typeof L === "undefined") {
     return;
   }
-  var points = JSON.parse(data.textContent);
-  var map = L.map(element, { zoomControl: true, attributionControl: true });
-  var tileUrl = element.dataset.tileUrl;
+  var points = JSON.parse(pointsData.textContent);
+  var texts = JSON.parse(textsData.textContent);
+  var english = document.documentElement.lang === "en";
+
+  // From PREFECTURE_ZOOM, the prefectures of the provinces in view are drawn and
+  // coloured instead of the provinces; from COUNTY_ZOOM, their counties are drawn,
+  // and nothing is coloured any more: the marks are what one reads there.
+  var PREFECTURE_ZOOM = 6;
+  var COUNTY_ZOOM = 8;
+  // The outlines' levels of detail (places: 0 about 2 km, 1 about 500 m, 2 about 100 m),
+  // each fine enough for a pixel at these zooms.
+  function detailFor(zoom) {
+    if (zoom >= 10) {
+      return 2;
+    }
+    return zoom >= COUNTY_ZOOM ? 1 : 0;
+  }
+  // The steps of the colours of the counts (map.css: choropleth-1 to -5).
+  var STEPS = 5;
+
+  var map = L.map(element, { zoomControl: true, attributionControl: true, minZoom: 2 });
+  // The regions' names: above their outlines, under the marks of the cases.
+  map.createPane("labels").style.zIndex = 450;
   var notice = L.control({ position: "bottomleft" });
-  notice.onAdd = function () {
-    var box = L.DomUtil.create("div", "map-notice");
-    box.textContent = element.dataset.noTiles;
-    return box;
-  };
-  if (tileUrl) {
-    var failures = 0;
-    var layer = L.tileLayer(tileUrl, { attribution: element.dataset.tileAttribution, maxZoom: 18 });
-    layer.on("tileerror", function () {
-      failures += 1;
-      if (failures === 4) {
-        notice.addTo(map);
-      }
-    });
-    layer.addTo(map);
-  } else {
+  var noticeShown = false;
+  function showNotice(text) {
+    if (noticeShown) {
+      return;
+    }
+    noticeShown = true;
+    notice.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-notice");
+      box.textContent = text;
+      return box;
+    };
     notice.addTo(map);
   }
+  var tileUrl = element.dataset.tileUrl;
+  if (tileUrl) {
+    var failures = 0;
+    var tiles = L.tileLayer(tileUrl, { attribution: element.dataset.tileAttribution, maxZoom: 18 });
+    tiles.on("tileerror", function () {
+      failures += 1;
+      if (failures === 4) {
+        showNotice(texts.tiles_failed);
+      }
+    });
+    tiles.addTo(map);
+  }
+
+  // --- The marks of the cases ---------------------------------------------------
+
+  var legends = document.querySelector(".map-legends");
   var caseUrl = element.dataset.caseUrl;
-  var bounds = [];
-  points.forEach(function (point) {
-    var marker = L.circleMarker([point.lat, point.lng], { radius: 7, weight: 2 });
-    var link = document.createElement("a");
-    link.href = caseUrl.replace(/0\/$/, point.id + "/");
-    link.textContent = point.title;
-    marker.bindPopup(link);
-    marker.addTo(map);
-    bounds.push([point.lat, point.lng]);
-  });
-  if (bounds.length) {
-    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 });
+  // The view first: a mark is drawn, and can be named for screen readers, only on a
+  // map that has one.
+  if (points.length) {
+    map.fitBounds(
+      points.map(function (point) {
+        return [point.lat, point.lng];
+      }),
+      { padding: [24, 24], maxZoom: 12 },
+    );
   } else {
     map.setView([35.0, 105.0], 4);
   }
+  function markOf(state) {
+    var shape = document.querySelector('.state-legend svg[data-state="' + state + '"]');
+    return shape ? shape.outerHTML : "";
+  }
+  points.forEach(function (point) {
+    var stateLabel = texts.states[point.state] || point.state;
+    var marker = L.marker([point.lat, point.lng], {
+      icon: L.divIcon({
+        className: "case-marker case-marker-" + point.state,
+        html: markOf(point.state),
+        iconSize: [24, 24],
+        iconAnchor: [12, 12],
+        popupAnchor: [0, -10],
+      }),
+      title: point.title + " (" + stateLabel + ")",
+      riseOnHover: true,
+    });
+    var link = document.createElement("a");
+    link.href = caseUrl.replace(/0\/$/, point.id + "/");
+    link.textContent = point.title;
+    var popup = document.createElement("div");
+    var state = document.createElement("p");
+    state.className = "meta";
+    state.textContent = stateLabel;
+    popup.appendChild(link);
+    popup.appendChild(state);
+    marker.bindPopup(popup);
+    marker.addTo(map);
+    marker.getElement().setAttribute("aria-label", point.title + " (" + stateLabel + ")");
+  });
+  if (legends) {
+    legends.hidden = false;
+  }
+
+  // --- Counts of cases per region ----------------------------------------------
+
+  var countsUrl = element.dataset.countsUrl;
+  var counts = {};
+  var countRequests = {};
+  function countsOf(level) {
+    if (!countRequests[level]) {
+      var separator = countsUrl.indexOf("?") === -1 ? "?" : "&";
+      // Without counts (filters the page refused), the outlines are drawn uncoloured.
+      countRequests[level] = fetchJson(countsUrl + separator + "level=" + level).then(
+        function (answer) {
+          counts[level] = withSteps(answer);
+          return counts[level];
+        },
+        function () {
+          return null;
+        },
+      );
+    }
+    return countRequests[level];
+  }
+
+  // The upper bound of each step: one step per number up to STEPS, else steps growing
+  // geometrically to the largest count, so that one crowded region leaves the others
+  // readable.
+  function withSteps(answer) {
+    var largest = 0;
+    Object.keys(answer.counts).forEach(function (code) {
+      largest = Math.max(largest, answer.counts[code]);
+    });
+    var upper = [];
+    for (var step = 1; step <= STEPS; step += 1) {
+      var bound = largest <= STEPS ? step : Math.round(Math.pow(largest, step / STEPS));
+      if (bound <= largest && (!upper.length || bound > upper[upper.length - 1])) {
+        upper.push(bound);
+      }
+    }
+    if (largest && upper[upper.length - 1] !== largest) {
+      upper.push(largest);
+    }
+    answer.upper = upper;
+    return answer;
+  }
+
+  function stepOf(level, count) {
+    var upper = counts[level].upper;
+    for (var index = 0; index < upper.length; index += 1) {
+      if (count <= upper[index]) {
+        // Few steps are spread over the whole range of colours.
+        return Math.max(1, Math.round(((index + 1) * STEPS) / upper.length));
+      }
+    }
+    return STEPS;
+  }
+
+  function caseCount(count) {
+    return (count === 1 ? texts.case_one : texts.case_many).replace("%(count)s", count);
+  }
+
+  var countLegend = document.getElementById("count-legend");
+  function showCountLegend(level) {
+    if (!countLegend) {
+      return;
+    }
+    var answer = counts[level];
+    if (!answer) {
+      countLegend.hidden = true;
+      return;
+    }
+    document.getElementById("count-legend-title").textContent = texts.per_level[level];
+    var list = countLegend.querySelector("ul");
+    list.textContent = "";
+    list.appendChild(legendRow(0, "0"));
+    var lower = 1;
+    answer.upper.forEach(function (upper) {
+      list.appendChild(legendRow(stepOf(level, upper), lower === upper ? "" + upper : lower + "–" + upper));
+      lower = upper + 1;
+    });
+    var counted = 0;
+    Object.keys(answer.counts).forEach(function (code) {
+      counted += answer.counts[code];
+    });
+    var uncounted = answer.total - counted;
+    document.getElementById("count-legend-total").textContent = uncounted
+      ? (uncounted === 1 ? texts.uncounted_one : texts.uncounted_many).replace("%(count)s", uncounted)
+      : "";
+    countLegend.hidden = false;
+  }
+
+  function legendRow(step, label) {
+    var row = document.createElement("li");
+    var swatch = document.createElement("span");
+    swatch.className = "swatch" + (step ? " choropleth-" + step : "");
+    row.appendChild(swatch);
+    row.appendChild(document.createTextNode(label));
+    return row;
+  }
+
+  // --- Outlines -------------------------------------------------------------------
+
+  var outlinesUrl = element.dataset.outlinesUrl;
+  var layers = {};
+  var shown = {};
+  var failed = false;
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(url + ": " + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  function outlineKey(level, within, detail) {
+    return level + "/" + (within || "") + "/" + detail;
+  }
+
+  // The outlines of one level (under one province, if `within`), fetched once; the
+  // layer comes with a promise of itself.
+  function outlines(level, within, detail) {
+    var key = outlineKey(level, within, detail);
+    if (!layers[key]) {
+      var url = outlinesUrl.replace(/1\.geojson$/, level + ".geojson") + "?detail=" + detail;
+      if (within) {
+        url += "&within=" + encodeURIComponent(within);
+      }
+      var countsReady = level < 3 ? countsOf(level) : Promise.resolve(null);
+      layers[key] = Promise.all([fetchJson(url), countsReady]).then(function (found) {
+        return outlineLayer(level, found[0], found[1]);
+      });
+      layers[key].catch(function () {
+        if (!failed) {
+          failed = true;
+          showNotice(texts.outlines_failed);
+        }
+      });
+    }
+    return layers[key];
+  }
+
+  function nameOf(properties) {
+    return english ? properties.name_en || properties.name_zh : properties.name_zh;
+  }
+
+  function outlineLayer(level, collection, levelCounts) {
+    var layer = L.geoJSON(collection, {
+      style: function (feature) {
+        var classes = "region-outline outline-" + level;
+        var count = levelCounts ? levelCounts.counts[feature.properties.code] || 0 : 0;
+        if (count) {
+          classes += " choropleth-" + stepOf(level, count);
+        }
+        return { className: classes, weight: 1, fill: true };
+      },
+      onEachFeature: function (feature, layer) {
+        var name = nameOf(feature.properties);
+        if (levelCounts) {
+          name += ": " + caseCount(levelCounts.counts[feature.properties.code] || 0);
+        }
+        layer.bindTooltip(name, { sticky: true });
+      },
+    });
+    // The names, shown at the zooms where this level is the finest drawn (map.css).
+    var labels = L.layerGroup(
+      collection.features.map(function (feature) {
+        var text = document.createElement("span");
+        text.textContent = nameOf(feature.properties);
+        return L.marker(labelPoint(feature.geometry), {
+          pane: "labels",
+          interactive: false,
+          keyboard: false,
+          icon: L.divIcon({ className: "region-label label-" + level, html: text, iconSize: null }),
+        });
+      }),
+    );
+    layer.on("add", function () {
+      labels.addTo(map);
+    });
+    layer.on("remove", function () {
+      map.removeLayer(labels);
+    });
+    return layer;
+  }
+
+  // A point inside a region's largest polygon for its name: the middle of the widest
+  // stretch of the polygon along the line across its middle latitude (the middle of
+  // the bounds can fall outside: Hebei's, in Beijing).
+  function labelPoint(geometry) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    var largest = null;
+    var largestArea = -1;
+    polygons.forEach(function (polygon) {
+      var box = L.latLngBounds(
+        polygon[0].map(function (position) {
+          return [position[1], position[0]];
+        }),
+      );
+      var area = (box.getEast() - box.getWest()) * (box.getNorth() - box.getSouth());
+      if (area > largestArea) {
+        largestArea = area;
+        largest = { rings: polygon, box: box };
+      }
+    });
+    var latitude = largest.box.getCenter().lat;
+    var crossings = [];
+    largest.rings.forEach(function (ring) {
+      for (var index = 1; index < ring.length; index += 1) {
+        var a = ring[index - 1];
+        var b = ring[index];
+        if (a[1] <= latitude !== b[1] <= latitude) {
+          crossings.push(a[0] + ((latitude - a[1]) / (b[1] - a[1])) * (b[0] - a[0]));
+        }
+      }
+    });
+    crossings.sort(function (x, y) {
+      return x - y;
+    });
+    var best = [largest.box.getCenter().lng, largest.box.getCenter().lng];
+    for (var pair = 0; pair + 1 < crossings.length; pair += 2) {
+      if (crossings[pair + 1] - crossings[pair] > best[1] - best[0]) {
+        best = [crossings[pair], crossings[pair + 1]];
+      }
+    }
+    return [latitude, (best[0] + best[1]) / 2];
+  }
+
+  // The provinces whose outline meets the view.
+  function provincesInView(provinces) {
+    var view = map.getBounds();
+    var codes = [];
+    provinces.eachLayer(function (province) {
+      if (view.intersects(province.getBounds())) {
+        codes.push(province.feature.properties.code);
+      }
+    });
+    return codes;
+  }
+
+  var provinces = null;
+  // The outlines wanted for the view of the last update: one that arrives later is
+  // shown only if it still is.
+  var wantedNow = {};
+
+  function show(key, layer) {
+    shown[key] = layer;
+    if (!map.hasLayer(layer)) {
+      layer.addTo(map);
+    }
+  }
+
+  function update() {
+    var zoom = map.getZoom();
+    var countedLevel = zoom < PREFECTURE_ZOOM ? 1 : zoom < COUNTY_ZOOM ? 2 : 0;
+    element.classList.toggle("counts-1", countedLevel === 1);
+    element.classList.toggle("counts-2", countedLevel === 2);
+    // The counties' finer lines draw the provinces' borders too, where the coarse
+    // outline of a province would stray from them.
+    element.classList.toggle("shows-counties", zoom >= COUNTY_ZOOM);
+    // The names of the finest regions drawn, once there is room for them.
+    element.classList.toggle("labels-1", zoom === PREFECTURE_ZOOM - 1);
+    element.classList.toggle("labels-2", zoom >= PREFECTURE_ZOOM && zoom < COUNTY_ZOOM);
+    element.classList.toggle("labels-3", zoom >= COUNTY_ZOOM);
+    if (countedLevel) {
+      countsOf(countedLevel).then(function () {
+        // The legend of the level coloured now, if the zoom has not moved on since.
+        if (map.getZoom() === zoom) {
+          showCountLegend(countedLevel);
+        }
+      });
+    } else if (countLegend) {
+      countLegend.hidden = true;
+    }
+    if (!provinces) {
+      return;
+    }
+    var wanted = {};
+    wanted[outlineKey(1, "", 0)] = true;
+    wantedNow = wanted;
+    var detail = detailFor(zoom);
+    var under = zoom >= COUNTY_ZOOM ? 3 : zoom >= PREFECTURE_ZOOM ? 2 : 0;
+    if (under) {
+      provincesInView(provinces).forEach(function (code) {
+        var key = outlineKey(under, code, under === 2 ? 0 : detail);
+        wanted[key] = true;
+        outlines(under, code, under === 2 ? 0 : detail).then(function (layer) {
+          if (under === 2 && !layer.getLayers().length) {
+            // A municipality (Beijing) holds its counties directly: the province
+            // itself keeps the colour of its count.
+            markWithoutPrefectures(code);
+          }
+          if (wantedNow[key]) {
+            show(key, layer);
+          }
+        });
+      });
+    }
+    Object.keys(shown).forEach(function (key) {
+      if (!wanted[key]) {
+        map.removeLayer(shown[key]);
+        delete shown[key];
+      }
+    });
+  }
+
+  function markWithoutPrefectures(code) {
+    provinces.eachLayer(function (province) {
+      if (province.feature.properties.code === code && province.getElement()) {
+        province.getElement().classList.add("keeps-counts");
+      }
+    });
+  }
+
+  map.on("zoomend moveend", update);
+  update();
+  outlines(1, "", 0).then(function (layer) {
+    provinces = layer;
+    show(outlineKey(1, "", 0), layer);
+    // Under the marks, whatever is drawn later.
+    layer.bringToBack();
+    update();
+  });
 })();
