@@ -56,6 +56,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "minjian.abuse.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text answers gzipped (static files are WhiteNoise's, answered above from their
+    # own gzip and Brotli copies); BREACH and what mitigates it: docs/deploy.md.
+    "minjian.core.middleware.CompressedTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,8 +185,13 @@ else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": default_storage,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (site.3f2a….css), so WhiteNoise lets browsers keep them for good
+    # ("immutable"), with a gzip and a Brotli copy of each. `collectstatic` (make demo,
+    # docs/deploy.md) writes the manifest the pages' addresses are read from.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Served at the site's root by WhiteNoise: /favicon.ico, for clients that ask there.
+WHITENOISE_ROOT = BASE_DIR / "minjian" / "core" / "root"
 
 # Uploads are read into memory up to this size and spooled to disk beyond it;
 # the photo size limit itself is MINJIAN_MAX_PHOTO_BYTES.

@@ -1,5 +1,5 @@
-"""Middleware of the core: clean input at the edge, and turn a DomainError that
-escapes a page view into the page a person should see."""
+"""Middleware of the core: clean input at the edge, turn a DomainError that escapes a
+page view into the page a person should see, and compress text answers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, cast
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -142,3 +144,37 @@ class DomainErrorMiddleware:
         if "retry_after" in exception.details:
             response["Retry-After"] = str(exception.details["retry_after"])
         return response
+
+
+# What is worth compressing: text. Photos are JPEG already, and gzip over a streamed
+# photo would cost CPU and drop its Content-Length for nothing.
+_COMPRESSED_TYPES = frozenset(
+    {"application/json", "application/xml", "application/javascript", "image/svg+xml"}
+)
+
+
+def is_compressible(content_type: str) -> bool:
+    media_type = content_type.partition(";")[0].strip().lower()
+    return (
+        media_type.startswith("text/")
+        or media_type in _COMPRESSED_TYPES
+        or media_type.endswith(("+json", "+xml"))
+    )
+
+
+class CompressedTextMiddleware(GZipMiddleware):
+    """Pages, feeds, API answers and downloads are sent gzipped to a client that accepts it.
+
+    Static files are not this middleware's: WhiteNoise answers them before it, from the
+    gzip and Brotli copies `collectstatic` made. Django's own GZipMiddleware does the
+    work, because it mitigates BREACH (docs/deploy.md, "Compression"): each answer's
+    gzip header carries up to 100 random bytes ("Heal the Breach"), so that the length
+    an eavesdropper sees no longer tells whether a guess matched a secret on the page.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not is_compressible(response.get("Content-Type", "")):
+            return response
+        return super().process_response(request, response)

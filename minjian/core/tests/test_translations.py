@@ -49,3 +49,27 @@ def test_one_english_string_has_one_chinese_translation_across_apps() -> None:
                 translations[msgid].add(msgstr)
     conflicts = {msgid: found for msgid, found in translations.items() if len(found) > 1}
     assert conflicts == {}
+
+
+# One word for one thing in Chinese: the word a reader meets, and the ones it replaced.
+GLOSSARY = {
+    "案例": ("案件",),  # a case
+    "审核员": ("版主", "管理员审核"),  # a moderator
+    "审核记录": ("审核日志",),  # the public moderation log
+}
+
+
+def test_chinese_catalogues_keep_the_glossary() -> None:
+    """A case is always 案例, a moderator 审核员, the moderation log 审核记录."""
+    stray = []
+    for po in CATALOGUES:
+        with po.with_suffix(".mo").open("rb") as compiled:
+            catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]  # private, not in typeshed
+        for msgid, msgstr in catalogue.items():
+            for word, replaced in GLOSSARY.items():
+                stray += [
+                    f"{po.parts[-5]}: {msgid!r} has {old!r}, say {word!r}"
+                    for old in replaced
+                    if old in msgstr
+                ]
+    assert stray == []

@@ -51,7 +51,7 @@ def test_topic_feed_lists_public_cases_of_the_topic_only(
 
     feed = read(client, "/feeds/topics/environment/")
     assert titles(feed) == ["淮河排污"]
-    assert feed.feed.title == "民间：关于环境的案件"
+    assert feed.feed.title == "民间：关于环境的案例"
     assert "secret-reporter" not in client.get("/feeds/topics/environment/").content.decode()
     assert client.get("/feeds/topics/no-such-topic/").status_code == 404
 

@@ -70,7 +70,7 @@ def test_following_sends_only_a_confirmation_until_it_is_confirmed(
     assert response.status_code == 200
     assert "请查收邮件" in response.content.decode()
     (confirmation,) = smtp.to("Fan@example.org")
-    assert subject(confirmation) == f"请确认你要关注案件 #{case.pk}"
+    assert subject(confirmation) == f"请确认你要关注案例 #{case.pk}"
     unsubscribe_path(confirmation)
 
     with committed():
@@ -93,7 +93,7 @@ def test_following_sends_only_a_confirmation_until_it_is_confirmed(
     with committed():
         case_services.case_start_progress(actor=staff, case_id=case.pk, note="环保局已到现场")
     (update,) = smtp.to("Fan@example.org")[1:]
-    assert subject(update) == f"案件 #{case.pk}：开始处理"
+    assert subject(update) == f"案例 #{case.pk}：开始处理"
     assert "环保局已到现场" in text_body(update)
     assert "reporter-person" not in readable(update)
 
@@ -167,7 +167,7 @@ def test_followers_get_no_internal_note_and_no_held_text_until_it_is_released(
     with committed():
         case_services.case_release_note(actor=staff, event_id=held.pk)
     (update,) = smtp.to("fan@example.org")
-    assert subject(update) == f"案件 #{case.pk}：报告人补充"
+    assert subject(update) == f"案例 #{case.pk}：报告人补充"
     body = text_body(update)
     assert "厂长电话" in body and "13812345678" not in body
 

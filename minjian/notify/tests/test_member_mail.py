@@ -56,7 +56,7 @@ def test_an_immediate_member_gets_one_mail_when_a_case_is_routed(
     assert [recipients for recipients, _message in smtp.messages] == [["now@example.org"]]
     (message,) = smtp.to("now@example.org")
     # No language chosen yet: the site's default, Chinese.
-    assert subject(message) == "淮河卫士有新案件：造纸厂向淮河排污"
+    assert subject(message) == "淮河卫士有新案例：造纸厂向淮河排污"
     case_url = f"https://minjian.example.org/cases/{setting['case'].pk}/"
     assert case_url in text_body(message)
     assert f'href="{case_url}"' in html_body(message)
@@ -121,7 +121,7 @@ def test_a_daily_member_gets_nothing_at_once_and_one_digest(
     call_command("send_digests", date=today)
 
     (digest,) = smtp.to("daily@example.org")
-    assert subject(digest) == f"淮河卫士：{today} 有 2 个新案件"
+    assert subject(digest) == f"淮河卫士：{today} 有 2 个新案例"
     body = text_body(digest)
     assert "造纸厂向淮河排污" in body and "河边垃圾堆积" in body
     unsubscribe_path(digest)

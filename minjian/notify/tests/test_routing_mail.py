@@ -27,7 +27,7 @@ def test_a_member_hears_of_a_case_routing_put_in_her_inbox(
     case = published(django_capture_on_commit_callbacks, regions["340321"], title="淮河排污")
 
     (message,) = smtp.to("member@example.org")
-    assert subject(message) == "green-huai-river有新案件：淮河排污"
+    assert subject(message) == "green-huai-river有新案例：淮河排污"
     assert f"/cases/{case.pk}/" in readable(message)
     assert len(smtp.messages) == 1
 
@@ -56,7 +56,7 @@ def test_a_follower_gets_an_organisations_public_update_but_not_its_internal_not
     (update,) = smtp.to("fan@example.org")[1:]
     with translation.override("zh-hans"):
         what = str(CaseEvent.Kind.PUBLIC_UPDATE.label)
-    assert subject(update) == f"案件 #{case.pk}：{what}"
+    assert subject(update) == f"案例 #{case.pk}：{what}"
     body = text_body(update)
     assert "我们明天去取水样" in body and "green-huai-river" in body
     assert "先别公开" not in readable(update)
