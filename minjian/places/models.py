@@ -46,10 +46,11 @@ class RegionBoundary(models.Model):
     """Where a region lies, as the site locates points in it.
 
     The bounding box (in degrees, WGS 84) is four indexed columns, so that the few
-    regions that may hold a point are found in SQL; `shape` is the region's outline
-    simplified to about 50 m (`boundaries.LOCATING_TOLERANCE`), as well-known binary,
-    read only for those few. `deepest` marks the boundaries no boundary lies inside
-    (counties, or a prefecture without counties): a point is located among them.
+    regions that may hold a point are found in SQL from the index alone; `shape` is
+    the region's outline simplified to about 50 m (`boundaries.LOCATING_TOLERANCE`),
+    as well-known binary, read only for those few. `deepest` marks the boundaries no
+    boundary lies inside (counties, or a prefecture without counties): a point is
+    located among them first.
     """
 
     region = models.OneToOneField(
@@ -63,9 +64,13 @@ class RegionBoundary(models.Model):
     deepest = models.BooleanField(default=True)
 
     class Meta:
+        # Every condition of the search for a point's boundaries is answered from this
+        # one index, so that only the few rows that hold the point are read with their
+        # shapes (on SQLite, reading a row's `deepest` means reading past its shape).
         indexes = (
-            models.Index(fields=("west", "east"), name="places_boundary_lng"),
-            models.Index(fields=("south", "north"), name="places_boundary_lat"),
+            models.Index(
+                fields=("deepest", "west", "east", "south", "north"), name="places_boundary_box"
+            ),
         )
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ which follows the language active when it is read.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -218,23 +219,26 @@ def region_at(latitude: float, longitude: float) -> Region | None:
     (the sea, or a part of a country whose counties are not all loaded) costs a
     second query, for the larger regions around it.
     """
-    near = boundaries_around(latitude, longitude).filter(deepest=True)
+    near = boundaries_around(latitude, longitude, deepest=True)
     found = region_holding(near, latitude, longitude, margin=LOCATING_TOLERANCE)
     if found is None:
-        enclosing = boundaries_around(latitude, longitude).filter(deepest=False)
-        found = region_holding(enclosing.order_by("-region__level"), latitude, longitude)
+        enclosing = boundaries_around(latitude, longitude, deepest=False)
+        found = region_holding(enclosing, latitude, longitude)
     return found
 
 
-def boundaries_around(latitude: float, longitude: float) -> QuerySet[RegionBoundary]:
-    """The boundaries whose bounding box holds the point, with their regions, by code."""
-    return (
-        RegionBoundary.objects.filter(
-            west__lte=longitude, east__gte=longitude, south__lte=latitude, north__gte=latitude
-        )
-        .select_related("region")
-        .order_by("region__code")
-    )
+def boundaries_around(latitude: float, longitude: float, *, deepest: bool) -> list[RegionBoundary]:
+    """The boundaries whose bounding box holds the point, with their regions, the
+    deepest level first, then by code. Sorted here, not in SQL: asked to sort,
+    SQLite walks the rows in that order instead of searching the box's index."""
+    boundaries = RegionBoundary.objects.filter(
+        deepest=deepest,
+        west__lte=longitude,
+        east__gte=longitude,
+        south__lte=latitude,
+        north__gte=latitude,
+    ).select_related("region")
+    return sorted(boundaries, key=lambda boundary: (-boundary.region.level, boundary.region.code))
 
 
 def region_holding(
@@ -290,17 +294,19 @@ OUTLINE_CACHE_SECONDS = 24 * 60 * 60
 
 def region_outlines(*, level: int, within: str | None, detail: int, version: str) -> bytes:
     """The outlines of the regions of `level` (under the region `within`, if given) at
-    `detail`, as a GeoJSON FeatureCollection (UTF-8) whose features carry
+    `detail`: a GeoJSON FeatureCollection (UTF-8, gzipped) whose features carry
     `{"code", "name_zh", "name_en"}`, by code.
 
-    Kept in the cache under the boundary data's `version` (`boundary_version()`), so
+    Kept gzipped in the cache (a quarter of the size, in a worker's memory in the
+    embedded default) under the boundary data's `version` (`boundary_version()`), so
     that a new load is seen at once and the old entries simply expire. An unknown
     `within` is `NotFound` ("unknown_region").
     """
     key = f"places:outlines:{version}:{level}:{within or ''}:{detail}"
     body: bytes | None = cache.get(key)
     if body is None:
-        body = outlines_collection(level=level, within=within, detail=detail)
+        collection = outlines_collection(level=level, within=within, detail=detail)
+        body = gzip.compress(collection, compresslevel=9, mtime=0)
         cache.set(key, body, OUTLINE_CACHE_SECONDS)
     return body
 

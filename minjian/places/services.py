@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -268,6 +268,10 @@ def boundaries_load(*, shapes: Sequence[RegionShape], source: str) -> BoundaryLo
         write_boundaries(prepared, regions)
         deepest = mark_deepest_boundaries()
         BoundaryLoad.objects.create(source=source, regions=len(prepared))
+    # Fresh statistics, so that the planner searches the box's index for a point's
+    # boundaries: without them SQLite scans the table, reading past every shape.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {RegionBoundary._meta.db_table}")
     return BoundaryLoadResult(loaded=len(prepared), deepest=deepest)
 
 

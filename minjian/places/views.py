@@ -3,11 +3,13 @@ children), and the outlines of regions that maps draw."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -19,6 +21,7 @@ from minjian.places.models import Region
 
 # Outlines change only when boundaries are loaded again: a day in a browser's cache.
 OUTLINES_MAX_AGE = 24 * 60 * 60
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def region_list(request: HttpRequest) -> HttpResponse:
@@ -46,18 +49,30 @@ def region_outlines(request: HttpRequest, level: int) -> HttpResponse:
         within, detail = outline_query(request, level)
         version = selectors.boundary_version()
         tag = hashlib.sha256(f"{version}:{level}:{within}:{detail}".encode()).hexdigest()[:20]
-        etag = f'"{tag}"'
+        # Weak: the same outlines are sent gzipped or not, as the client accepts.
+        etag = f'W/"{tag}"'
         response = get_conditional_response(request, etag=etag)
         if response is None:
-            body = selectors.region_outlines(
+            gzipped = selectors.region_outlines(
                 level=level, within=within, detail=detail, version=version
             )
-            response = HttpResponse(body, content_type="application/geo+json")
+            response = outlines_response(request, gzipped)
     except DomainError as error:
         return error_json(error)
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=OUTLINES_MAX_AGE)
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
+
+
+def outlines_response(request: HttpRequest, gzipped: bytes) -> HttpResponse:
+    """The outlines as they are kept, gzipped, to a client that accepts it (every
+    browser): compressed once, not per answer; unpacked for any other."""
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(gzipped, content_type="application/geo+json")
+        response["Content-Encoding"] = "gzip"
+        return response
+    return HttpResponse(gzip.decompress(gzipped), content_type="application/geo+json")
 
 
 def outline_query(request: HttpRequest, level: int) -> tuple[str | None, int]:

@@ -83,6 +83,21 @@ def test_outlines_are_cached_by_browsers_for_a_day_and_tagged_with_the_data_vers
     assert renewed["ETag"] != first["ETag"]
 
 
+def test_a_client_that_accepts_gzip_gets_the_outlines_as_they_are_kept(
+    client: Client, bounded_regions: dict[str, Region]
+) -> None:
+    plain = outlines(client, 3, within="420100")
+    packed = client.get(
+        URL.format(level=3), {"within": "420100"}, HTTP_ACCEPT_ENCODING="gzip, deflate, br"
+    )
+
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert packed["ETag"] == plain["ETag"]
+
+
 def test_without_boundaries_the_collection_is_empty(
     client: Client, regions: dict[str, Region]
 ) -> None:
