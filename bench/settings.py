@@ -12,3 +12,9 @@ from config.settings.base import *  # noqa: F403
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
+# No `collectstatic` before a benchmark: static files under their plain names, so the
+# pages render without a manifest. What the pages weigh as `make demo` serves them
+# (hashed names, compressed) is bench/page_weights.py's to measure.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.location import Precision
-from minjian.cases.photos import THUMBNAIL_SIDE
+from minjian.cases.photos import SMALL_SIDE, THUMBNAIL_SIDE
 from minjian.core.models import Event
 from minjian.redaction import render_redactions
 
@@ -80,6 +80,10 @@ class Case(models.Model):
     # choice for phones, e-mail and plates); never the data itself.
     personal_data_found = models.JSONField(default=list, blank=True)
     hidden_reason = models.CharField(max_length=20, choices=HiddenReason.choices, blank=True)
+    # The public case a case hidden as a duplicate repeats: its tombstone links there.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -149,6 +153,8 @@ class CasePhoto(models.Model):
     class Size(models.TextChoices):
         FULL = "full", _("full size")
         THUMB = "thumb", _("thumbnail")
+        # For lists (photos.SMALL_SIDE); the thumbnail answers for a photo without one.
+        SMALL = "small", _("small")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
     key = models.CharField(max_length=32, unique=True, default=new_photo_key, editable=False)
@@ -158,6 +164,7 @@ class CasePhoto(models.Model):
     upload = models.FileField(blank=True)
     image = models.ImageField(blank=True)
     thumbnail = models.ImageField(blank=True)
+    small = models.ImageField(blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
@@ -187,24 +194,35 @@ class CasePhoto(models.Model):
         return reverse("cases:photo", kwargs={"key": self.key, "size": self.Size.THUMB})
 
     @property
+    def small_url(self) -> str:
+        return reverse("cases:photo", kwargs={"key": self.key, "size": self.Size.SMALL})
+
+    @property
     def thumbnail_width(self) -> int:
-        return self._thumbnail_size[0]
+        return self._scaled_to(THUMBNAIL_SIDE)[0]
 
     @property
     def thumbnail_height(self) -> int:
-        return self._thumbnail_size[1]
+        return self._scaled_to(THUMBNAIL_SIDE)[1]
 
     @property
-    def _thumbnail_size(self) -> tuple[int, int]:
-        # What photos.THUMBNAIL_SIDE makes of the published size, so that the page
-        # keeps the photo's place before it arrives on a slow link.
+    def small_width(self) -> int:
+        return self._scaled_to(SMALL_SIDE)[0]
+
+    def _scaled_to(self, longest_side: int) -> tuple[int, int]:
+        # What `photos` makes of the published size for a copy of this longest side,
+        # so that the page keeps the photo's place before it arrives on a slow link and
+        # `srcset` tells the browser each copy's true width.
         side = max(self.width, self.height, 1)
-        scale = min(1.0, THUMBNAIL_SIDE / side)
+        scale = min(1.0, longest_side / side)
         return round(self.width * scale), round(self.height * scale)
 
     def stored_name(self, size: str) -> str:
-        stored = self.image if size == self.Size.FULL else self.thumbnail
-        return str(stored.name)
+        if size == self.Size.FULL:
+            return str(self.image.name)
+        if size == self.Size.SMALL and self.small.name:
+            return str(self.small.name)
+        return str(self.thumbnail.name)
 
 
 class CaseEvent(Event):

@@ -38,6 +38,9 @@ ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "HEIF"})
 # The longest side of the published photo and of its thumbnail, in pixels.
 PUBLISHED_SIDE = 2048
 THUMBNAIL_SIDE = 480
+# The small copy the lists show in a 96×72 box: twice that box, so that a screen of two
+# device pixels per CSS pixel takes it; sharper screens take the thumbnail (`srcset`).
+SMALL_SIDE = 192
 JPEG_QUALITY = 85
 
 
@@ -82,6 +85,7 @@ class CheckedPhoto:
 class ProcessedPhoto:
     image: bytes
     thumbnail: bytes
+    small: bytes
     width: int
     height: int
     # Faces found and blurred, and boxes the reporter drew and had blurred.
@@ -212,11 +216,21 @@ def _encode(picture: Image.Image, *, faces_blurred: int, boxes_blurred: int) -> 
     return ProcessedPhoto(
         image=_jpeg_bytes(published),
         thumbnail=_jpeg_bytes(thumbnail),
+        small=small_jpeg(thumbnail),
         width=published.width,
         height=published.height,
         faces_blurred=faces_blurred,
         boxes_blurred=boxes_blurred,
     )
+
+
+def small_jpeg(thumbnail: Image.Image) -> bytes:
+    """The small copy, made from the thumbnail (already blurred and re-encoded pixels);
+    also how photos prepared before it existed get theirs (migration
+    0006_small_photos_and_duplicates)."""
+    small = thumbnail.convert("RGB")
+    small.thumbnail((SMALL_SIDE, SMALL_SIDE), Image.Resampling.LANCZOS)
+    return _jpeg_bytes(small)
 
 
 def _flatten(picture: Image.Image) -> Image.Image:

@@ -352,19 +352,44 @@ def case_request_edit(*, actor: User, case_id: int, note: str = "") -> Case:
     return _apply(TRANSITIONS["request_edit"], actor=actor, case_id=case_id, note=note)
 
 
-def case_hide(*, actor: User, case_id: int, reason: str, note: str = "") -> Case:
+def case_hide(
+    *, actor: User, case_id: int, reason: str, note: str = "", duplicate_of: int | None = None
+) -> Case:
     """A moderator hides a case. Nothing is deleted: the case page becomes a public
     tombstone saying when and for which kind of reason, and the moderation log
-    lists the action. The note is for other moderators only."""
+    lists the action. The note is for other moderators only. A case hidden as a
+    duplicate names the public case it repeats (`duplicate_of`), which its tombstone
+    links to."""
     if reason not in Case.HiddenReason.values:
         raise DomainError("unknown_reason", _("Choose one of the listed reasons."), field="reason")
-    return _apply(
-        TRANSITIONS["hide"],
-        actor=actor,
-        case_id=case_id,
-        note=note,
-        changes={"hidden_reason": reason},
-    )
+    changes: dict[str, Any] = {"hidden_reason": reason}
+    if reason == Case.HiddenReason.DUPLICATE:
+        changes["duplicate_of_id"] = _duplicated_case(case_id, duplicate_of)
+    elif duplicate_of is not None:
+        raise DomainError(
+            "not_a_duplicate",
+            _("Only a case hidden as a duplicate names the case it repeats."),
+            field="duplicate_of",
+        )
+    return _apply(TRANSITIONS["hide"], actor=actor, case_id=case_id, note=note, changes=changes)
+
+
+def _duplicated_case(case_id: int, duplicate_of: int | None) -> int:
+    """The id of the public case that case `case_id` repeats, checked."""
+    if duplicate_of is None:
+        raise DomainError(
+            "duplicate_of_required",
+            _("Give the number of the case this one repeats."),
+            field="duplicate_of",
+        )
+    original = Case.objects.filter(pk=duplicate_of, state__in=Case.PUBLIC_STATES).first()
+    if original is None or original.pk == case_id:
+        raise DomainError(
+            "unknown_duplicate_of",
+            _("Case #%(id)d is not another public case.") % {"id": duplicate_of},
+            field="duplicate_of",
+        )
+    return original.pk
 
 
 # What the case page offers as plain buttons with an optional note; moderators
@@ -428,7 +453,7 @@ def _apply(
     actor: User,
     case_id: int,
     note: str,
-    changes: dict[str, str] | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> Case:
     redacted = redact(clean_note(note))
     with transaction.atomic():
@@ -468,7 +493,7 @@ def _move(
     kind: CaseEvent.Kind,
     note: str = "",
     note_held: bool = False,
-    changes: dict[str, str] | None = None,
+    changes: dict[str, Any] | None = None,
     organisation: Organisation | None = None,
 ) -> CaseEvent:
     now = timezone.now()

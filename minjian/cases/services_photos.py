@@ -134,6 +134,7 @@ def case_photo_prepare(*, photo_id: int) -> None:
         status=CasePhoto.Status.READY,
         image=prepared.image,
         thumbnail=prepared.thumbnail,
+        small=prepared.small,
         width=prepared.width,
         height=prepared.height,
         faces_blurred=prepared.faces_blurred,
@@ -147,6 +148,7 @@ def _finish(
     status: CasePhoto.Status,
     image: bytes = b"",
     thumbnail: bytes = b"",
+    small: bytes = b"",
     width: int = 0,
     height: int = 0,
     faces_blurred: int = 0,
@@ -162,6 +164,7 @@ def _finish(
         if status == CasePhoto.Status.READY:
             photo.image.name = _store(f"{PHOTO_PREFIX}{photo.key}.jpg", image, stored)
             photo.thumbnail.name = _store(f"{PHOTO_PREFIX}{photo.key}.thumb.jpg", thumbnail, stored)
+            photo.small.name = _store(f"{PHOTO_PREFIX}{photo.key}.small.jpg", small, stored)
         photo.status = status
         photo.upload.name = ""
         photo.width, photo.height, photo.faces_blurred = width, height, faces_blurred
@@ -171,6 +174,7 @@ def _finish(
                 "upload",
                 "image",
                 "thumbnail",
+                "small",
                 "width",
                 "height",
                 "faces_blurred",

@@ -23,6 +23,7 @@ from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.models import Case
 from minjian.core.errors import DomainError, PermissionDenied
+from minjian.core.text import parse_id
 
 LOG_PAGE_SIZE = 50
 
@@ -67,6 +68,9 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     arguments: dict[str, Any] = {"note": request.POST.get("note", "")}
     if action == "hide":
         arguments["reason"] = request.POST.get("reason", "")
+        if request.POST.get("duplicate_of", "").strip():
+            # Not a number is no case: the service says so ("not another public case").
+            arguments["duplicate_of"] = parse_id(request.POST["duplicate_of"].lstrip("#")) or 0
     try:
         apply(actor=request.user, case_id=case_id, **arguments)
     except DomainError as error:

@@ -3,6 +3,7 @@ HTTP client with cookies (the standard library's, so that nothing else is needed
 
 from __future__ import annotations
 
+import functools
 import http.cookiejar
 import os
 import shutil
@@ -10,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -91,10 +93,41 @@ def embedded_environ(data_dir: Path) -> dict[str, str]:
     return environ
 
 
+@functools.cache
+def collected_static_files() -> Path:
+    """The static files as `collectstatic` leaves them for a deployment (hashed names and
+    their manifest, which the pages' addresses are read from), made once per process.
+    The large vendored bundles no page of ours refers to are left out: their compressed
+    copies alone take most of a minute."""
+    data_dir = Path(tempfile.mkdtemp(prefix="minjian-static-"))
+    manage(
+        {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("MINJIAN_", "DATABASE_URL", "REDIS_URL", "DJANGO_"))
+        }
+        | {"DJANGO_SETTINGS_MODULE": "config.settings.base", "MINJIAN_DATA_DIR": str(data_dir)},
+        "collectstatic",
+        "--noinput",
+        "--verbosity=0",
+        *("-i", "swagger*", "-i", "redoc*", "-i", "*-src.*", "-i", "*.esm.*"),
+    )
+    return data_dir / "static"
+
+
+def _with_static_files(environ: dict[str, str]) -> None:
+    static_root = Path(environ.get("MINJIAN_DATA_DIR", BASE_DIR / "data")) / "static"
+    if not static_root.exists():
+        static_root.parent.mkdir(parents=True, exist_ok=True)
+        static_root.symlink_to(collected_static_files(), target_is_directory=True)
+
+
 class Gunicorn:
-    """`gunicorn config.wsgi` on a free port, stopped by `stop()`."""
+    """`gunicorn config.wsgi` on a free port, stopped by `stop()`, with the static files a
+    deployment has collected."""
 
     def __init__(self, environ: dict[str, str], log: Path, *options: str) -> None:
+        _with_static_files(environ)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log

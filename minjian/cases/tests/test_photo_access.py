@@ -87,7 +87,7 @@ def viewers(staff: User) -> Viewers:
 
 
 def _addresses(photo: CasePhoto) -> list[str]:
-    return [photo.url, photo.thumbnail_url]
+    return [photo.url, photo.thumbnail_url, photo.small_url]
 
 
 def _receipt_addresses(filed: Filed) -> list[str]:
@@ -158,9 +158,9 @@ def test_hiding_a_case_withdraws_every_size_of_its_photos_at_once(
     filed = _file(regions["340321"], user, django_capture_on_commit_callbacks)
     photo = filed.case.photos.get()
     reader = Client()
-    assert [reader.get(address).status_code for address in _addresses(photo)] == [200, 200]
+    assert [reader.get(address).status_code for address in _addresses(photo)] == [200, 200, 200]
     services.case_hide(actor=staff, case_id=filed.case.pk, reason=Case.HiddenReason.PERSONAL_DATA)
-    assert [reader.get(address).status_code for address in _addresses(photo)] == [410, 410]
+    assert [reader.get(address).status_code for address in _addresses(photo)] == [410, 410, 410]
 
 
 def test_photo_names_say_nothing_of_the_case_and_cannot_be_counted(
@@ -169,7 +169,7 @@ def test_photo_names_say_nothing_of_the_case_and_cannot_be_counted(
     first = _file(regions["340321"], user, django_capture_on_commit_callbacks).case.photos.get()
     second = _file(regions["340321"], user, django_capture_on_commit_callbacks).case.photos.get()
     for photo in (first, second):
-        names = [photo.image.name, photo.thumbnail.name, *_addresses(photo)]
+        names = [photo.image.name, photo.thumbnail.name, photo.small.name, *_addresses(photo)]
         assert all(f"-{photo.case_id}-" not in name and "case-" not in name for name in names)
         # 128 random bits, URL-safe.
         assert len(photo.key) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", photo.key)
@@ -286,9 +286,9 @@ def test_on_s3_photos_are_private_and_read_through_short_lived_signed_addresses(
     filed = _file(regions["340321"], user, django_capture_on_commit_callbacks)
     photo = filed.case.photos.get()
     stored = s3_bucket.list_objects_v2(Bucket="minjian-media")["Contents"]
-    # The upload with its metadata is gone; only the prepared photo and thumbnail remain.
+    # The upload with its metadata is gone; only the prepared photo and its copies remain.
     assert sorted(entry["Key"] for entry in stored) == sorted(
-        [photo.image.name, photo.thumbnail.name]
+        [photo.image.name, photo.thumbnail.name, photo.small.name]
     )
     endpoint = s3_bucket.meta.endpoint_url
     assert (
@@ -304,7 +304,7 @@ def test_on_s3_photos_are_private_and_read_through_short_lived_signed_addresses(
         fetched = requests.get(signed, timeout=5)
         assert fetched.status_code == 200 and fetched.content[:2] == b"\xff\xd8"
     services.case_hide(actor=staff, case_id=filed.case.pk, reason=Case.HiddenReason.PERSONAL_DATA)
-    assert [Client().get(address).status_code for address in _addresses(photo)] == [410, 410]
+    assert [Client().get(address).status_code for address in _addresses(photo)] == [410, 410, 410]
 
 
 def test_photo_files_are_gone_from_local_storage_only_as_uploads(
@@ -316,5 +316,5 @@ def test_photo_files_are_gone_from_local_storage_only_as_uploads(
         for path in Path(settings.MEDIA_ROOT).rglob("*")
         if path.is_file()
     )
-    assert files == sorted([photo.image.name, photo.thumbnail.name])
+    assert files == sorted([photo.image.name, photo.thumbnail.name, photo.small.name])
     assert photo.upload.name == ""

@@ -55,7 +55,7 @@ def test_the_report_is_answered_before_faces_are_looked_for(
         case_photo_prepare(photo_id=photo.pk)
     photo.refresh_from_db()
     assert photo.status == CasePhoto.Status.READY and photo.upload.name == ""
-    assert sorted([photo.image.name, photo.thumbnail.name]) == _stored()
+    assert sorted([photo.image.name, photo.thumbnail.name, photo.small.name]) == _stored()
 
 
 def test_preparing_twice_changes_nothing(
