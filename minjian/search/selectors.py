@@ -3,11 +3,14 @@ API; ranked by their text, each result with the snippet that matched."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -201,16 +204,20 @@ class RegionCounts:
 # The levels a map colours by their count of cases: the choropleth is for looking at a
 # province or the country, where counties are too small to see.
 COUNTED_LEVELS = (Region.Level.PROVINCE, Region.Level.PREFECTURE)
+# How long counts are kept in the shared cache: a case published since shows on the
+# map's colours after at most this long (its mark and its line in the list at once).
+# Counting a million cases reads all of them (docs/benchmarks.md, "The map's counts").
+COUNTS_CACHE_SECONDS = 120
 
 
 def case_counts_by_region(filters: CaseFilters, level: int) -> RegionCounts:
     """The public cases matching `filters`, counted per region of `level` (1 provinces,
-    2 prefectures), for the map's choropleth.
+    2 prefectures), for the map's choropleth; kept COUNTS_CACHE_SECONDS in the cache.
 
     One grouped query over the cases, by the region each lies in (a few thousand
-    groups at most, however many cases), and one for the codes of the regions of
-    `level`; each group is then added to its ancestor of that level, read from the
-    region's path. No case is loaded. An unknown level is a DomainError.
+    groups at most, however many cases), and one for the regions' paths and levels;
+    each group is then added to its ancestor of that level, read from the region's
+    path. No case is loaded. An unknown level is a DomainError.
     """
     if level not in COUNTED_LEVELS:
         raise DomainError(
@@ -218,20 +225,31 @@ def case_counts_by_region(filters: CaseFilters, level: int) -> RegionCounts:
             _("Cases are counted by province (1) or prefecture (2)."),
             field="level",
         )
+    described = json.dumps([level, sorted(filters.as_query().items())], ensure_ascii=False)
+    key = "search:map-counts:" + hashlib.sha256(described.encode()).hexdigest()
+    counts: RegionCounts | None = cache.get(key)
+    if counts is None:
+        counts = _counted(filters, level)
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def _counted(filters: CaseFilters, level: int) -> RegionCounts:
     cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
     if filters.terms:
         cases = holding(cases, filters.terms)
+    # By the region's id, without a join: the grouping reads nothing but the cases.
     groups = (
-        cases.prefetch_related(None)
-        .order_by()
-        .values_list("region__path")
-        .annotate(count=Count("pk"))
+        cases.prefetch_related(None).order_by().values_list("region_id").annotate(count=Count("pk"))
     )
-    codes_of_level = set(Region.objects.filter(level=level).values_list("code", flat=True))
+    regions = list(Region.objects.values_list("pk", "path", "code", "level"))
+    paths = {pk: path for pk, path, _code, _level in regions}
+    codes_of_level = {code for _pk, _path, code, region_level in regions if region_level == level}
     by_region: dict[str, int] = {}
     total = 0
-    for path, count in groups:
+    for region_id, count in groups:
         total += count
+        path = paths.get(region_id, "")
         ancestor = next((code for code in path.split("/") if code in codes_of_level), None)
         if ancestor is not None:
             by_region[ancestor] = by_region.get(ancestor, 0) + count

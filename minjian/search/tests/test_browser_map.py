@@ -5,11 +5,13 @@ provinces are coloured by their cases at low zoom, and a mark leads to its case.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Page, expect
+from PIL import Image
+from playwright.sync_api import Page, Route, expect
 
 from conftest import browser_test
 from minjian.accounts.models import User
@@ -126,3 +128,32 @@ def test_a_reader_on_a_desktop_in_english_reads_the_map(
         mapped_cases,
         texts={"published": "published", "closed": "closed", "per_province": "Cases per province"},
     )
+
+
+def test_with_a_tile_server_the_outlines_lie_over_the_tiles(
+    page: Page, live_server: Any, settings: Any, mapped_cases: dict[str, Case]
+) -> None:
+    # The operator's own tile server, answered here by the test with one plain tile.
+    settings.MINJIAN_MAP_TILE_URL = f"{live_server.url}/tiles/{{z}}/{{x}}/{{y}}.png"
+    tile = Image.new("RGB", (256, 256), (200, 230, 200))
+    body = io.BytesIO()
+    tile.save(body, "PNG")
+    asked: list[str] = []
+
+    def serve_tile(route: Route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=body.getvalue())
+
+    page.route("**/tiles/**", serve_tile)
+    page.goto("/cases/map/")
+    expect(page.locator(".case-marker")).to_have_count(3)
+    expect(page.locator("path.region-outline.outline-1")).to_have_count(2)
+    expect(page.locator("img.leaflet-tile-loaded").first).to_be_visible()
+    assert asked
+    # Leaflet's panes: the outlines' (overlay) above the tiles', the marks above both.
+    z_index = page.evaluate(
+        """() => ['tile', 'overlay', 'marker'].map(name => Number(
+            getComputedStyle(document.querySelector('.leaflet-' + name + '-pane')).zIndex))"""
+    )
+    assert z_index == sorted(z_index) and len(set(z_index)) == 3
+    expect(page.locator(".map-notice")).to_have_count(0)

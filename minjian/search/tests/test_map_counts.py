@@ -74,6 +74,19 @@ def test_the_counts_follow_the_filters_of_the_list(
     assert response.json()["total"] == sum(counts.values())
 
 
+@pytest.mark.usefixtures("spread")
+def test_counts_are_kept_a_while_so_that_the_next_map_reads_no_case(
+    client: Client, regions: dict[str, Region], django_assert_num_queries: Any
+) -> None:
+    first = client.get(COUNTS, {"level": "1"}).json()
+    make_case(regions["420102"], title="刚发布的")
+    with django_assert_num_queries(0):
+        again = client.get(COUNTS, {"level": "1"})
+    # The colours catch up within COUNTS_CACHE_SECONDS; other filters are counted apart.
+    assert again.json() == first
+    assert client.get(COUNTS, {"level": "2"}).json()["counts"]["420100"] == 4
+
+
 def test_counting_reads_no_more_queries_with_more_cases(
     client: Client, regions: dict[str, Region], django_assert_num_queries: Any
 ) -> None:
