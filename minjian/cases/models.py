@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 
 from django.conf import settings
@@ -294,3 +295,49 @@ class CaseEvent(Event):
         """The category of reason of a hide or a withheld text, as the public log shows it."""
         reason = self.payload.get("hidden_reason") or self.payload.get("reason")
         return str(Case.HiddenReason(reason).label) if reason else ""
+
+
+class PhotoDraft(models.Model):
+    """The photos a reporter chose with a form that was not sent yet: refused for a
+    mistake, or sent back to narrow the region down. A browser cannot fill a file input
+    again, so they are kept here, checked, under private names, and shown to her as
+    previews in the form that comes back, until she sends it (`cases.services_drafts`).
+
+    Found only by the digest of its random key, which travels in a hidden field of her
+    form; nothing of a draft is ever served or public. Deleted once the form is sent,
+    or when it has not been used for `services_drafts.DRAFT_LIFETIME`.
+    """
+
+    key_digest = models.CharField(max_length=64, unique=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"photo draft {self.pk}"
+
+
+class DraftPhoto(models.Model):
+    """One checked photo of a draft, with the boxes the reporter drew on it so far."""
+
+    draft = models.ForeignKey(PhotoDraft, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(default=0)
+    # The file as she sent it, under a private name that is never served.
+    upload = models.FileField()
+    # Her file's name, for her to recognise it, and its size and upright pixels, so
+    # that the photo need not be decoded again.
+    name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    blur_boxes = models.CharField(max_length=2000, blank=True)
+    # A small upright JPEG of the pixels alone, shown to her in the form as a data: address.
+    preview = models.BinaryField()
+
+    class Meta:
+        ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return f"photo {self.position + 1} of draft {self.draft_id}"
+
+    @property
+    def preview_src(self) -> str:
+        return "data:image/jpeg;base64," + base64.b64encode(bytes(self.preview)).decode("ascii")

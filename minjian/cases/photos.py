@@ -42,6 +42,23 @@ THUMBNAIL_SIDE = 480
 # device pixels per CSS pixel takes it; sharper screens take the thumbnail (`srcset`).
 SMALL_SIDE = 192
 JPEG_QUALITY = 85
+# The preview of a photo chosen but not sent yet, shown to the reporter alone.
+PREVIEW_SIDE = 200
+PREVIEW_QUALITY = 70
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    """An upload that decodes as an accepted photo, with its upright size, and a small
+    upright preview when one was asked for (to show the reporter what she chose)."""
+
+    width: int
+    height: int
+    preview: bytes = b""
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,9 @@ class PhotoUpload:
     # boxes she drew, as fractions of the upright photo ("x,y,w,h;...").
     blur_faces: bool = True
     blur_boxes: str = ""
+    # Set for a photo checked in an earlier request and kept since (a draft's photo,
+    # `cases.services_drafts`): it is not decoded again.
+    checked: CheckedPhoto | None = None
 
     @classmethod
     def from_upload(
@@ -67,18 +87,6 @@ class PhotoUpload:
             blur_faces=blur_faces,
             blur_boxes=blur_boxes,
         )
-
-
-@dataclass(frozen=True)
-class CheckedPhoto:
-    """An upload that decodes as an accepted photo, with its upright size."""
-
-    width: int
-    height: int
-
-    @property
-    def pixels(self) -> int:
-        return self.width * self.height
 
 
 @dataclass(frozen=True)
@@ -102,14 +110,17 @@ _QUARTER_TURNS = frozenset({5, 6, 7, 8})
 _ORIENTATION_TAG = 0x0112
 
 
-def check_photo(stream: IO[bytes], *, name: str, size: int, blur_boxes: str = "") -> CheckedPhoto:
+def check_photo(
+    stream: IO[bytes], *, name: str, size: int, blur_boxes: str = "", with_preview: bool = False
+) -> CheckedPhoto:
     """Check one upload while the reporter waits: what she can correct is said at once.
 
     The file must be within MINJIAN_MAX_PHOTO_BYTES, decode as one of the accepted
     formats (whatever its name says), completely, and claim no more pixels than
     MINJIAN_MAX_PHOTO_PIXELS (a decompression bomb); the boxes she drew must fit it.
     A JPEG is decoded at an eighth of its size, which reads every byte of it for a
-    fraction of the cost. Raises DomainError (field "photos").
+    fraction of the cost. With `with_preview`, a small upright JPEG made from the same
+    decoded pixels comes with it. Raises DomainError (field "photos").
     """
     if size > settings.MINJIAN_MAX_PHOTO_BYTES:
         raise photo_error(
@@ -118,6 +129,7 @@ def check_photo(stream: IO[bytes], *, name: str, size: int, blur_boxes: str = ""
             % {"name": name, "limit": settings.MINJIAN_MAX_PHOTO_BYTES // (1024 * 1024)},
             name,
         )
+    preview = b""
     with _opened(stream, name) as original:
         width, height = original.size
         if original.format in ("JPEG", "MPO"):
@@ -125,8 +137,18 @@ def check_photo(stream: IO[bytes], *, name: str, size: int, blur_boxes: str = ""
         original.load()
         if original.getexif().get(_ORIENTATION_TAG) in _QUARTER_TURNS:
             width, height = height, width
+        if with_preview:
+            preview = _preview(original)
     parse_manual_boxes(blur_boxes, width=width, height=height)
-    return CheckedPhoto(width=width, height=height)
+    return CheckedPhoto(width=width, height=height, preview=preview)
+
+
+def _preview(decoded: Image.Image) -> bytes:
+    small = _flatten(ImageOps.exif_transpose(decoded))
+    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="JPEG", quality=PREVIEW_QUALITY)
+    return buffer.getvalue()
 
 
 def prepare_photo(

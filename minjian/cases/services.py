@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
 from minjian.cases import rules
-from minjian.cases.location import Precision, published_point
+from minjian.cases.location import Point, Precision, published_point
 from minjian.cases.models import Case, CaseEvent
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.receipts import new_receipt_code, receipt_digest
@@ -43,7 +43,7 @@ from minjian.core.errors import DomainError, NotFound, PermissionDenied
 from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import user_is_member_of_verified_organisation
 from minjian.places.models import Region
-from minjian.places.selectors import region_with_code
+from minjian.places.selectors import region_at, region_with_code
 from minjian.redaction import Kind, Redacted, redact
 from minjian.topics.models import Topic
 from minjian.topics.selectors import topic_with_slug
@@ -51,6 +51,7 @@ from minjian.topics.selectors import topic_with_slug
 logger = logging.getLogger(__name__)
 
 Actor = User | None
+T = TypeVar("T")
 
 
 def photo_uploads(
@@ -60,17 +61,35 @@ def photo_uploads(
     unblurred_confirmed: bool = False,
     drawn_boxes: Mapping[int, str] | None = None,
 ) -> list[PhotoUpload]:
-    """Uploaded files with the reporter's per-photo choices, numbered from 1.
+    """Uploaded files with the reporter's per-photo choices, numbered from 1
+    (see `with_photo_choices`)."""
+    return with_photo_choices(
+        [PhotoUpload.from_upload(upload) for upload in files],
+        unblurred=unblurred,
+        unblurred_confirmed=unblurred_confirmed,
+        drawn_boxes=drawn_boxes,
+    )
+
+
+def with_photo_choices(
+    photos: Sequence[PhotoUpload],
+    *,
+    unblurred: str = "",
+    unblurred_confirmed: bool = False,
+    drawn_boxes: Mapping[int, str] | None = None,
+) -> list[PhotoUpload]:
+    """The photos with the reporter's per-photo choices, numbered from 1.
 
     `unblurred` lists the photos ("2" or "1, 3") whose faces she wants left
     recognisable; it is honoured only with `unblurred_confirmed`, her answer to
-    the warning. `drawn_boxes` maps a photo's number to the boxes she drew on it.
+    the warning. `drawn_boxes` maps a photo's number to the boxes she drew on it;
+    a photo it does not name keeps the boxes it has.
     """
     numbers = set()
     for part in unblurred.replace("，", ",").split(","):
         if not part.strip():
             continue
-        if not part.strip().isdigit() or not 1 <= int(part) <= len(files):
+        if not part.strip().isdigit() or not 1 <= int(part) <= len(photos):
             raise DomainError(
                 "unknown_photo_number",
                 _("Give the numbers of photos you are sending, e.g. 1 or 1, 3."),
@@ -88,11 +107,109 @@ def photo_uploads(
         )
     boxes = drawn_boxes or {}
     return [
-        PhotoUpload.from_upload(
-            upload, blur_faces=number not in numbers, blur_boxes=boxes.get(number, "")
+        replace(
+            photo,
+            blur_faces=number not in numbers,
+            blur_boxes=boxes.get(number, photo.blur_boxes),
         )
-        for number, upload in enumerate(files, start=1)
+        for number, photo in enumerate(photos, start=1)
     ]
+
+
+class Refused(DomainError):
+    """Every refusal of a form's fields at once, so that the reporter corrects them in one
+    go. As a `DomainError` it is the first of them (its code, message, field and status),
+    which is all an API answer carries."""
+
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        first = errors[0]
+        super().__init__(
+            first.code, first.message, status=first.status, field=first.field, details=first.details
+        )
+        self.errors = list(errors)
+
+
+class _Checks:
+    """Runs the checks of a form's fields one after the other, keeping every refusal."""
+
+    def __init__(self) -> None:
+        self.errors: list[DomainError] = []
+
+    def run(self, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except DomainError as error:
+            self.errors.append(error)
+            return None
+
+    def raise_refusals(self) -> None:
+        if self.errors:
+            raise Refused(self.errors)
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    """A report whose every field was checked (`check_report`), ready to be filed."""
+
+    title: Redacted
+    description: Redacted
+    topic: Topic
+    region: Region
+    point: Point | None
+    precision: Precision
+    photos: Sequence[PhotoUpload]
+
+    @property
+    def personal_data(self) -> list[str]:
+        """The kinds of personal data found (removed or, by the reporter's choice, kept)."""
+        return sorted(
+            {
+                kind.value
+                for text in (self.title, self.description)
+                for kind in (*text.removed, *text.kept)
+            }
+        )
+
+
+def check_report(
+    *,
+    title: str | None,
+    description: str | None,
+    topic_slug: str | None,
+    region_code: str | None,
+    latitude: str | float | Decimal | None = None,
+    longitude: str | float | Decimal | None = None,
+    location_precision: str = Precision.APPROXIMATE,
+    keep_personal_data: Collection[str] = (),
+    photos: Sequence[PhotoUpload] = (),
+) -> CheckedReport:
+    """Check every field of a report and write nothing: `Refused` with every refusal.
+
+    Personal data in the text is replaced by tokens (but for the kinds the reporter
+    keeps), and the point is coarsened to her choice: what this returns is what
+    will be stored.
+    """
+    checks = _Checks()
+    keep = checks.run(lambda: _kinds_to_keep(keep_personal_data)) or set()
+    title_text = checks.run(lambda: clean_title(title))
+    description_text = checks.run(lambda: clean_description(description))
+    topic = checks.run(lambda: _topic(topic_slug))
+    point = checks.run(lambda: parse_point(latitude, longitude))
+    region = checks.run(lambda: _region(region_code, point))
+    precision = checks.run(lambda: _precision(location_precision))
+    checks.run(lambda: check_uploads(photos))
+    checks.raise_refusals()
+    assert title_text is not None and description_text is not None
+    assert topic is not None and region is not None and precision is not None
+    return CheckedReport(
+        title=redact(title_text, keep=keep),
+        description=redact(description_text, keep=keep),
+        topic=topic,
+        region=region,
+        point=published_point(point, precision),
+        precision=precision,
+        photos=photos,
+    )
 
 
 def case_submit(
@@ -108,37 +225,45 @@ def case_submit(
     keep_personal_data: Collection[str] = (),
     photos: Sequence[PhotoUpload] = (),
 ) -> Submission:
-    """File a report. It becomes a case in the submitted state, published at once
-    when the reporter is trusted (see `needs_review`), else left for moderators.
+    """Check a report (`check_report`) and file it (`case_file`) in one call: what the
+    API, Open311 and the demo do. Everything is checked before anything is written."""
+    report = check_report(
+        title=title,
+        description=description,
+        topic_slug=topic_slug,
+        region_code=region_code,
+        latitude=latitude,
+        longitude=longitude,
+        location_precision=location_precision,
+        keep_personal_data=keep_personal_data,
+        photos=photos,
+    )
+    return case_file(reporter=reporter, report=report)
+
+
+def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
+    """File a checked report. It becomes a case in the submitted state, published at
+    once when the reporter is trusted (see `needs_review`), else left for moderators.
 
     The point is stored only as precisely as the reporter chose. A reporter
     without an account gets a receipt code, returned here once and stored only
-    as a digest. Everything is checked before anything is written; if writing
-    fails half-way, the photo files already stored are removed, so a refused
-    report leaves no row and no file behind.
+    as a digest. If writing fails half-way, the photo files already stored are
+    removed, so a refused report leaves no row and no file behind.
     """
-    keep = _kinds_to_keep(keep_personal_data)
-    redacted_title = redact(clean_title(title), keep=keep)
-    redacted_description = redact(clean_description(description), keep=keep)
-    personal_data = _kinds_found(redacted_title, redacted_description)
-    clean = {
-        "title": redacted_title.text,
-        "description": redacted_description.text,
-        "topic": _topic(topic_slug),
-        "region": _region(region_code),
-    }
-    precision = _precision(location_precision)
-    point = published_point(parse_point(latitude, longitude), precision)
-    check_uploads(photos)
-
+    photos = report.photos
+    personal_data = report.personal_data
+    point = report.point
     receipt_code = new_receipt_code() if reporter is None else ""
     with files_removed_on_failure() as stored, transaction.atomic():
         now = timezone.now()
         case = Case.objects.create(
-            **clean,
+            title=report.title.text,
+            description=report.description.text,
+            topic=report.topic,
+            region=report.region,
             latitude=point[0] if point else None,
             longitude=point[1] if point else None,
-            location_precision=precision,
+            location_precision=report.precision,
             personal_data_found=personal_data,
             receipt_digest=receipt_digest(receipt_code) if receipt_code else "",
             reporter=reporter,
@@ -156,7 +281,7 @@ def case_submit(
                 "photos": len(photos),
                 "unblurred_photos": sum(not p.blur_faces for p in photos),
                 "has_point": point is not None,
-                "location_precision": precision.value,
+                "location_precision": report.precision.value,
                 "personal_data": personal_data,
             },
         )
@@ -207,11 +332,6 @@ def _kinds_to_keep(raw: Collection[str]) -> set[Kind]:
         ) from error
 
 
-def _kinds_found(*texts: Redacted) -> list[str]:
-    """The kinds of personal data found (removed or, by the reporter's choice, kept)."""
-    return sorted({kind.value for text in texts for kind in (*text.removed, *text.kept)})
-
-
 def _precision(raw: str) -> Precision:
     try:
         return Precision(raw or Precision.APPROXIMATE)
@@ -235,7 +355,18 @@ def _topic(slug: str | None) -> Topic:
     return topic
 
 
-def _region(code: str | None) -> Region:
+def _region(code: str | None, point: Point | None) -> Region:
+    """The region named by its code or, without one, the region that holds the point
+    (located before the point is coarsened)."""
+    if not (code or "").strip() and point is not None:
+        located = region_at(float(point[0]), float(point[1]))
+        if located is None:
+            raise DomainError(
+                "no_region_here",
+                _("No region was found at this point. Choose the region."),
+                field="region",
+            )
+        return located
     region = region_with_code(code or "")
     if region is None:
         raise DomainError(
@@ -610,8 +741,13 @@ def case_edit_by_reporter(
     """The reporter changes her report while it is under review (e.g. after a
     moderator asked her to). `case` comes from the reporter's own door: her
     account or her receipt code (see access.py)."""
-    clean_title_text = redact(clean_title(title)).text
-    clean_description_text = redact(clean_description(description)).text
+    checks = _Checks()
+    checked_title = checks.run(lambda: clean_title(title))
+    checked_description = checks.run(lambda: clean_description(description))
+    checks.raise_refusals()
+    assert checked_title is not None and checked_description is not None
+    clean_title_text = redact(checked_title).text
+    clean_description_text = redact(checked_description).text
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state != Case.State.SUBMITTED:
@@ -648,23 +784,26 @@ ADDITION_MAX_LENGTH = 5000
 
 
 def case_add_by_reporter(
-    *, case: Case, actor: Actor, text: str | None, photos: Sequence[PhotoUpload] = ()
+    *,
+    case: Case,
+    actor: Actor,
+    text: str | None,
+    photos: Sequence[PhotoUpload] = (),
+    submission: str = "",
 ) -> Case:
-    """The reporter adds what she learnt later: a text on the timeline and more photos."""
+    """The reporter adds what she learnt later: a text on the timeline and more photos.
+
+    `submission` is the random token of the form she sent: the same form sent again (a
+    reload, a second tap) adds nothing a second time.
+    """
     addition = (text or "").replace("\r\n", "\n").strip()
-    if not addition and not photos:
-        raise DomainError("addition_empty", _("Write something or add a photo."), field="text")
-    if len(addition) > ADDITION_MAX_LENGTH:
-        raise DomainError(
-            "addition_too_long",
-            _("An addition can be at most %(limit)d characters long.")
-            % {"limit": ADDITION_MAX_LENGTH},
-            field="text",
-        )
-    redacted = redact(addition)
+    checks = _Checks()
+    checks.run(lambda: check_addition(addition, photos))
     # Checked before the case is locked: decoding takes a while, and another addition
     # in between is caught by the count below.
-    check_uploads(photos, already=case.photos.count())
+    checks.run(lambda: check_uploads(photos, already=case.photos.count()))
+    checks.raise_refusals()
+    redacted = redact(addition)
     with files_removed_on_failure() as stored, transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state in (Case.State.HIDDEN, Case.State.CLOSED):
@@ -673,6 +812,8 @@ def case_add_by_reporter(
                 _("Nothing can be added to a closed or hidden case."),
                 status=409,
             )
+        if submission and _already_added(locked, submission):
+            return locked
         first = locked.photos.count()
         check_photo_count(first + len(photos))
         keep_uploads(locked, photos, first_position=first, stored=stored)
@@ -688,9 +829,30 @@ def case_add_by_reporter(
                 "note": redacted.text,
                 "photos": len(photos),
                 **({"held": True} if _note_held(actor, locked, redacted) else {}),
+                **({"submission": submission} if submission else {}),
             },
         )
     return locked
+
+
+def check_addition(addition: str, photos: Sequence[PhotoUpload]) -> None:
+    """Refuse an addition with neither text nor photo, or a text too long."""
+    addition = addition.replace("\r\n", "\n").strip()
+    if not addition and not photos:
+        raise DomainError("addition_empty", _("Write something or add a photo."), field="text")
+    if len(addition) > ADDITION_MAX_LENGTH:
+        raise DomainError(
+            "addition_too_long",
+            _("An addition can be at most %(limit)d characters long.")
+            % {"limit": ADDITION_MAX_LENGTH},
+            field="text",
+        )
+
+
+def _already_added(case: Case, submission: str) -> bool:
+    return case.events.filter(
+        kind=CaseEvent.Kind.ADDED_BY_REPORTER, payload__submission=submission
+    ).exists()
 
 
 # What organisations do with a case. `routing` keeps the inboxes (which organisation

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases import jobs
+from minjian.cases.faces import parse_manual_boxes
 from minjian.cases.models import Case, CasePhoto
 from minjian.cases.photos import PhotoUpload, check_photo, prepare_photo
 from minjian.core.errors import DomainError, ServiceUnavailable
@@ -40,27 +41,39 @@ def check_uploads(photos: Sequence[PhotoUpload], *, already: int = 0) -> None:
     At most MINJIAN_MAX_PHOTOS_PER_CASE photos per case (`already` are on it), each one a
     photo (`photos.check_photo`), and together at most MINJIAN_MAX_PIXELS_PER_REQUEST
     pixels: checking decodes every pixel, so this bounds what one request costs. The
-    count stops at the first photo over the budget: nothing beyond it is decoded.
+    count stops at the first photo over the budget: nothing beyond it is decoded. A photo
+    checked in an earlier request (`PhotoUpload.checked`, a draft's) is not decoded
+    again and costs nothing here; only the boxes drawn on it since are checked.
     """
     check_photo_count(already + len(photos))
     pixels = 0
     for photo in photos:
+        if photo.checked is not None:
+            parse_manual_boxes(
+                photo.blur_boxes, width=photo.checked.width, height=photo.checked.height
+            )
+            continue
         checked = check_photo(
             photo.stream, name=photo.name, size=photo.size, blur_boxes=photo.blur_boxes
         )
         photo.stream.seek(0)
         pixels += checked.pixels
-        if pixels > settings.MINJIAN_MAX_PIXELS_PER_REQUEST:
-            raise DomainError(
-                "photos_too_many_pixels",
-                _(
-                    "These photos are too large together (at most %(limit)d million pixels "
-                    "at a time). Send fewer or smaller photos, and add the others afterwards."
-                )
-                % {"limit": settings.MINJIAN_MAX_PIXELS_PER_REQUEST // 1_000_000},
-                field="photos",
-                status=413,
+        check_pixel_budget(pixels)
+
+
+def check_pixel_budget(pixels: int) -> None:
+    """Refuse photos decoded in one request beyond MINJIAN_MAX_PIXELS_PER_REQUEST together."""
+    if pixels > settings.MINJIAN_MAX_PIXELS_PER_REQUEST:
+        raise DomainError(
+            "photos_too_many_pixels",
+            _(
+                "These photos are too large together (at most %(limit)d million pixels "
+                "at a time). Send fewer or smaller photos, and add the others afterwards."
             )
+            % {"limit": settings.MINJIAN_MAX_PIXELS_PER_REQUEST // 1_000_000},
+            field="photos",
+            status=413,
+        )
 
 
 def check_photo_count(total: int) -> None:
