@@ -22,6 +22,7 @@ from minjian.core.models import localized
 from minjian.places.boundaries import LOCATING_TOLERANCE
 from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
 from minjian.places.names import name_key
+from minjian.places.regionfile import is_valid_code
 
 Choice = tuple[str, str]
 ChoiceGroup = tuple[str, list[Choice]]
@@ -62,12 +63,15 @@ def region_codes(*, country: str) -> list[str]:
     )
 
 
+def unknown_region(code: str) -> NotFound:
+    return NotFound(
+        _("There is no region with the code %(code)s.") % {"code": code}, code="unknown_region"
+    )
+
+
 def found_or_refused(region: Region | None, code: str) -> Region:
     if region is None:
-        raise NotFound(
-            _("There is no region with the code %(code)s.") % {"code": code},
-            code="unknown_region",
-        )
+        raise unknown_region(code)
     return region
 
 
@@ -285,11 +289,10 @@ def latest_boundary_load() -> BoundaryLoad | None:
 
 def boundary_version() -> str:
     """The version of the boundary data: the latest load's, "" before any."""
-    load = BoundaryLoad.objects.order_by("-loaded_at", "-id").values_list("pk", flat=True).first()
-    return str(load) if load else ""
+    load = latest_boundary_load()
+    return str(load.pk) if load else ""
 
 
-OUTLINE_LEVELS = frozenset(Region.Level.values)
 OUTLINE_CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -303,6 +306,9 @@ def region_outlines(*, level: int, within: str | None, detail: int, version: str
     that a new load is seen at once and the old entries simply expire. An unknown
     `within` is `NotFound` ("unknown_region").
     """
+    if within and not is_valid_code(within):
+        # Not even the shape of a code: refused before it becomes part of a cache key.
+        raise unknown_region(within)
     key = f"places:outlines:{version}:{level}:{within or ''}:{detail}"
     body: bytes | None = cache.get(key)
     if body is None:

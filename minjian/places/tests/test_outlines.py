@@ -114,6 +114,7 @@ def test_without_boundaries_the_collection_is_empty(
         (3, {"detail": "1"}, 400, "outlines_need_within"),
         (2, {"detail": "2"}, 400, "outlines_need_within"),
         (3, {"within": "999999"}, 404, "unknown_region"),
+        (3, {"within": "no code / " + "x" * 300}, 404, "unknown_region"),
     ],
 )
 def test_a_bad_outline_request_is_refused_in_json(
