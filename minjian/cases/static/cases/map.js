@@ -277,7 +277,7 @@
     });
     // The names, shown at the zooms where this level is the finest drawn (map.css).
     var labels = L.layerGroup(
-      collection.features.map(function (feature) {
+      collection.features.filter(polygonal).map(function (feature) {
         var text = document.createElement("span");
         text.textContent = nameOf(feature.properties);
         return L.marker(labelPoint(feature.geometry), {
@@ -295,6 +295,11 @@
       map.removeLayer(labels);
     });
     return layer;
+  }
+
+  function polygonal(feature) {
+    var type = feature.geometry && feature.geometry.type;
+    return type === "Polygon" || type === "MultiPolygon";
   }
 
   // A point inside a region's largest polygon for its name: the middle of the widest
