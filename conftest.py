@@ -6,11 +6,13 @@ import copy
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
 from minjian.accounts.models import User
@@ -206,6 +208,62 @@ def sign_in_as(page: Page, live_server: Any, user: User | None) -> None:
                 "url": live_server.url,
             }
         ]
+    )
+
+
+@dataclass(frozen=True)
+class Device:
+    """A screen and a language that a persona's browser test walks its flow in."""
+
+    name: str
+    width: int
+    height: int
+    language: str
+
+    def text(self, message: str) -> str:
+        """`message` as the site shows it in this language (from the real catalogues)."""
+        with translation.override(self.language):
+            return translation.gettext(message)
+
+
+PHONE_IN_CHINESE = Device("phone-zh", 390, 844, "zh-hans")
+DESKTOP_IN_ENGLISH = Device("desktop-en", 1280, 800, "en")
+# Every persona walks its flow on a 390 px phone in Chinese and on a desktop in English:
+# `@on_every_device` gives the test its `device`.
+on_every_device = pytest.mark.parametrize(
+    "device", [pytest.param(d, id=d.name) for d in (PHONE_IN_CHINESE, DESKTOP_IN_ENGLISH)]
+)
+
+
+def use_device(page: Page, live_server: Any, device: Device) -> None:
+    """The page's window as wide as the device, and the site in its language."""
+    page.set_viewport_size({"width": device.width, "height": device.height})
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.LANGUAGE_COOKIE_NAME,
+                "value": device.language,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def open_menu(page: Page) -> None:
+    """Open the header's menu if it is folded away (on a phone, behind "Menu")."""
+    summary = page.locator("details.site-menu > summary")
+    if (
+        summary.count()
+        and summary.is_visible()
+        and not summary.evaluate("s => s.parentElement.open")
+    ):
+        summary.click()
+
+
+def scrolls_sideways(page: Page) -> bool:
+    """Whether the page is wider than the window (a table too wide for a phone, say)."""
+    return bool(
+        page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     )
 
 

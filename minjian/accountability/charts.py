@@ -121,8 +121,17 @@ def response_time_chart(league: Sequence[LeagueRow]) -> BarChart | None:
     if not shown:
         return None
     # The 90th percentile is never below the median, so it sets the scale.
+    # A response in the very second the case arrived is a duration of zero, not none.
     longest = (
-        max(f.p90_first_response.total_seconds() for f in shown if f.p90_first_response) or 1.0
+        max(
+            (
+                f.p90_first_response.total_seconds()
+                for f in shown
+                if f.p90_first_response is not None
+            ),
+            default=0.0,
+        )
+        or 1.0
     )
     median_label, p90_label = _("median"), _("90th percentile")
     entries = []

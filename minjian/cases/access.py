@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.models import User
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.receipts import receipt_digest
-from minjian.cases.selectors import case_with_timeline, ready_photo_by_key
+from minjian.cases.selectors import (
+    PUBLIC_READER,
+    TimelineReader,
+    case_with_timeline,
+    ready_photo_by_key,
+)
 from minjian.core.errors import DomainError, NotFound
 
 Viewer = User | AnonymousUser
@@ -86,6 +91,24 @@ def access_case_by_receipt(code: str) -> Case:
     found = case_with_timeline(case.pk)
     assert found is not None
     return found
+
+
+def timeline_reader(viewer: Viewer, case: Case) -> TimelineReader:
+    """Who `viewer` is to the timeline of `case` (which she may see): a moderator
+    (staff), its reporter (her account), or the public; `selectors.timeline` says
+    what each reads. Members of an organisation read its internal notes only in
+    its inbox (`routing.access`), never on the case's page."""
+    if not viewer.is_authenticated:
+        return PUBLIC_READER
+    return TimelineReader(
+        reporter=case.reporter_id is not None and case.reporter_id == viewer.pk,
+        moderator=_is_staff(viewer),
+        account_id=viewer.pk,
+    )
+
+
+# Whoever opened a case with its receipt code, or has just sent it, is its reporter.
+REPORTER_READER = TimelineReader(reporter=True)
 
 
 # A photo grant lets the holder of a receipt code see the photos of her case under

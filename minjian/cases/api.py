@@ -15,9 +15,10 @@ from pydantic import Field
 from minjian.abuse import ratelimit
 from minjian.accounts.api import api_actor
 from minjian.cases import selectors, services
-from minjian.cases.access import access_case_by_id
+from minjian.cases.access import REPORTER_READER, access_case_by_id, timeline_reader
 from minjian.cases.forms import drawn_boxes
 from minjian.cases.models import Case, CasePhoto
+from minjian.cases.selectors import Audience, TimelineReader
 from minjian.cases.services import photo_uploads
 from minjian.cases.times import public_time_or_none
 from minjian.core.schemas import ErrorOut, Id, InputSchema
@@ -99,7 +100,13 @@ class TimelineEntryOut(Schema):
         description="When it happened: to the minute, and null for what happened before the "
         "case was published, except for its reporter and staff, who read the exact time."
     )
-    note: str
+    note: str = Field(description="The text, if the reader may read it; else empty.")
+    audience: Audience = Field(
+        description="Who may read the text: `public`; `reporter` (a moderator's request for "
+        "an edit: its reporter and moderators); `writer` (a text held for a moderator: its "
+        "writer and moderators); `moderators` (the note of a hide); `organisation` (an "
+        "internal note: its organisation's members, in the inbox)."
+    )
     organisation: str | None = Field(
         description="The organisation the event was written for: the inbox it reached, "
         "the NGO that acknowledged, the agency that answered."
@@ -153,14 +160,17 @@ def case_summary(request: HttpRequest, case: Case) -> dict[str, object]:
     }
 
 
-def _detail(request: HttpRequest, case: Case | None, *, exact_times: bool) -> dict[str, object]:
-    """With `exact_times` (its reporter, staff), the submission time and every
-    exact time; for anyone else only what `minjian.cases.times` lets the public read."""
+def _detail(
+    request: HttpRequest, case: Case | None, *, reader: TimelineReader
+) -> dict[str, object]:
+    """What `reader` reads of the case: its reporter and staff the submission time,
+    every exact time and the texts meant for them (`selectors.timeline`); anyone
+    else only what the public reads (`minjian.cases.times`)."""
     assert case is not None
     return case_summary(request, case) | {
         "description": case.readable_description,
-        "created_at": case.created_at if exact_times else None,
-        "timeline": [entry.__dict__ for entry in selectors.timeline(case, exact_times=exact_times)],
+        "created_at": case.created_at if reader.exact_times else None,
+        "timeline": [entry.__dict__ for entry in selectors.timeline(case, reader=reader)],
     }
 
 
@@ -217,7 +227,9 @@ def create_case(
         ),
     )
     # The sender sees what was stored, whether or not it is public yet.
-    detail = _detail(request, selectors.case_with_timeline(submission.case.pk), exact_times=True)
+    detail = _detail(
+        request, selectors.case_with_timeline(submission.case.pk), reader=REPORTER_READER
+    )
     return Status(201, detail | {"receipt_code": submission.receipt_code or None})
 
 
@@ -229,7 +241,6 @@ def create_case(
 def get_case(request: HttpRequest, case_id: Id) -> dict[str, object]:
     """A case with its photos and its timeline (oldest event first). A case a moderator
     hid answers 410 with the code `hidden`; one not (yet) public, 404."""
-    viewer = api_actor(request)
-    case = access_case_by_id(viewer or AnonymousUser(), case_id)
-    exact = viewer is not None and (viewer.is_staff or case.reporter_id == viewer.pk)
-    return _detail(request, case, exact_times=exact)
+    viewer = api_actor(request) or AnonymousUser()
+    case = access_case_by_id(viewer, case_id)
+    return _detail(request, case, reader=timeline_reader(viewer, case))

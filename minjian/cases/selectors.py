@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -93,6 +95,87 @@ def topics_with_counts() -> QuerySet[Topic]:
     ).order_by("position", "slug")
 
 
+class Audience(StrEnum):
+    """Who may read the text of a timeline entry. The public reads only `PUBLIC`;
+    `text_audience` decides which, `may_read` who belongs to it."""
+
+    PUBLIC = "public"
+    # A moderator's request for an edit: it is addressed to the reporter, who must
+    # read all of it to answer, and to the other moderators.
+    REPORTER = "reporter"
+    # A text held because personal data was found in it, until a moderator releases
+    # it (or for good, once withheld): its writer and the moderators.
+    WRITER = "writer"
+    # The note of a hide, typed for other moderators: not even the reporter reads it
+    # (she learns the kind of reason, which the public tombstone shows too).
+    MODERATORS = "moderators"
+    # An organisation's internal note: its members, in its inbox; not even moderators.
+    ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True)
+class TimelineReader:
+    """Who reads a case's timeline. The doors say who a viewer is to a case
+    (`cases.access.timeline_reader`, routing's inbox); `timeline` and `may_read`
+    say what each reader reads."""
+
+    # Its reporter: by her account, or by her receipt code.
+    reporter: bool = False
+    # Staff.
+    moderator: bool = False
+    # A member reading in her organisation's inbox, with its internal notes.
+    organisation: Organisation | None = None
+    # The account reading, so that a writer reads her own held text.
+    account_id: int | None = None
+
+    @property
+    def exact_times(self) -> bool:
+        return self.reporter or self.moderator
+
+
+PUBLIC_READER = TimelineReader()
+
+
+def text_audience(event: CaseEvent, *, released: bool) -> Audience:
+    """Who may read the text (`payload["note"]`) of `event`: the one rule for every
+    page, feed, API, export, mail and search document. `released`: a moderator has
+    released this held text (a `note_released` event names it)."""
+    if event.internal:
+        return Audience.ORGANISATION
+    if event.kind == CaseEvent.Kind.HIDDEN:
+        return Audience.MODERATORS
+    if event.kind == CaseEvent.Kind.EDIT_REQUESTED:
+        return Audience.REPORTER
+    if event.payload.get("held") and not released:
+        return Audience.WRITER
+    return Audience.PUBLIC
+
+
+def may_read(reader: TimelineReader, case: Case, event: CaseEvent, audience: Audience) -> bool:
+    if audience == Audience.PUBLIC:
+        return True
+    if audience == Audience.ORGANISATION:
+        return reader.organisation is not None and event.organisation_id == reader.organisation.pk
+    if reader.moderator:
+        return True
+    if audience == Audience.REPORTER:
+        return reader.reporter
+    if audience == Audience.WRITER:
+        return _wrote(reader, case, event)
+    return False
+
+
+def _wrote(reader: TimelineReader, case: Case, event: CaseEvent) -> bool:
+    """Whether the reader wrote `event`: with her account, or as the case's reporter
+    (an anonymous reporter's additions have no actor)."""
+    if reader.account_id is not None and event.actor_id == reader.account_id:
+        return True
+    return reader.reporter and (
+        event.kind == CaseEvent.Kind.ADDED_BY_REPORTER
+        or (case.reporter_id is not None and event.actor_id == case.reporter_id)
+    )
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str
@@ -101,9 +184,15 @@ class TimelineEntry:
     # To the minute for the public; None for what happened before publication
     # (the submission above all), which only the reporter and moderators read.
     created_at: datetime | None
+    # The text, if this reader may read it (`may_read`); else "".
     note: str
+    # Who may read the text (an `Audience` value): pages say so beside a text the
+    # public does not read.
+    audience: str = Audience.PUBLIC.value
     # A text with personal data found in it, not yet released by a moderator.
     note_waiting: bool = False
+    # A held text a moderator kept from the public.
+    note_withheld: bool = False
     # The name of the organisation the event was written for or on behalf of.
     organisation: str | None = None
     # An agency's official response, shown as such.
@@ -113,52 +202,48 @@ class TimelineEntry:
 
 
 MODERATION_EVENT_KINDS = CaseEvent.MODERATION_KINDS
-# Notes meant for the reporter or other moderators, not for the public page.
-PRIVATE_NOTE_KINDS = (CaseEvent.Kind.EDIT_REQUESTED, CaseEvent.Kind.HIDDEN)
 
 
-def timeline(
-    case: Case,
-    *,
-    for_reporter: bool = False,
-    exact_times: bool = False,
-    internal_notes_of: Organisation | None = None,
-) -> list[TimelineEntry]:
-    """The case's events as the public (or, with `for_reporter`, its reporter) reads them.
+def _decided_notes(events: Iterable[CaseEvent]) -> dict[int, str]:
+    """The held texts a moderator released or withheld: their event ids, with the decision."""
+    return {
+        int(event.payload["event"]): event.kind
+        for event in events
+        if event.kind in (CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
+    }
+
+
+def timeline(case: Case, *, reader: TimelineReader = PUBLIC_READER) -> list[TimelineEntry]:
+    """The case's events as `reader` reads them (the public, by default).
+
+    Texts: each reader reads what `text_audience` and `may_read` let her; an
+    organisation's internal note is not even listed for anyone else.
 
     Times (`minjian.cases.times`): the public reads each event's time to the
     minute, and no time at all for the events before the case was published
     (its submission, a moderator's request for an edit, the reporter's edits), so
     that the wait for a moderator does not tell who reported it. Its reporter
-    and, with `exact_times`, moderators read every time as written.
+    and moderators read every time as written.
 
     The reporter is never named on a public page: events they caused are
     attributed to "the reporter". Events by the platform itself have no actor.
     Moderators act as "a moderator", so that they are not singled out. Events
     written for an organisation carry its name.
-
-    Internal notes belong to an organisation's inbox, never to the public page:
-    only with `internal_notes_of` (for its members) are that organisation's own
-    internal notes included.
     """
-    events = [
-        event
-        for event in case.events.all()
-        if not event.internal
-        or (internal_notes_of is not None and event.organisation_id == internal_notes_of.pk)
-    ]
-    decided = {
-        int(event.payload["event"]): event.kind
-        for event in events
-        if event.kind in (CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
-    }
-    exact = for_reporter or exact_times
+    events = list(case.events.all())
+    decided = _decided_notes(events)
     published = False
     entries = []
     for event in events:
+        audience = text_audience(
+            event, released=decided.get(event.pk) == CaseEvent.Kind.NOTE_RELEASED
+        )
+        readable = may_read(reader, case, event, audience)
+        if event.internal and not readable:
+            continue
         published = published or event.kind == CaseEvent.Kind.PUBLISHED
         created_at: datetime | None = event.created_at
-        if not exact:
+        if not reader.exact_times:
             created_at = public_time(event.created_at) if published else None
         actor: str | None
         if event.kind == CaseEvent.Kind.SUBMITTED or (
@@ -169,24 +254,39 @@ def timeline(
             actor = str(_("a moderator"))
         else:
             actor = event.actor.username if event.actor else None
-        held = bool(event.payload.get("held")) and decided.get(event.pk) != (
-            CaseEvent.Kind.NOTE_RELEASED
-        )
-        private = (event.kind in PRIVATE_NOTE_KINDS or held) and not for_reporter
+        held = bool(event.payload.get("held"))
         entries.append(
             TimelineEntry(
                 kind=event.kind,
                 label=event.kind_label,
                 actor=actor,
                 created_at=created_at,
-                note="" if private else render_redactions(str(event.payload.get("note", ""))),
+                note=render_redactions(str(event.payload.get("note", ""))) if readable else "",
+                audience=audience.value,
                 note_waiting=held and event.pk not in decided,
+                note_withheld=held and decided.get(event.pk) == CaseEvent.Kind.NOTE_WITHHELD,
                 organisation=event.organisation.name if event.organisation else None,
                 official=event.kind == CaseEvent.Kind.OFFICIAL_RESPONSE,
                 internal=event.internal,
             )
         )
     return entries
+
+
+def public_notes(case: Case) -> list[str]:
+    """The texts of the case's timeline the public reads, oldest first, as stored
+    (with the tokens of removed personal data): what the search index holds. Not
+    internal notes, not the notes meant for the reporter or moderators, and not a
+    held text until a moderator has released it (`text_audience`)."""
+    events = list(case.events.order_by("created_at", "id"))
+    decided = _decided_notes(events)
+    return [
+        note
+        for event in events
+        if (note := str(event.payload.get("note", "")).strip())
+        and text_audience(event, released=decided.get(event.pk) == CaseEvent.Kind.NOTE_RELEASED)
+        == Audience.PUBLIC
+    ]
 
 
 def moderation_queue() -> QuerySet[Case]:
@@ -222,12 +322,11 @@ def moderation_log() -> QuerySet[CaseEvent]:
 
 def held_notes() -> list[CaseEvent]:
     """Texts on timelines that wait for a moderator, oldest first."""
-    decided = {
-        int(event.payload["event"])
-        for event in CaseEvent.objects.filter(
+    decided = _decided_notes(
+        CaseEvent.objects.filter(
             kind__in=(CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
         )
-    }
+    )
     return [
         event
         for event in CaseEvent.objects.filter(payload__held=True)

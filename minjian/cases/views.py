@@ -15,10 +15,12 @@ from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.access import (
+    REPORTER_READER,
     CaseHidden,
     access_case_by_id,
     access_case_by_receipt,
     photo_grant,
+    timeline_reader,
 )
 from minjian.cases.forms import CaseReportForm, drawn_boxes
 from minjian.cases.models import Case
@@ -161,11 +163,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "cases/detail.html",
         {
             "case": case,
-            "timeline": selectors.timeline(
-                case,
-                for_reporter=is_reporter,
-                exact_times=is_reporter or (actor is not None and actor.is_staff),
-            ),
+            "timeline": selectors.timeline(case, reader=timeline_reader(request.user, case)),
             "is_reporter": is_reporter,
             # Visitors who are not signed in are not told what they could do once signed in.
             "actions": services.case_actions(actor, case) if actor is not None else None,
@@ -195,7 +193,7 @@ def case_follow(request: HttpRequest) -> HttpResponse:
             "case": case,
             "code": code,
             "grant": photo_grant(case),
-            "timeline": selectors.timeline(case, for_reporter=True),
+            "timeline": selectors.timeline(case, reader=REPORTER_READER),
             "update_error": error,
         },
         status=error.status if error else 200,

@@ -15,8 +15,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minjian.accounts.models import User
@@ -57,6 +59,14 @@ MODERATOR_ACTIONS: dict[str, Callable[..., Case]] = {
     "request_edit": services.case_request_edit,
     "hide": services.case_hide,
 }
+# What a moderator reads once her action is done: what happened, in the past tense.
+DONE: dict[str, str | Promise] = {
+    "publish": gettext_lazy("Case #%(id)d published"),
+    "request_edit": gettext_lazy("Case #%(id)d sent back to the reporter for an edit"),
+    "hide": gettext_lazy("Case #%(id)d hidden"),
+    "release": gettext_lazy("Text on case #%(id)d released"),
+    "withhold": gettext_lazy("Text on case #%(id)d withheld"),
+}
 
 
 @require_POST
@@ -78,11 +88,7 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
             raise
         messages.error(request, f"#{case_id}: {error.message}")
     else:
-        messages.success(
-            request,
-            _("Case #%(id)d: %(action)s.")
-            % {"id": case_id, "action": services.TRANSITIONS[action].label},
-        )
+        messages.success(request, str(DONE[action]) % {"id": case_id})
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
@@ -102,9 +108,9 @@ def decide_note(request: HttpRequest, event_id: int, action: str) -> HttpRespons
     assert isinstance(moderator, User)
     try:
         if action == "release":
-            services.case_release_note(actor=moderator, event_id=event_id)
+            decision = services.case_release_note(actor=moderator, event_id=event_id)
         elif action == "withhold":
-            services.case_withhold_note(
+            decision = services.case_withhold_note(
                 actor=moderator, event_id=event_id, reason=request.POST.get("reason", "")
             )
         else:
@@ -113,4 +119,6 @@ def decide_note(request: HttpRequest, event_id: int, action: str) -> HttpRespons
         if error.status == 404:
             raise
         messages.error(request, str(error.message))
+    else:
+        messages.success(request, str(DONE[action]) % {"id": decision.case_id})
     return redirect("cases:moderation_queue")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from minjian.accounts.models import User
 from minjian.cases.models import Case, CaseEvent
+from minjian.cases.selectors import Audience, text_audience
 from minjian.notify.models import CaseFollower, MemberPreference
 from minjian.orgs.models import Membership, Organisation
 
@@ -127,18 +128,16 @@ def followed_update(event: CaseEvent) -> CaseEvent | None:
     held for a moderator are never mailed. A held text that a moderator releases is
     mailed then: for a `note_released` event this returns the released event.
     """
-    if event.kind not in FOLLOWED_KINDS or event.internal:
-        return None
-    if event.case.state not in Case.PUBLIC_STATES:
+    if event.kind not in FOLLOWED_KINDS or event.case.state not in Case.PUBLIC_STATES:
         return None
     if event.kind == CaseEvent.Kind.NOTE_RELEASED:
         released = CaseEvent.objects.filter(pk=int(event.payload["event"]), case=event.case).first()
-        if released is None or released.internal or released.kind not in FOLLOWED_KINDS:
+        if released is None or released.kind not in FOLLOWED_KINDS:
             return None
-        return released
-    if event.payload.get("held"):
-        return None
-    return event
+        public = text_audience(released, released=True) == Audience.PUBLIC
+        return released if public else None
+    # A text held for a moderator is not released yet when it is written.
+    return event if text_audience(event, released=False) == Audience.PUBLIC else None
 
 
 def member_preferences(user: User) -> list[tuple[Organisation, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from minjian.cases.selectors import TimelineReader
 from minjian.core.errors import NotFound, PermissionDenied
 from minjian.orgs import selectors as org_selectors
 from minjian.orgs.models import Organisation
@@ -41,3 +42,9 @@ def access_inbox_item(viewer: Viewer, organisation: Organisation, case_id: int) 
     if item is None:
         raise NotFound(_("This case is not in your organisation's inbox."), code="not_in_inbox")
     return item
+
+
+def inbox_reader(viewer: Viewer, organisation: Organisation) -> TimelineReader:
+    """A member (whose membership the caller checked) reads a case's timeline in the
+    inbox of `organisation`: with its internal notes, and her own held texts."""
+    return TimelineReader(organisation=organisation, account_id=viewer.pk)

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from minjian.accounts.api import BearerToken, api_account
 from minjian.cases.models import Case
-from minjian.cases.selectors import case_with_timeline, timeline
+from minjian.cases.selectors import Audience, case_with_timeline, timeline
 from minjian.core.errors import NotFound
 from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
 from minjian.routing import access, selectors, services
@@ -61,6 +61,10 @@ class InboxTimelineEntryOut(Schema):
         description="To the minute; null for what happened before the case was published."
     )
     note: str
+    audience: Audience = Field(
+        description="Who may read the text: `public`, or `organisation` for an internal note "
+        "(this organisation's members), `writer` for a text held for a moderator (its writer)."
+    )
     organisation: str | None
     official: bool
     internal: bool = Field(description="An internal note of this organisation; never public.")
@@ -127,7 +131,10 @@ def get_inbox_case(request: HttpRequest, org_slug: str, case_id: Id) -> dict[str
         "case": _case(request, case),
         "description": case.readable_description,
         "acknowledged_at": item.acknowledged_at,
-        "timeline": [entry.__dict__ for entry in timeline(case, internal_notes_of=organisation)],
+        "timeline": [
+            entry.__dict__
+            for entry in timeline(case, reader=access.inbox_reader(actor, organisation))
+        ],
     }
 
 

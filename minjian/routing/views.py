@@ -214,7 +214,7 @@ def _case_page(
             "organisation": organisation,
             "item": item,
             "case": case,
-            "timeline": timeline(case, internal_notes_of=organisation),
+            "timeline": timeline(case, reader=access.inbox_reader(request.user, organisation)),
             "forms": forms_by_action,
             "may_respond_officially": rules.gives_official_responses(organisation),
             "address_form": AddressForm(agencies=selectors.agencies_for(case)),

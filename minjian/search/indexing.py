@@ -6,8 +6,8 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.utils import timezone
 
-from minjian.cases.models import Case, CaseEvent
-from minjian.cases.selectors import PRIVATE_NOTE_KINDS
+from minjian.cases.models import Case
+from minjian.cases.selectors import public_notes
 from minjian.redaction import Kind
 from minjian.redaction.text import ESCAPED_MARKUP_OPENING, MARKUP_OPENING, token
 from minjian.search.models import SearchDocument
@@ -73,24 +73,3 @@ def searchable(stored: str) -> str:
     for kind in Kind:
         text = text.replace(token(kind), " ")
     return " ".join(index_terms(text.replace(ESCAPED_MARKUP_OPENING, MARKUP_OPENING)))
-
-
-def public_notes(case: Case) -> list[str]:
-    """The texts of the case's timeline the public reads, oldest first, as stored.
-
-    Not internal notes, not the notes meant for the reporter or moderators, and
-    not a held text until a moderator has released it.
-    """
-    events = list(case.events.filter(internal=False).order_by("created_at", "id"))
-    released = {
-        int(event.payload["event"])
-        for event in events
-        if event.kind == CaseEvent.Kind.NOTE_RELEASED
-    }
-    return [
-        note
-        for event in events
-        if (note := str(event.payload.get("note", "")).strip())
-        and event.kind not in PRIVATE_NOTE_KINDS
-        and (not event.payload.get("held") or event.pk in released)
-    ]

@@ -51,6 +51,19 @@ def test_the_page_shows_the_agency_answering_in_66_hours_in_both_languages(
     assert "排行榜" in chinese
 
 
+def test_an_answer_in_the_second_the_case_arrived_is_charted_as_no_wait(
+    client: Client, case: Case, agency: Organisation
+) -> None:
+    routed(case, agency, hours(0))
+    event(case, Kind.ACKNOWLEDGED, hours(0), agency)
+
+    page = client.get("/accountability/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 200
+    assert "0 minutes" in page.content.decode()
+    assert len(charts_in(page.content.decode())) == 2
+
+
 def test_the_page_needs_no_script_and_has_no_style_attribute(
     client: Client, seed_story: Case
 ) -> None:
