@@ -204,7 +204,7 @@ def read_every_surface(story: Story, smtp: Inbox) -> dict[str, str]:
     public = {
         "home": ["/"],
         "case list": ["/cases/", "/cases/?topic=environment", f"/cases/?region={county}"],
-        "map": ["/cases/map/"],
+        "map": ["/cases/map/", "/cases/map/counts.json?level=1"],
         "api case list": ["/api/v1/cases", f"/api/v1/cases?region={county}"],
         "open311 requests": [
             "/open311/v2/requests.json",
@@ -362,12 +362,14 @@ def test_each_private_text_is_read_only_by_those_it_is_meant_for(story: Story, s
 def test_search_finds_no_case_by_a_private_text(story: Story) -> None:
     client = _signed_in(None)
 
-    def found(words: str) -> tuple[int, int]:
+    def found(words: str) -> tuple[int, int, int]:
+        """How many cases the list, the API and the map's counts find by these words."""
         page = client.get("/cases/", {"q": words})
         api = client.get("/api/v1/cases", {"q": words})
-        return page.context["page"].paginator.count, api.json()["count"]
+        counts = client.get("/cases/map/counts.json", {"q": words, "level": 1})
+        return page.context["page"].paginator.count, api.json()["count"], counts.json()["total"]
 
-    assert found(PUBLIC_UPDATE) == (1, 1)
+    assert found(PUBLIC_UPDATE) == (1, 1, 1)
     for word in (
         INTERNAL_NOTE,
         HIDE_NOTE,
@@ -377,7 +379,7 @@ def test_search_finds_no_case_by_a_private_text(story: Story) -> None:
         PENDING_CASE,
         HIDDEN_CASE,
     ):
-        assert found(word) == (0, 0), word
+        assert found(word) == (0, 0, 0), word
 
 
 def test_the_page_says_who_reads_a_text_the_public_does_not(story: Story) -> None:
