@@ -303,6 +303,8 @@ MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     # Open311 service requests posted per client (an application relays many people).
     "open311": (100, 60 * 60),
     "aid_pledge": (20, 60 * 60),  # aid pledges per client or account, web and API
+    # Previews of chosen photos the browser cannot show itself (HEIC), per client.
+    "photo_preview": (60, 60 * 60),
 }
 # Failed log-ins slow the next attempt down rather than lock an account
 # (minjian/accounts/login_guard.py): scope: (failures without a wait, first wait, longest wait,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("report/preview/", views.case_report_preview, name="report_preview"),
     path("follow/", views.case_follow, name="follow"),
     path("photos/<slug:key>/<slug:size>.jpg", views_photos.photo, name="photo"),
+    path("photos/preview/", views_photos.photo_preview, name="photo_preview"),
     path("moderation/", views_moderation.queue, name="moderation_queue"),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
     path(

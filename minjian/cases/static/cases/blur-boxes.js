@@ -15,14 +15,40 @@
     return Math.min(1, Math.max(0, value)).toFixed(4);
   }
 
+  // The browser shows what it can decode; for what it cannot (HEIC, but in Safari) the
+  // server makes a small upright JPEG of the same photo, on which boxes are drawn alike:
+  // they are fractions of the photo. Its refusal (not a photo, too large) is shown instead.
+  function showPreview(image, file) {
+    var local = URL.createObjectURL(file);
+    image.addEventListener("error", function askTheServer() {
+      image.removeEventListener("error", askTheServer);
+      URL.revokeObjectURL(local);
+      var body = new FormData();
+      body.append("photo", file);
+      body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+      fetch(area.dataset.previewUrl, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) {
+          return response.ok ? response.blob() : response.text().then(function (text) { throw new Error(text); });
+        })
+        .then(function (jpeg) { image.src = URL.createObjectURL(jpeg); })
+        .catch(function (refusal) {
+          var note = document.createElement("p");
+          note.className = "errorlist";
+          note.textContent = refusal.message;
+          image.replaceWith(note);
+        });
+    });
+    image.src = local;
+  }
+
   function editor(file, number) {
     var figure = document.createElement("figure");
     figure.className = "blur-photo";
     var frame = document.createElement("div");
     frame.className = "blur-frame";
     var image = document.createElement("img");
-    image.src = URL.createObjectURL(file);
     image.alt = area.dataset.photoLabel.replace("%(number)s", number);
+    showPreview(image, file);
     image.draggable = false;
     frame.appendChild(image);
     var hidden = document.createElement("input");
