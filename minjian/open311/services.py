@@ -3,8 +3,8 @@
 A service request is a report like any other: it goes through
 `minjian.cases.services.case_submit`, with the same checks, redaction,
 coarsening of the point and moderation. Its region is the one whose boundary
-holds the spec's `lat`/`long` (`minjian.places.selectors.region_at`), unless
-`attribute[region]` names one. It is always anonymous: Open311's
+holds the spec's `lat`/`long` (found by `case_submit`), unless `attribute[region]`
+names one. It is always anonymous: Open311's
 email, first_name, last_name, phone, device_id and account_id are never read,
 so nothing about the person reporting is stored.
 """
@@ -21,10 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.tokens import token_digest
 from minjian.cases.location import Precision
 from minjian.cases.services import case_submit
-from minjian.cases.validation import clean_description, parse_point
+from minjian.cases.validation import clean_description
 from minjian.core.errors import DomainError
 from minjian.open311.models import Open311Key, Open311Request
-from minjian.places.selectors import region_at
 from minjian.redaction import find_personal_data
 
 KEY_PREFIX = "o311_"  # a public marker that tells Open311 keys apart, not a secret
@@ -97,30 +96,6 @@ class PostedRequest:
         return self.request.case.is_public
 
 
-def region_code_at(latitude: str | None, longitude: str | None) -> str:
-    """The code of the region that holds the point. No point is refused
-    ("location_required"), and so is a point outside every region ("no_region_here")."""
-    point = parse_point(latitude, longitude)
-    if point is None:
-        raise DomainError(
-            "location_required",
-            _("Send lat and long, or attribute[region] with a region's code."),
-            field="lat",
-        )
-    region = region_at(float(point[0]), float(point[1]))
-    if region is None:
-        raise DomainError(
-            "no_region_here",
-            _(
-                "The point %(lat)s, %(long)s lies in no region this site knows: "
-                "send attribute[region] with a region's code."
-            )
-            % {"lat": point[0], "long": point[1]},
-            field="lat",
-        )
-    return region.code
-
-
 def open311_request_post(
     *,
     key: Open311Key,
@@ -132,23 +107,42 @@ def open311_request_post(
     location_precision: str | None,
 ) -> PostedRequest:
     """File a service request as an anonymous report, sent by the application of `key`,
-    under the region `region_code` or else the region that holds the point."""
+    under the region `region_code` or else the region that holds the point (which
+    `case_submit` finds). The refusals about the place are worded for Open311."""
     text = clean_description(description)
-    if not (region_code or "").strip():
-        region_code = region_code_at(latitude, longitude)
+    has_point = any((value or "").strip() for value in (latitude, longitude))
+    if not (region_code or "").strip() and not has_point:
+        raise DomainError(
+            "location_required",
+            _("Send lat and long, or attribute[region] with a region's code."),
+            field="lat",
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(24)
-    with transaction.atomic():
-        submission = case_submit(
-            reporter=None,
-            title=derived_title(text),
-            description=text,
-            topic_slug=service_code,
-            region_code=region_code,
-            latitude=latitude,
-            longitude=longitude,
-            location_precision=location_precision or Precision.APPROXIMATE,
-        )
-        request = Open311Request.objects.create(
-            case=submission.case, key=key, token_digest=token_digest(token)
-        )
+    try:
+        with transaction.atomic():
+            submission = case_submit(
+                reporter=None,
+                title=derived_title(text),
+                description=text,
+                topic_slug=service_code,
+                region_code=region_code,
+                latitude=latitude,
+                longitude=longitude,
+                location_precision=location_precision or Precision.APPROXIMATE,
+            )
+            request = Open311Request.objects.create(
+                case=submission.case, key=key, token_digest=token_digest(token)
+            )
+    except DomainError as error:
+        if error.code != "no_region_here":
+            raise
+        raise DomainError(
+            "no_region_here",
+            _(
+                "The point %(lat)s, %(long)s lies in no region this site knows: "
+                "send attribute[region] with a region's code."
+            )
+            % {"lat": (latitude or "").strip(), "long": (longitude or "").strip()},
+            field="lat",
+        ) from error
     return PostedRequest(request=request, token=token)

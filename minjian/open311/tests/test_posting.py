@@ -209,7 +209,7 @@ def test_a_point_outside_every_region_is_a_spec_error(
 
     assert response.status_code == 400
     description = (
-        "The point 30.000000, 125.000000 lies in no region this site knows: send "
+        "The point 30.0, 125.0 lies in no region this site knows: send "
         "attribute[region] with a region's code."
     )
     if fmt == "json":
