@@ -401,3 +401,5 @@ def test_the_page_says_who_reads_a_text_the_public_does_not(story: Story) -> Non
     moderator = _signed_in(story.moderator)
     page = moderator.get(f"/cases/{story.hidden_case.pk}/", HTTP_ACCEPT_LANGUAGE="en").text
     assert "Not public: a note for moderators only, not shown to the reporter." in page
+    assert "A moderator hid this case: only moderators read it." in page
+    assert "waiting for review" not in page
