@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from minjian.accounts.models import User
 from minjian.accounts.services import api_token_issue
+from minjian.cases.services import case_publish, case_request_edit
+from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.moments import PublishedTogether, published_together
 from minjian.places.models import Region
 
@@ -120,3 +122,23 @@ def test_the_api_gives_the_reporter_and_staff_the_exact_times(
         assert datetime.fromisoformat(answer["created_at"]) == sent
         assert datetime.fromisoformat(answer["timeline"][0]["created_at"]) == sent
     assert together.anonymous.created_at == together.sent_at
+
+
+def test_the_moderation_log_gives_no_time_for_a_request_for_an_edit(
+    client: Client, regions: dict[str, Region], staff: User, settings: Any
+) -> None:
+    """A request for an edit always comes before publication: the log names it, and
+    the case, without the minute (nor a link to a page under review)."""
+    settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
+    case = make_case(regions["340321"])
+    case_request_edit(actor=staff, case_id=case.pk, note="请删掉电话号码。")
+    under_review = client.get("/cases/moderation/log/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "edit requested by a moderator" in under_review and f"#{case.pk}" in under_review
+    assert f'href="/cases/{case.pk}/"' not in under_review
+    assert TIME.findall(under_review) == []
+
+    published = case_publish(actor=staff, case_id=case.pk)
+
+    assert published.published_at is not None
+    log = page_times(client, "/cases/moderation/log/")
+    assert [text for _, text in log] == [shown(published.published_at)]
