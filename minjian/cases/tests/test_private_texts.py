@@ -366,7 +366,7 @@ def test_search_finds_no_case_by_a_private_text(story: Story) -> None:
         """How many cases the list, the API and the map's counts find by these words."""
         page = client.get("/cases/", {"q": words})
         api = client.get("/api/v1/cases", {"q": words})
-        counts = client.get("/cases/map/counts.json", {"q": words, "level": 1})
+        counts = client.get("/cases/map/counts.json", {"q": words, "level": "1"})
         return page.context["page"].paginator.count, api.json()["count"], counts.json()["total"]
 
     assert found(PUBLIC_UPDATE) == (1, 1, 1)
