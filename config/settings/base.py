@@ -281,8 +281,12 @@ MINJIAN_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 # scope: (how many, per how many seconds). A client is an account when signed in, else
 # its network (an IPv4 address or an IPv6 /64), counted as a keyed hash.
 MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
-    # Case reports, by web form and API together, counted per attempt.
+    # Case reports, by web form and API together: the form counts the reports it takes
+    # (one refused for a mistake comes back to be corrected), the API every attempt.
     "case_report": (10, 60 * 60),
+    # Photos kept for report forms not sent yet (a refused form keeps its photos), per
+    # client or account: they take room on the disk for a few hours.
+    "draft_photo": (100, 60 * 60),
     "comment": (30, 60 * 60),
     # Failed log-ins of one device that holds a device cookie (a browser its account's
     # owner logged in with): past this, its cookie no longer lets it skip the waits below.

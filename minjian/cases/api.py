@@ -32,7 +32,13 @@ class CaseIn(InputSchema):
     title: str | None = Field(None, description="A short title, at most 200 characters.")
     description: str | None = Field(None, description="What happened, where, who is affected.")
     topic: str | None = Field(None, description="A topic's slug, from GET /api/v1/topics.")
-    region: str | None = Field(None, description="A region's code, from GET /api/v1/regions.")
+    region: str | None = Field(
+        None,
+        description=(
+            "A region's code, from GET /api/v1/regions. Without it, the region that holds "
+            "the point (latitude, longitude), as GET /api/v1/regions/at finds it."
+        ),
+    )
     latitude: str | None = Field(None, description="WGS 84 latitude, -90 to 90 (optional).")
     longitude: str | None = Field(None, description="WGS 84 longitude, -180 to 180 (optional).")
     unblurred: str = Field(
@@ -196,8 +202,9 @@ def create_case(
     With a personal token (`Authorization: Bearer ...`) the report is the
     account's; without one it is anonymous. Error codes: `title_required`,
     `title_too_long`, `description_required`, `unknown_topic`, `unknown_region`,
-    `point_incomplete`, `point_out_of_range`, `too_many_photos`,
-    `photo_too_large`, `photo_format`, `photo_unreadable`, `photo_too_many_pixels`;
+    `no_region_here` (no region given, and the point lies in none), `point_incomplete`,
+    `point_out_of_range`, `too_many_photos`, `photo_too_large`, `photo_format`,
+    `photo_unreadable`, `photo_too_many_pixels`;
     413 `photos_too_many_pixels` when the photos together are too large for one request
     (send the others later); 503 `storage_full` with Retry-After when the server cannot
     store them now. Photos are prepared (faces blurred, re-encoded) in the background:

@@ -48,7 +48,21 @@ class CaseReportForm(forms.Form):
     # Plain text fields shown as selects: the service, not the form, decides
     # whether a topic or region exists, so an error is reported once.
     topic = forms.CharField(label=_("Topic"), required=False, widget=forms.Select)
-    region = forms.CharField(label=_("Region"), required=False, widget=forms.Select)
+    # The place: a region found by its name (or, with JavaScript, picked from the names
+    # that match as she types, or found from the pin), else chosen from the list.
+    region_name = forms.CharField(
+        label=_("Region"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Type the county, district or city in Chinese, pinyin or English, "
+            "e.g. 怀远县, huaiyuan or Huaiyuan."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    region = forms.CharField(
+        label=_("Or choose it from the list"), required=False, widget=forms.Select
+    )
     county = forms.CharField(
         label=_("County or district"),
         required=False,
@@ -122,8 +136,7 @@ class CaseReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._offer("topic", [("", _("Choose a topic"))] + [(t.slug, t.name) for t in topics])
         self._offer("region", [("", _("Choose a region")), *region_choices])
-        for name in ("topic", "region"):
-            self.fields[name].widget.attrs["required"] = True
+        self.fields["topic"].widget.attrs["required"] = True
         if county_choices:
             self._offer("county", county_choices)
         else:
@@ -133,12 +146,6 @@ class CaseReportForm(forms.Form):
         widget = self.fields[name].widget
         assert isinstance(widget, forms.Select)
         widget.choices = choices
-
-    @property
-    def region_code(self) -> str | None:
-        """The most precise place chosen: the county if one was, else the region."""
-        code = self.cleaned_data.get("county") or self.cleaned_data.get("region")
-        return str(code) if code else None
 
 
 DRAWN_BOXES_FIELD = re.compile(r"^blur_boxes_(?P<number>[1-9][0-9]?)$")

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from minjian.cases import views, views_moderation, views_photos
+from minjian.cases import views, views_moderation, views_photos, views_report
 
 app_name = "cases"
 urlpatterns = [
-    path("report/", views.case_report, name="report"),
-    path("report/preview/", views.case_report_preview, name="report_preview"),
+    path("report/", views_report.case_report, name="report"),
+    path("report/preview/", views_report.case_report_preview, name="report_preview"),
+    path("report/receipt/", views_report.case_report_receipt, name="report_receipt"),
     path("follow/", views.case_follow, name="follow"),
     path("photos/<slug:key>/<slug:size>.jpg", views_photos.photo, name="photo"),
     path("photos/preview/", views_photos.photo_preview, name="photo_preview"),

@@ -41,7 +41,7 @@ def test_an_anonymous_report_with_a_solved_challenge_is_taken(
 ) -> None:
     response = _report(client, altcha=solved_payload(client))
 
-    assert response.status_code == 201
+    assert response.status_code == 303
     assert Case.objects.count() == 1
 
 
@@ -63,7 +63,7 @@ def test_without_javascript_an_anonymous_report_is_still_taken_a_few_times(
         **settings.MINJIAN_RATE_LIMITS,
         "proof_of_work_skipped": (1, HOUR),
     }
-    assert _report(client).status_code == 201
+    assert _report(client).status_code == 303
 
     refused = _report(client)
 
@@ -79,14 +79,14 @@ def test_the_report_form_asks_only_anonymous_reporters_for_the_proof_of_work(
     assert "data-proof-of-work" in client.get("/cases/report/").text
     client.force_login(user)
     assert "data-proof-of-work" not in client.get("/cases/report/").text
-    assert _report(client).status_code == 302
+    assert _report(client).status_code == 303
 
 
 def test_too_many_reports_from_one_client_are_refused_with_the_form_kept(
     client: Client, regions: dict[str, Region], two_reports_an_hour: None
 ) -> None:
     for _ in range(2):
-        assert _report(client, altcha=solved_payload(client)).status_code == 201
+        assert _report(client, altcha=solved_payload(client)).status_code == 303
 
     refused = _report(client, altcha=solved_payload(client))
 
@@ -97,7 +97,7 @@ def test_too_many_reports_from_one_client_are_refused_with_the_form_kept(
     assert Case.objects.count() == 2
     # Another client is not affected.
     other = OpenAPICheckingClient(REMOTE_ADDR="198.51.100.1")
-    assert _report(other, altcha=solved_payload(other)).status_code == 201
+    assert _report(other, altcha=solved_payload(other)).status_code == 303
 
 
 def test_the_api_needs_no_proof_of_work_and_refuses_too_many_reports_in_json(
@@ -123,6 +123,6 @@ def test_the_web_form_and_the_api_share_one_count(
     client: Client, regions: dict[str, Region], two_reports_an_hour: None
 ) -> None:
     assert client.post("/api/v1/cases", FORM).status_code == 201
-    assert _report(client, altcha=solved_payload(client)).status_code == 201
+    assert _report(client, altcha=solved_payload(client)).status_code == 303
 
     assert client.post("/api/v1/cases", FORM).status_code == 429

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.test import Client
 
 from minjian.accounts.models import User
 from minjian.cases import services
@@ -31,3 +32,14 @@ def make_case(
         photos=[PhotoUpload.from_upload(upload) for upload in photos],
         **kwargs,
     ).case
+
+
+def receipt_code_of_report(client: Client, data: dict[str, Any], **extra: Any) -> str:
+    """Send the report form as an anonymous reporter and read her receipt code on the
+    receipt page she is sent to (303), as her browser would."""
+    sent = client.post("/cases/report/", data, **extra)
+    assert sent.status_code == 303, sent.content.decode()[:2000]
+    assert sent["Location"] == "/cases/report/receipt/"
+    receipt = client.get(sent["Location"], **extra)
+    code: str = receipt.context["receipt"]["code"]
+    return code

@@ -21,6 +21,7 @@ from minjian.cases.tests.images import (
     upload,
 )
 from minjian.places.models import Region
+from minjian.places.tests.factories import make_bounded_regions
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,17 @@ def test_openapi_document_describes_the_case_endpoints(client: Client, db: Any) 
     post = document["paths"]["/api/v1/cases"]["post"]
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert "photo_too_large" in post["description"]
+
+
+def test_a_report_with_a_point_and_no_region_is_filed_under_the_county_that_holds_it(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    make_bounded_regions(regions)
+    point = {"latitude": "32.97", "longitude": "117.19"}
+
+    filed = post_case(client, REPORT | point | {"region": ""})
+    at_sea = post_case(client, REPORT | {"region": "", "latitude": "30.0", "longitude": "125.0"})
+
+    assert filed.status_code == 201 and filed.json()["region"]["code"] == "340321"
+    assert at_sea.status_code == 400 and at_sea.json()["code"] == "no_region_here"
+    assert Case.objects.count() == 1

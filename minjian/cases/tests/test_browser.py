@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import browser_test
 from minjian.cases.models import Case
+from minjian.cases.tests.browser_steps import open_coordinates, pick_region
 from minjian.cases.tests.images import DATA
 
 pytestmark = browser_test
@@ -28,7 +29,8 @@ def test_visitor_switches_language_reports_a_case_with_a_photo_and_finds_it(
         "Every night after ten the outflow turns black. 淮河边的排污口。"
     )
     page.get_by_label("Topic").select_option("environment")
-    page.get_by_label("Region", exact=True).select_option("340300")
+    pick_region(page, "Bengbu", "Bengbu · Anhui")
+    open_coordinates(page)
     page.get_by_label("Latitude").fill("32.94")
     page.get_by_label("Longitude").fill("117.36")
     page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0010.jpg"))

@@ -18,6 +18,7 @@ from conftest import browser_test
 from minjian.accounts.tests.factories import make_user
 from minjian.cases.models import Case
 from minjian.cases.services import case_publish
+from minjian.cases.tests.browser_steps import open_coordinates, pick_region
 from minjian.cases.tests.images import DATA, GPS_IFD
 
 pytestmark = browser_test
@@ -44,7 +45,8 @@ def test_anonymous_report_is_published_without_the_id_number_gps_or_exact_point(
     expect(preview).not_to_contain_text(ID_NUMBER)
 
     page.get_by_label("Topic").select_option("environment")
-    page.get_by_label("Region", exact=True).select_option("340300")
+    pick_region(page, "Bengbu", "Bengbu · Anhui")
+    open_coordinates(page)
     page.get_by_label("Latitude").fill("32.941234")
     page.get_by_label("Longitude").fill("117.361234")
     page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0010.jpg"))
@@ -97,7 +99,7 @@ def test_reporter_draws_a_blur_box_on_her_photo_before_sending(page: Page, regio
     page.get_by_label("Title").fill("The plate of the lorry that dumps at night")
     page.get_by_label("Description").fill("It comes every night at two.")
     page.get_by_label("Topic").select_option("environment")
-    page.get_by_label("Region", exact=True).select_option("340300")
+    pick_region(page, "Bengbu", "Bengbu · Anhui")
     page.get_by_label("Photos").set_input_files(str(DATA / "DSCN0012.jpg"))
     frame = page.locator(".blur-frame").first
     expect(frame).to_be_visible()

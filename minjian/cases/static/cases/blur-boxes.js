@@ -2,6 +2,9 @@
 // Boxes are kept as fractions of the photo as the browser shows it (upright), in
 // hidden inputs blur_boxes_<photo number>; the server blurs them before it stores
 // anything. Without JavaScript the form works as before, faces still blurred.
+// Photos kept from an earlier sending of the form (.kept-photo, numbered first, their
+// boxes in hidden inputs of the page) are drawn on in place; the files chosen now are
+// numbered after them (data-first-number).
 (function () {
   "use strict";
   var input = document.getElementById("id_photos");
@@ -10,6 +13,7 @@
     return;
   }
   var form = input.form;
+  var firstNumber = parseInt(area.dataset.firstNumber || "1", 10);
 
   function fraction(value) {
     return Math.min(1, Math.max(0, value)).toFixed(4);
@@ -55,8 +59,23 @@
     hidden.type = "hidden";
     hidden.name = "blur_boxes_" + number;
     hidden.value = "";
+    hidden.dataset.chosenNow = "";
     form.appendChild(hidden);
-    var boxes = [];
+    var caption = document.createElement("figcaption");
+    caption.textContent = image.alt;
+    caption.appendChild(drawable(frame, image, hidden));
+    figure.appendChild(frame);
+    figure.appendChild(caption);
+    return figure;
+  }
+
+  // Drawing boxes on `image` inside `frame`, kept in `hidden` (which may hold boxes
+  // already); returns the button that removes them.
+  function drawable(frame, image, hidden) {
+    var boxes = hidden.value.split(";").filter(Boolean).map(function (entry) {
+      var numbers = entry.split(",").map(parseFloat);
+      return { x: numbers[0], y: numbers[1], w: numbers[2], h: numbers[3] };
+    });
     var start = null;
     var drawing = null;
 
@@ -70,6 +89,12 @@
       element.style.width = box.w * 100 + "%";
       element.style.height = box.h * 100 + "%";
     }
+    boxes.forEach(function (box) {
+      var drawn = document.createElement("div");
+      drawn.className = "blur-box";
+      place(drawn, box);
+      frame.appendChild(drawn);
+    });
     frame.addEventListener("pointerdown", function (event) {
       start = point(event);
       drawing = document.createElement("div");
@@ -118,19 +143,25 @@
       hidden.value = "";
       frame.querySelectorAll(".blur-box").forEach(function (element) { element.remove(); });
     });
-    var caption = document.createElement("figcaption");
-    caption.textContent = image.alt;
-    caption.appendChild(clear);
-    figure.appendChild(frame);
-    figure.appendChild(caption);
-    return figure;
+    return clear;
   }
+
+  form.querySelectorAll(".kept-photo").forEach(function (kept) {
+    var image = kept.querySelector("img");
+    var hidden = kept.querySelector("input[name^='blur_boxes_']");
+    var frame = document.createElement("div");
+    frame.className = "blur-frame";
+    image.draggable = false;
+    image.replaceWith(frame);
+    frame.appendChild(image);
+    kept.insertBefore(drawable(frame, image, hidden), hidden);
+  });
 
   input.addEventListener("change", function () {
     area.replaceChildren();
-    form.querySelectorAll("input[name^='blur_boxes_']").forEach(function (old) { old.remove(); });
+    form.querySelectorAll("input[data-chosen-now]").forEach(function (old) { old.remove(); });
     Array.prototype.forEach.call(input.files, function (file, index) {
-      area.appendChild(editor(file, index + 1));
+      area.appendChild(editor(file, firstNumber + index));
     });
     area.hidden = input.files.length === 0;
   });
