@@ -6,8 +6,8 @@
 The package is not a dependency of Minjian (it weighs 190 MB with the township
 and village levels); its province, prefecture and county files are turned into
 the small committed file once, here. What this script changes on the way is
-recorded in minjian/places/data/SOURCE.md. It needs pypinyin (a development
-dependency) for the English names.
+recorded in minjian/places/data/SOURCE.md. It uses pypinyin (which the loader
+also uses, for the keys names are found by) for the English names.
 """
 
 from __future__ import annotations
