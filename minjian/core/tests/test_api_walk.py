@@ -27,6 +27,7 @@ from minjian.cases.tests.images import jpeg_upload
 from minjian.core.tests.openapi import OpenAPICheckingClient, documented_operations, operation_for
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
+from minjian.places.tests.factories import make_bounded_regions
 from minjian.routing.tests.helpers import published, subscribed
 
 # An id no row has: far past any sequence a test run reaches, within the documented bound.
@@ -69,6 +70,7 @@ def _bearer(user: User) -> dict[str, str]:
 def world(
     regions: dict[str, Region], django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> World:
+    make_bounded_regions(regions)
     member, reporter = make_user("bureau-officer"), make_user("river-watcher-walk")
     agency = subscribed(
         "huai-bureau",
@@ -167,6 +169,13 @@ WALKS: dict[str, Walk] = {
         success=lambda client, _world: client.get("/api/v1/regions", {"parent": "340000"}),
         refusal=lambda client, _world: client.get("/api/v1/regions", {"parent": "999999"}),
         refused=(404, "unknown_region"),
+    ),
+    "GET /api/v1/regions/at": Walk(
+        success=lambda client, _world: client.get(
+            "/api/v1/regions/at", {"lat": 32.97, "lng": 117.2}
+        ),
+        refusal=lambda client, _world: client.get("/api/v1/regions/at", {"lat": 30, "lng": 125}),
+        refused=(404, "no_region_here"),
     ),
     "GET /api/v1/regions/{code}": Walk(
         success=lambda client, _world: client.get("/api/v1/regions/340321"),
