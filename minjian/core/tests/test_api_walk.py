@@ -172,7 +172,7 @@ WALKS: dict[str, Walk] = {
     ),
     "GET /api/v1/regions/at": Walk(
         success=lambda client, _world: client.get(
-            "/api/v1/regions/at", {"lat": 32.97, "lng": 117.2}
+            "/api/v1/regions/at", {"lat": "32.97", "lng": "117.2"}
         ),
         refusal=lambda client, _world: client.get("/api/v1/regions/at", {"lat": 30, "lng": 125}),
         refused=(404, "no_region_here"),
