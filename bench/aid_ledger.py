@@ -146,7 +146,8 @@ def _build(args: argparse.Namespace) -> dict[str, Any]:
     now = timezone.now()
     drive = services.drive_create(
         actor=organiser,
-        title="Bench drive",
+        title_zh="",
+        title_en="Bench drive",
         description="",
         region_code="420100",
         starts_at=now - timedelta(days=1),

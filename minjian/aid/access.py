@@ -134,13 +134,20 @@ def access_recipient_by_id(drive: Drive, recipient_id: int) -> Recipient:
     return recipient
 
 
-def access_shipment_for_receipt(viewer: Viewer | None, drive: Drive, shipment_id: int) -> Shipment:
-    """A shipment of this drive, if `viewer` may confirm what arrived of it."""
+class ShipmentToConfirm(NamedTuple):
+    shipment: Shipment
+    confirmer: Confirmer
+
+
+def access_shipment_for_receipt(
+    viewer: Viewer | None, drive: Drive, shipment_id: int
+) -> ShipmentToConfirm:
+    """A shipment of this drive, if `viewer` may confirm what arrived of it, and how she
+    would confirm it (for the recipient, or on its behalf)."""
     shipment = selectors.shipment_of_drive(drive, shipment_id)
     if shipment is None:
         raise NotFound(_("There is no such shipment."), code="unknown_shipment")
-    receipt_confirmer(viewer, shipment.line.need.recipient)
-    return shipment
+    return ShipmentToConfirm(shipment, receipt_confirmer(viewer, shipment.line.need.recipient))
 
 
 def access_pledge_by_receipt(drive: Drive, code: str) -> Pledge:

@@ -12,11 +12,12 @@ Interface
   set by the organisers to favour places that aid reaches last.
 - `SupplyInput(pledge_id, item_id, quantity)`: accepted, un-earmarked supply not yet
   allocated (whole units, 1..MAX_QUANTITY).
-- `allocate(needs, supplies) -> Allocation`: `Allocation.lines` is a tuple of
+- `allocate(needs, supplies, min_lines=None) -> Allocation`: `Allocation.lines` is a tuple of
   `AllocationLine(need_id, pledge_id, item_id, recipient_id, quantity, weight, priority,
   met_share, region_weight)` (named tuples), each with `.explanation`;
   `Allocation.given(need_id)`, `.taken(pledge_id)`, `.given_by_need`, `.taken_by_pledge`
-  and `.allocated_by_item` sum them.
+  and `.allocated_by_item` sum them. `min_lines` maps an item id to the smallest line the
+  organisers want of it (1..MAX_QUANTITY; an item not named: 1, see "Minimum line").
 - `Explanation(priority, met_share, region_weight)` is data, not text: the aid app renders
   it in the reader's language ("urgent; 12% met before this round"; `met_percent` is the
   share as a whole percentage).
@@ -70,6 +71,33 @@ Per item, pledges in increasing pledge id fill needs in order of decreasing weig
 increasing need id: each line is (pledge, need, quantity > 0), and a pledge never gives more
 than its quantity. Lines come ordered by item id, then by that need order, then pledge id.
 
+Minimum line
+------------
+Cut as above, a pledge of 7 can end up as lines of 1, 2 and 4 to three hospitals: three
+parcels for seven suits. The organisers set a minimum line m per item (by default 1, one
+unit, which is how the item is shipped: "a box of 50 masks is one box"). With m > 1 the
+needs, in the same fill order, take their whole-unit shares u_n from the pledges in id
+order under three rules:
+
+1. A line is at least min(m, q_p, d_n), with q_p the pledge's quantity and d_n the need's
+   open quantity: below m only a whole pledge, or a whole need in one line.
+2. A pledge is split only where what stays of it is at least m, so that it can still make
+   a line of its own: after a round a pledge is untouched, used up, or has m or more left.
+   So a pledge of q gives at most ⌊q/m⌋ lines of m or more (one if q < 2m), besides
+   whole small needs.
+3. Within these, a need takes from each pledge the amount nearest to what it still lacks
+   of its share (never more than it lacks in all; on a tie, the smaller amount, and
+   nothing rather than as much too many as too few), and skips a pledge it cannot take
+   from. What a need ends above or below its share is carried to the next one: each
+   need aims at the running total of the shares so far.
+
+Consequences: every amount taken above a share is below m, so the needs ahead of any need
+in the fill order never hold m or more units beyond their shares together (the lighter
+needs lose less than one minimum line to the rule); supply that no need can take under
+rules 1 and 2 (a pledge of 70 with m = 50 when every need lacks less than 70) is not
+allocated and waits for the next round, shown in the ledger as not yet allocated. With
+m = 1 the rules are the plain cutting above, exactly.
+
 Determinism: every order above is total and follows ids, so the same needs and supplies in
 any order give the same `Allocation`.
 
@@ -80,7 +108,10 @@ each item is a segment, and every step above is a handful of array operations ov
 segments (sorts, cumulative sums, `reduceat`). The lines come from laying each item's units
 end to end: the needs in fill order cut that run into their shares, the pledges in id order
 into theirs, and each piece between two cuts is one line. Most of the time goes into reading
-the inputs' fields and building the line tuples; see bench/aid_allocation.py.
+the inputs' fields and building the line tuples; see bench/aid_allocation.py. Items with a
+minimum line above one unit are cut by a loop in Python instead (`_cut_with_minimum`),
+which looks at each need's pledges one by one: O(needs × pledges) of the item at worst,
+for a rule drives set on a few items.
 """
 
 from __future__ import annotations
@@ -424,19 +455,82 @@ def _units(problem: _Problem) -> Ints:
 
 # What AllocationLine._make does, without its Python-level call: a third faster.
 _new_line = partial(tuple.__new__, AllocationLine)
+# Pieces of supply: need positions, pledge positions (in the problem's order), quantities.
+Pieces = tuple[Ints, Ints, Ints]
 
 
-def allocate(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> Allocation:
-    """Allocate the supplies to the needs, item by item (see the module docstring)."""
+def allocate(
+    needs: Sequence[NeedInput],
+    supplies: Sequence[SupplyInput],
+    min_lines: Mapping[int, int] | None = None,
+) -> Allocation:
+    """Allocate the supplies to the needs, item by item (see the module docstring);
+    `min_lines` gives an item's minimum line (1 for an item it does not name)."""
     problem = _problem(needs, supplies)
+    minimums = _minimums(problem.item_ids, min_lines or {})
     if not len(problem.need_id):
         return Allocation(lines=())
-    segment, weight = problem.need_segment, problem.weight
     units = _units(problem)
-    # Lay each item's units end to end, the items one after the other: the needs in fill
-    # order (heaviest first, then lower need id) cut that line into their shares, the
-    # pledges in pledge id order into theirs (capped at what the item hands out). Each
-    # piece between two cuts is one line, from one pledge to one need.
+    line_need, line_pledge, quantity = _cut(problem, units)
+    cut_freely = minimums == 1
+    if not cut_freely.all():
+        line_need, line_pledge, quantity = _with_minimum_lines(
+            problem, units, (line_need, line_pledge, quantity), minimums
+        )
+    segment, weight = problem.need_segment, problem.weight
+    lines = tuple(
+        map(
+            _new_line,
+            zip(
+                problem.need_id[line_need].tolist(),
+                problem.pledge_id[line_pledge].tolist(),
+                problem.item_ids[segment[line_need]].tolist(),
+                problem.recipient_id[line_need].tolist(),
+                quantity.tolist(),
+                weight[line_need].tolist(),
+                map(PRIORITIES.__getitem__, problem.priority_code[line_need].tolist()),
+                problem.met_share[line_need].tolist(),
+                problem.region_weight[line_need].tolist(),
+                strict=True,
+            ),
+        )
+    )
+    return Allocation(lines=lines)
+
+
+def _with_minimum_lines(problem: _Problem, units: Ints, free_cut: Pieces, minimums: Ints) -> Pieces:
+    """The free cut's pieces of the items whose minimum line is one unit, and the other
+    items cut again under their minimum, in item order."""
+    cut_freely = minimums == 1
+    kept = cut_freely[problem.need_segment[free_cut[0]]]
+    needs, pledges, quantities = [free_cut[0][kept]], [free_cut[1][kept]], [free_cut[2][kept]]
+    for segment in np.flatnonzero(~cut_freely).tolist():
+        need, pledge, quantity = _cut_with_minimum(problem, units, segment, int(minimums[segment]))
+        needs.append(need)
+        pledges.append(pledge)
+        quantities.append(quantity)
+    line_need = np.concatenate(needs)
+    # Back to item order; within an item each cut is already in its line order.
+    by_item = np.argsort(problem.need_segment[line_need], kind="stable")
+    return line_need[by_item], np.concatenate(pledges)[by_item], np.concatenate(quantities)[by_item]
+
+
+def _minimums(item_ids: Ints, min_lines: Mapping[int, int]) -> Ints:
+    """The minimum line of each item of the problem (segment order), each checked."""
+    for item_id, minimum in min_lines.items():
+        _check_quantity(f"min_lines[{item_id}]", minimum, minimum=1)
+    minimums: Ints = np.array(
+        [min_lines.get(item_id, 1) for item_id in item_ids.tolist()], dtype=np.int64
+    )
+    return minimums
+
+
+def _cut(problem: _Problem, units: Ints) -> Pieces:
+    """Every item's units laid end to end: the needs in fill order (heaviest first, then
+    lower need id) cut that line into their shares, the pledges in pledge id order into
+    theirs (capped at what the item hands out). Each piece between two cuts is one line,
+    from one pledge to one need."""
+    segment, weight = problem.need_segment, problem.weight
     fill = np.lexsort((-weight, segment))  # stable: equal weights keep need id order
     fill = fill[units[fill] > 0]
     need_end = np.cumsum(units[fill])
@@ -453,21 +547,71 @@ def allocate(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> All
     piece_start = np.concatenate(([0], cuts[:-1]))
     line_need = fill[np.searchsorted(need_end, piece_start, side="right")]
     line_pledge = np.searchsorted(pledge_end, piece_start, side="right")
-    lines = tuple(
-        map(
-            _new_line,
-            zip(
-                problem.need_id[line_need].tolist(),
-                problem.pledge_id[line_pledge].tolist(),
-                problem.item_ids[segment[line_need]].tolist(),
-                problem.recipient_id[line_need].tolist(),
-                (cuts - piece_start).tolist(),
-                weight[line_need].tolist(),
-                map(PRIORITIES.__getitem__, problem.priority_code[line_need].tolist()),
-                problem.met_share[line_need].tolist(),
-                problem.region_weight[line_need].tolist(),
-                strict=True,
-            ),
-        )
+    quantity: Ints = cuts - piece_start
+    return line_need, line_pledge, quantity
+
+
+def _cut_with_minimum(problem: _Problem, units: Ints, segment: int, minimum: int) -> Pieces:
+    """One item's lines under a minimum line above one unit (see "Minimum line")."""
+    needs = np.flatnonzero(problem.need_segment == segment)
+    # Fill order; lexsort is stable, so equal weights keep the problem's need id order.
+    fill = needs[np.lexsort((-problem.weight[needs],))].tolist()
+    pledges = np.flatnonzero(problem.pledge_segment == segment).tolist()
+    quantities = problem.pledge_quantity[pledges].tolist()
+    left = list(quantities)
+    share, demand = units.tolist(), problem.demand.tolist()
+    # No pledge gives less than min(m, its quantity, the need's): below half of that, a
+    # need is nearer its share with nothing.
+    smallest = min(minimum, min(quantities))
+    line_need: list[int] = []
+    line_pledge: list[int] = []
+    line_quantity: list[int] = []
+    shares_so_far = given = first = 0
+    for need in fill:
+        shares_so_far += share[need]
+        lacks = demand[need]
+        got = 0
+        for index in range(first, len(pledges)):
+            want = min(shares_so_far - given - got, lacks - got)
+            if 2 * want <= min(smallest, lacks):
+                break
+            if not left[index]:
+                continue
+            taken = _piece(
+                want=want,
+                left=left[index],
+                pledged=quantities[index],
+                lacks=lacks,
+                room=lacks - got,
+                minimum=minimum,
+            )
+            if taken:
+                line_need.append(need)
+                line_pledge.append(pledges[index])
+                line_quantity.append(taken)
+                left[index] -= taken
+                got += taken
+        given += got
+        while first < len(pledges) and not left[first]:
+            first += 1
+    return (
+        np.array(line_need, dtype=np.int64),
+        np.array(line_pledge, dtype=np.int64),
+        np.array(line_quantity, dtype=np.int64),
     )
-    return Allocation(lines=lines)
+
+
+def _piece(*, want: int, left: int, pledged: int, lacks: int, room: int, minimum: int) -> int:
+    """How much a need that wants `want` more (and has `room` for) takes from a pledge of
+    `pledged` with `left` still to give: the amount nearest `want` that keeps rules 1 and
+    2 of "Minimum line", or 0 when taking nothing is as near."""
+    smallest_line = min(minimum, pledged, lacks)
+    best, off_by = 0, want
+    largest_split = min(left - minimum, room)  # leaves at least `minimum` of the pledge
+    if smallest_line <= largest_split:
+        split = min(max(want, smallest_line), largest_split)
+        if abs(want - split) < off_by:
+            best, off_by = split, abs(want - split)
+    if smallest_line <= left <= room and abs(want - left) < off_by:
+        best = left
+    return best

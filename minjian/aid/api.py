@@ -34,7 +34,9 @@ class ItemOut(Schema):
 
 class DriveOut(Schema):
     id: int
-    title: str
+    title: str = Field(description="In the language asked for (Accept-Language), or the other.")
+    title_zh: str
+    title_en: str
     description: str
     region: str
     starts_at: datetime
@@ -48,6 +50,8 @@ def _drive(drive: Drive) -> dict[str, object]:
     return {
         "id": drive.pk,
         "title": render_redactions(drive.title),
+        "title_zh": render_redactions(drive.title_zh),
+        "title_en": render_redactions(drive.title_en),
         "description": render_redactions(drive.description),
         "region": drive.region.code,
         "starts_at": drive.starts_at,
@@ -344,7 +348,7 @@ class LedgerOut(Schema):
 def _row(drive: Drive, row: selectors.LedgerRow) -> dict[str, object]:
     figures = row.figures
     recipient = row.recipient
-    query = f"?item={row.item.pk}" + (f"&recipient={recipient.pk}" if recipient else "")
+    query = f"?item={row.item.pk}" + (f"&recipient={recipient.pk}" if recipient else "&pool=true")
     return {
         "recipient": recipient.pk if recipient else None,
         "recipient_name": render_redactions(recipient.name) if recipient else None,
@@ -360,8 +364,11 @@ def _row(drive: Drive, row: selectors.LedgerRow) -> dict[str, object]:
 
 @router.get("/{drive_id}/ledger", response={200: LedgerOut, 404: ErrorOut}, summary="Ledger")
 def get_ledger(request: HttpRequest, drive_id: Id) -> dict[str, object]:
-    """Per item and per recipient: needed, pledged, allocated, shipped, received. Each
-    figure is the sum of the `delta` of the events at `events_url` with that `figure`."""
+    """Per item and per recipient: needed, pledged (earmarked for the recipient), allocated
+    (to it, from any pledge), shipped, received; then per item a row with no recipient,
+    the supply pledged to the drive as a whole (its allocations are in the recipients'
+    rows, so each figure adds up to the totals). Each figure is the sum of the `delta` of
+    the events at `events_url` with that `figure`."""
     drive = access.access_drive_by_id(drive_id)
     ledger = selectors.ledger(drive)
     return {
@@ -378,12 +385,9 @@ def get_ledger(request: HttpRequest, drive_id: Id) -> dict[str, object]:
     openapi_extra={"responses": {200: CSV_RESPONSE}},
 )
 def ledger_csv(request: HttpRequest, drive_id: Id) -> HttpResponse:
+    """UTF-8 with a byte-order mark; headers and status in the language asked for."""
     drive = access.access_drive_by_id(drive_id)
-    response = HttpResponse(
-        downloads.ledger_csv(selectors.ledger(drive)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="drive-{drive.pk}-ledger.csv"'
-    return response
+    return downloads.ledger_download(selectors.ledger(drive), hxl=False)
 
 
 @router.get(
@@ -394,20 +398,22 @@ def ledger_csv(request: HttpRequest, drive_id: Id) -> HttpResponse:
 )
 def ledger_hxl(request: HttpRequest, drive_id: Id) -> HttpResponse:
     """CSV with a row of HXL hashtags under the header (`#org+recipient`, `#adm1`,
-    `#need+num`, `#reached+num+received`, ...)."""
+    `#need+num`, `#reached+num+received`, ...); UTF-8 with a byte-order mark; the status
+    as a code (`met`, `partial`, `open`, `pool`)."""
     drive = access.access_drive_by_id(drive_id)
-    response = HttpResponse(
-        downloads.ledger_csv(selectors.ledger(drive), hxl=True),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="drive-{drive.pk}-ledger.hxl.csv"'
-    return response
+    return downloads.ledger_download(selectors.ledger(drive), hxl=True)
 
 
 class EventQuery(InputSchema):
     recipient: Id | None = None
     item: Id | None = None
     figure: str | None = None
+    pool: bool = Field(
+        False,
+        description="The events of no recipient, those of a ledger row without one: the "
+        "pledges to the drive as a whole (earmarked for no one). What allocation rounds "
+        "gave of them is in the recipients' rows.",
+    )
 
 
 class DriveEventOut(Schema):
@@ -429,7 +435,11 @@ def list_events(
 ) -> list[dict[str, object]]:
     drive = access.access_drive_by_id(drive_id)
     events = selectors.ledger_events(
-        drive, recipient_id=query.recipient, item_id=query.item, figure=query.figure
+        drive,
+        recipient_id=query.recipient,
+        item_id=query.item,
+        figure=query.figure,
+        pool=query.pool,
     )
     return [_event(event) for event in events]
 

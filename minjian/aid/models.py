@@ -25,9 +25,12 @@ class Priority(models.TextChoices):
 
 
 class Drive(models.Model):
-    """A collection of supplies for one emergency, run by its organisers."""
+    """A collection of supplies for one emergency, run by its organisers. Its title is
+    kept in Chinese and in English (either may be empty, not both) and shown in the
+    reader's language."""
 
-    title = models.CharField(max_length=200)
+    title_zh = models.CharField(max_length=200, blank=True)
+    title_en = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     region = models.ForeignKey("places.Region", on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
@@ -50,11 +53,18 @@ class Drive(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="drive_window_is_ordered"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_zh="", title_en=""), name="drive_has_a_title"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_zh, self.title_en)
 
     def is_open(self, at: datetime | None = None) -> bool:
         moment = timezone.now() if at is None else at
@@ -67,11 +77,17 @@ class Item(BilingualName):
     drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="items")
     unit_zh = models.CharField(max_length=40)
     unit_en = models.CharField(max_length=40, blank=True)
+    # The smallest allocation line worth shipping, in units: a line below it is only a
+    # whole pledge or a whole need ("Minimum line" in allocation.py). One unit by default.
+    min_line_quantity = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ("id",)
         constraints = [
-            models.UniqueConstraint(fields=("drive", "name_zh"), name="item_name_unique_in_drive")
+            models.UniqueConstraint(fields=("drive", "name_zh"), name="item_name_unique_in_drive"),
+            models.CheckConstraint(
+                condition=Q(min_line_quantity__gt=0), name="item_min_line_positive"
+            ),
         ]
 
     @property
@@ -331,6 +347,7 @@ class DriveEvent(Event):
         ORGANISER_ADDED = "organiser_added", _("organiser added")
         ACCOUNT_ATTACHED = "account_attached", _("account attached to a recipient")
         ITEM_ADDED = "item_added", _("item added to the catalogue")
+        MIN_LINE_SET = "min_line_set", _("minimum line set")
         REGION_WEIGHTED = "region_weighted", _("region weight set")
         RECIPIENT_ADDED = "recipient_added", _("recipient registered")
         RECIPIENT_VERIFIED = "recipient_verified", _("recipient verified")

@@ -106,12 +106,38 @@ def round_lines(round_: AllocationRound) -> QuerySet[AllocationLine]:
     return round_.lines.select_related("need").order_by("id")
 
 
+@dataclass(frozen=True)
+class RoundSummary:
+    lines: int
+    units: int
+
+
+def round_summary(round_: AllocationRound) -> RoundSummary:
+    """How many lines a round made and how many units they hand out, in one query."""
+    totals = round_.lines.aggregate(lines=Count("id"), units=Sum("quantity"))
+    return RoundSummary(lines=int(totals["lines"]), units=int(totals["units"] or 0))
+
+
 def shipment_of_drive(drive: Drive, shipment_id: int) -> Shipment | None:
     """With its recipient and the recipient's drive: who may confirm it depends on both."""
     return (
         Shipment.objects.select_related("line__need__recipient__drive", "line__need__item")
         .filter(pk=shipment_id, line__need__recipient__drive=drive)
         .first()
+    )
+
+
+def deliveries_to_confirm(viewer: Viewer) -> QuerySet[Shipment]:
+    """Shipments on their way to the recipients `viewer` speaks for, in every drive:
+    what she is to count and confirm when it arrives. None for anyone signed out."""
+    if not isinstance(viewer, User) or not viewer.is_active:
+        return Shipment.objects.none()
+    return (
+        Shipment.objects.filter(
+            state=Shipment.State.SHIPPED, line__need__recipient__accounts=viewer
+        )
+        .select_related("line__need__recipient__drive", "line__need__item")
+        .order_by("shipped_at", "id")
     )
 
 
@@ -132,8 +158,10 @@ class OrganiserDesk:
     recipients: QuerySet[Recipient]
     organisers: QuerySet[User]
     lines: QuerySet[AllocationLine]
-    shipments: QuerySet[Shipment]
+    planned: QuerySet[Shipment]
+    in_transit: QuerySet[Shipment]
     weights: QuerySet[RegionWeight]
+    items: QuerySet[Item]
 
 
 def organiser_desk(drive: Drive) -> OrganiserDesk:
@@ -148,12 +176,19 @@ def organiser_desk(drive: Drive) -> OrganiserDesk:
         lines=AllocationLine.objects.filter(need__recipient__drive=drive, shipment__isnull=True)
         .select_related("need__recipient", "need__item", "pledge")
         .order_by("id"),
-        # Planned or on the way; received ones are in the ledger.
-        shipments=Shipment.objects.filter(line__need__recipient__drive=drive)
-        .exclude(state=Shipment.State.RECEIVED)
-        .select_related("line__need__recipient", "line__need__item", "line__pledge")
-        .order_by("-id"),
+        # Planned, to send; then on their way (received ones are in the ledger).
+        planned=_shipments_of(drive, Shipment.State.PLANNED),
+        in_transit=_shipments_of(drive, Shipment.State.SHIPPED),
         weights=drive.region_weights.select_related("region"),
+        items=drive.items.all(),
+    )
+
+
+def _shipments_of(drive: Drive, state: str) -> QuerySet[Shipment]:
+    return (
+        Shipment.objects.filter(line__need__recipient__drive=drive, state=state)
+        .select_related("line__need__recipient", "line__need__item")
+        .order_by("id")
     )
 
 
@@ -202,13 +237,53 @@ class LedgerRow:
     adm2: str = ""
 
 
+@dataclass(frozen=True)
+class GeneralSupply:
+    """One item's supply pledged to the drive as a whole (earmarked for no one): how much
+    the organisers accepted, how much of it allocation rounds gave to recipients, and
+    what waits for the next round."""
+
+    item: Item
+    accepted: int
+    allocated: int
+
+    @property
+    def not_yet_allocated(self) -> int:
+        return self.accepted - self.allocated
+
+
 @dataclass
 class Ledger:
+    """What the figures of each row count (each the sum of its events' deltas):
+
+    - a recipient's row: needed (its needs), pledged (accepted pledges earmarked for it),
+      allocated (given to it by allocation rounds, from earmarked and general supply),
+      shipped (what left for it), received (what it counted on arrival);
+    - a pool row (`recipient` None): pledged = accepted pledges earmarked for no one; its
+      allocations are counted in the recipients' rows, so its other figures are 0 and
+      every column adds up to the totals;
+    - a total: the item's figures over the whole drive.
+
+    `general_supply` says, per item, how much of the pool was allocated and what waits.
+    """
+
     drive: Drive
     totals: list[LedgerRow]
     rows: list[LedgerRow]
-    # Un-earmarked pledges: pledged to the drive, not yet to a recipient.
     pool: list[LedgerRow] = field(default_factory=list)
+    # Item id → units of general (not earmarked) pledges allocated to recipients.
+    allocated_from_pool: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def general_supply(self) -> list[GeneralSupply]:
+        return [
+            GeneralSupply(
+                item=row.item,
+                accepted=row.figures.pledged,
+                allocated=self.allocated_from_pool.get(row.item.pk, 0),
+            )
+            for row in self.pool
+        ]
 
 
 # Figures by (recipient id or None for the pool, item id).
@@ -237,7 +312,21 @@ def ledger(drive: Drive, *, recipient_id: int | None = None) -> Ledger:
         totals=[LedgerRow(item=items[pk], figures=totals[pk]) for pk in sorted(totals)],
         rows=_recipient_rows(items, by_recipient, cells),
         pool=pool,
+        allocated_from_pool=_allocated_from_pool(events) if pool else {},
     )
+
+
+def _allocations_from_pool(events: QuerySet[DriveEvent]) -> QuerySet[DriveEvent]:
+    """The allocation lines that handed out pledges to the drive as a whole: their
+    explanation says they were not earmarked."""
+    return events.filter(figure=DriveEvent.Figure.ALLOCATED, payload__explanation__earmarked=False)
+
+
+def _allocated_from_pool(events: QuerySet[DriveEvent]) -> dict[int, int]:
+    return {
+        row["item_id"]: int(row["total"])
+        for row in _allocations_from_pool(events).values("item_id").annotate(total=Sum("delta"))
+    }
 
 
 def _summed(events: QuerySet[DriveEvent]) -> tuple[Cells, dict[int, Figures]]:
@@ -321,16 +410,29 @@ def ledger_events(
     recipient_id: int | None = None,
     item_id: int | None = None,
     figure: str | None = None,
+    pool: bool = False,
+    from_pool: bool = False,
 ) -> QuerySet[DriveEvent]:
-    """The events a ledger figure is summed from (or all the drive's events)."""
+    """The events a ledger figure is summed from (or all the drive's events). Instead of a
+    recipient's: `pool`, the events of no recipient (the pool row: pledges to the drive as
+    a whole); `from_pool`, the allocations made from those pledges."""
     events = drive.events.select_related("recipient", "item").order_by("created_at", "id")
-    if recipient_id is not None:
+    if pool:
+        events = events.filter(recipient__isnull=True)
+    elif from_pool:
+        events = _allocations_from_pool(events)
+    elif recipient_id is not None:
         events = events.filter(recipient_id=recipient_id)
     if item_id is not None:
         events = events.filter(item_id=item_id)
     if figure:
         events = events.filter(figure=figure)
     return events
+
+
+def events_total(events: QuerySet[DriveEvent]) -> int:
+    """What a list of events adds up to (the figure they are summed into)."""
+    return int(events.aggregate(total=Sum("delta"))["total"] or 0)
 
 
 @dataclass(frozen=True)

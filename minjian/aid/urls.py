@@ -6,8 +6,10 @@ app_name = "aid"
 urlpatterns = [
     path("", views.drive_list, name="list"),
     path("new/", views.drive_new, name="new"),
+    path("deliveries/", views.deliveries, name="deliveries"),
     path("<id:drive_id>/", views.drive_detail, name="detail"),
     path("<id:drive_id>/pledge/", views.pledge, name="pledge"),
+    path("<id:drive_id>/pledge/receipt/", views.pledge_receipt, name="pledge_receipt"),
     path("<id:drive_id>/pledge/follow/", views.pledge_follow, name="pledge_follow"),
     path("<id:drive_id>/organise/", views_organise.organise, name="organise"),
     path(

@@ -37,6 +37,9 @@ MASKS_PLEDGED = 14_000
 DONORS = 100
 # Donors with an account; the others pledge anonymously with a receipt code.
 DONOR_ACCOUNTS = 12
+# The organisers' smallest allocation lines.
+SUITS_PER_CARTON = 10
+MASKS_PER_BOX = 50
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ class _AidDemo:
             self.organiser = organisers[0]
             drive = services.drive_create(
                 actor=self.organiser,
-                title="口罩大师：武汉医院防护物资 Face Masks Guru: protection for Wuhan hospitals",
+                title_zh="口罩大师：武汉医院防护物资",
+                title_en="Face Masks Guru: protection for Wuhan hospitals",
                 description=(
                     "志愿者为武汉 20 家医院募集防护服和医用外科口罩，每一笔捐赠、分配、"
                     "发货和签收都公开记录。\n"
@@ -123,6 +127,11 @@ class _AidDemo:
             self.drive = drive
             self.suits = drive.items.get(name_en="Protective suit")
             self.masks = drive.items.get(name_en="Surgical mask")
+            # Suits travel in cartons of 10 and masks in boxes of 50: no smaller parcels.
+            for item, smallest in ((self.suits, SUITS_PER_CARTON), (self.masks, MASKS_PER_BOX)):
+                services.item_set_min_line(
+                    actor=self.organiser, drive_id=drive.pk, item_id=item.pk, quantity=smallest
+                )
             recipients = self._hospitals()
             self._verify(recipients)
             donors = [self.sign_up(f"武汉加油-{index + 1:02d}") for index in range(DONOR_ACCOUNTS)]

@@ -15,10 +15,17 @@ from minjian.aid.services.drives import (
     drive_add_organiser,
     drive_create,
     item_add,
+    item_set_min_line,
     region_weight_set,
 )
 from minjian.aid.services.needs import need_set
-from minjian.aid.services.pledges import PledgeMade, pledge_accept, pledge_decline, pledge_make
+from minjian.aid.services.pledges import (
+    PledgeMade,
+    pledge_accept,
+    pledge_check,
+    pledge_decline,
+    pledge_make,
+)
 from minjian.aid.services.recipients import (
     recipient_attach_account,
     recipient_register,
@@ -28,7 +35,9 @@ from minjian.aid.services.shared import MAX_QUANTITY, whole_quantity
 from minjian.aid.services.shipments import (
     shipment_confirm_receipt,
     shipment_plan,
+    shipment_plan_many,
     shipment_send,
+    shipment_send_many,
 )
 
 __all__ = [
@@ -38,8 +47,10 @@ __all__ = [
     "drive_allocate",
     "drive_create",
     "item_add",
+    "item_set_min_line",
     "need_set",
     "pledge_accept",
+    "pledge_check",
     "pledge_decline",
     "pledge_make",
     "recipient_attach_account",
@@ -48,6 +59,8 @@ __all__ = [
     "region_weight_set",
     "shipment_confirm_receipt",
     "shipment_plan",
+    "shipment_plan_many",
     "shipment_send",
+    "shipment_send_many",
     "whole_quantity",
 ]

@@ -37,7 +37,8 @@ Supply = tuple[Pledge, int]
 def drive_allocate(*, actor: User | None, drive_id: int) -> AllocationRound:
     """One allocation round: earmarked pledges first, to their need; then the rest of the
     accepted supply shared by `allocation.allocate` among the open needs of verified
-    recipients, each line stored with the reasons it got its share."""
+    recipients, under each item's minimum line, each line stored with the reasons it got
+    its share."""
     with transaction.atomic():
         drive = drive_row(drive_id, lock=True)
         user = access.require_organiser(actor, drive)
@@ -45,7 +46,7 @@ def drive_allocate(*, actor: User | None, drive_id: int) -> AllocationRound:
         supply = _accepted_pledges(drive)
         round_ = AllocationRound.objects.create(drive=drive, actor=user)
         lines, general = _earmarked_lines(round_, standing, supply)
-        lines += _shared_lines(round_, standing, supply, general)
+        lines += _shared_lines(round_, standing, supply, general, _min_lines(drive))
         AllocationLine.objects.bulk_create(lines)
         _record_round(drive, user, round_, lines)
     return round_
@@ -175,11 +176,17 @@ def _earmarked_lines(
     return lines, general
 
 
+def _min_lines(drive: Drive) -> dict[int, int]:
+    """Item id → its minimum line, for the items whose minimum is above one unit."""
+    return dict(drive.items.filter(min_line_quantity__gt=1).values_list("pk", "min_line_quantity"))
+
+
 def _shared_lines(
     round_: AllocationRound,
     standing: _Standing,
     supply: Sequence[Supply],
     general: list[SupplyInput],
+    min_lines: dict[int, int],
 ) -> list[AllocationLine]:
     """The general supply shared among the needs still open, by `allocation.allocate`."""
     open_needs = [
@@ -210,7 +217,7 @@ def _shared_lines(
                 "region_weight": line.explanation.region_weight,
             },
         )
-        for line in allocate(open_needs, general).lines
+        for line in allocate(open_needs, general, min_lines).lines
     ]
 
 

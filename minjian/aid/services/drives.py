@@ -16,11 +16,13 @@ from minjian.aid.models import Drive, Item, RegionWeight
 from minjian.aid.services.shared import (
     Kind,
     active_account,
+    catalogue_item,
     drive_row,
     known_region,
     public_text,
     record,
     region_within,
+    whole_quantity,
 )
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
 from minjian.orgs.models import Organisation
@@ -30,7 +32,8 @@ from minjian.orgs.selectors import is_member, organisation_by_slug
 def drive_create(
     *,
     actor: User,
-    title: str,
+    title_zh: str,
+    title_en: str,
     description: str,
     region_code: str,
     starts_at: datetime,
@@ -38,11 +41,13 @@ def drive_create(
     organisation_slug: str = "",
     organisers: Sequence[User] = (),
 ) -> Drive:
-    """A new drive with the standard catalogue; the actor is one of its organisers."""
+    """A new drive with the standard catalogue; the actor is one of its organisers. Its
+    title is given in Chinese, in English, or both."""
     if not isinstance(actor, User) or not actor.is_active:
         raise PermissionDenied(_("Sign in to start a drive."))
     drive = _checked_drive(
-        title=title,
+        title_zh=title_zh,
+        title_en=title_en,
         description=description,
         region_code=region_code,
         starts_at=starts_at,
@@ -66,16 +71,29 @@ def drive_create(
 
 
 def _checked_drive(
-    *, title: str, description: str, region_code: str, starts_at: datetime, ends_at: datetime
+    *,
+    title_zh: str,
+    title_en: str,
+    description: str,
+    region_code: str,
+    starts_at: datetime,
+    ends_at: datetime,
 ) -> Drive:
     """The new drive's own fields, checked and cleaned; not saved yet."""
     drive = Drive(
-        title=public_text(title, field="title", max_length=200, required=True),
+        title_zh=public_text(title_zh, field="title_zh", max_length=200, required=False),
+        title_en=public_text(title_en, field="title_en", max_length=200, required=False),
         description=public_text(description, field="description", max_length=5000, required=False),
         region=known_region(region_code),
         starts_at=starts_at,
         ends_at=ends_at,
     )
+    if not (drive.title_zh or drive.title_en):
+        raise DomainError(
+            "title_missing",
+            _("Give the drive a title, in Chinese or in English."),
+            field="title_zh",
+        )
     if ends_at <= starts_at:
         raise DomainError(
             "window_reversed", _("The drive must end after it starts."), field="ends_at"
@@ -117,6 +135,30 @@ def item_add(
             unit_en=public_text(unit_en, field="unit_en", max_length=40, required=False),
         )
         record(drive, Kind.ITEM_ADDED, actor, item=item)
+    return item
+
+
+def item_set_min_line(
+    *, actor: User | None, drive_id: int, item_id: object, quantity: object
+) -> Item:
+    """The smallest allocation line of an item of the catalogue: allocation rounds send
+    no line below it but a whole pledge or a whole need. The drive is locked, as a round
+    locks it: a round runs with the minimums from before or after, never half of each."""
+    count = whole_quantity(quantity, field="min_line_quantity")
+    with transaction.atomic():
+        drive = drive_row(drive_id, lock=True)
+        access.require_organiser(actor, drive)
+        item = catalogue_item(drive, item_id)
+        before = item.min_line_quantity
+        item.min_line_quantity = count
+        item.save(update_fields=["min_line_quantity"])
+        record(
+            drive,
+            Kind.MIN_LINE_SET,
+            actor,
+            item=item,
+            payload={"min_line_quantity": count, "before": before},
+        )
     return item
 
 

@@ -34,6 +34,33 @@ class PledgeMade:
     receipt_code: str | None
 
 
+@dataclass(frozen=True)
+class _CheckedPledge:
+    drive: Drive
+    item: Item
+    count: int
+    organisation: Organisation | None
+    need: Need | None
+
+
+def pledge_check(
+    *,
+    actor: User | None,
+    drive_id: int,
+    item_id: object,
+    quantity: object,
+    organisation_slug: str = "",
+    earmarked_recipient_id: int | None = None,
+) -> None:
+    """Refuse, as `pledge_make` would, a pledge that it would refuse, and write nothing:
+    a form asks this before it spends the donor's proof of work and counts her pledge
+    against the rate limit."""
+    with transaction.atomic():
+        _checked_pledge(
+            actor, drive_id, item_id, quantity, organisation_slug, earmarked_recipient_id
+        )
+
+
 def pledge_make(
     *,
     actor: User | None,
@@ -48,33 +75,54 @@ def pledge_make(
     An earmarked pledge can promise at most what the need still lacks after the
     other earmarked pledges and the allocations already made: the need's row is
     locked while this is counted, so pledges sent at once never overshoot it."""
-    count = whole_quantity(quantity)
     donor = actor if isinstance(actor, User) and actor.is_active else None
     with transaction.atomic():
-        drive = drive_row(drive_id)
-        _refuse_unless_open(drive)
-        item = catalogue_item(drive, item_id)
-        organisation = _donor_organisation(donor, organisation_slug)
-        need = _earmarked_need(drive, item, earmarked_recipient_id, count)
+        checked = _checked_pledge(
+            donor, drive_id, item_id, quantity, organisation_slug, earmarked_recipient_id
+        )
         code = new_receipt_code() if donor is None else None
         pledge = Pledge.objects.create(
-            drive=drive,
-            item=item,
-            quantity=count,
-            donor=donor if organisation is None else None,
-            donor_organisation=organisation,
+            drive=checked.drive,
+            item=checked.item,
+            quantity=checked.count,
+            donor=donor if checked.organisation is None else None,
+            donor_organisation=checked.organisation,
             receipt_digest=receipt_digest(code) if code else "",
-            earmarked_need=need,
+            earmarked_need=checked.need,
         )
         record(
-            drive,
+            checked.drive,
             Kind.PLEDGED,
             donor,
-            item=item,
-            recipient=need.recipient if need else None,
-            payload={"pledge": pledge.pk, "quantity": count},
+            item=checked.item,
+            recipient=checked.need.recipient if checked.need else None,
+            payload={"pledge": pledge.pk, "quantity": checked.count},
         )
     return PledgeMade(pledge=pledge, receipt_code=code)
+
+
+def _checked_pledge(
+    actor: User | None,
+    drive_id: int,
+    item_id: object,
+    quantity: object,
+    organisation_slug: str,
+    earmarked_recipient_id: int | None,
+) -> _CheckedPledge:
+    """Everything a pledge must be, checked in the caller's transaction (the earmarked
+    need locked)."""
+    count = whole_quantity(quantity)
+    donor = actor if isinstance(actor, User) and actor.is_active else None
+    drive = drive_row(drive_id)
+    _refuse_unless_open(drive)
+    item = catalogue_item(drive, item_id)
+    return _CheckedPledge(
+        drive=drive,
+        item=item,
+        count=count,
+        organisation=_donor_organisation(donor, organisation_slug),
+        need=_earmarked_need(drive, item, earmarked_recipient_id, count),
+    )
 
 
 def _refuse_unless_open(drive: Drive) -> None:

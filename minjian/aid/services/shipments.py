@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,32 +15,47 @@ from minjian.aid.models import AllocationLine, Shipment
 from minjian.aid.services.shared import Figure, Kind, public_text, record, whole_quantity
 from minjian.core.errors import DomainError, NotFound
 
+# More than an organiser can check on one screen; a typo guard, not a policy.
+MAX_AT_ONCE = 500
+
 
 def shipment_plan(*, actor: User | None, line_id: int, courier_note: str = "") -> Shipment:
     """An allocation line becomes a shipment: at most once, so no pledge ships twice."""
     with transaction.atomic():
-        line = _locked_line(line_id)
-        user = access.require_shipper(actor, line)
-        if Shipment.objects.filter(line=line).exists():
-            raise DomainError(
-                "already_shipped",
-                _("This allocation already has its shipment."),
-                status=409,
-            )
-        shipment = Shipment.objects.create(
-            line=line,
-            courier_note=public_text(
-                courier_note, field="courier_note", max_length=300, required=False
-            ),
+        return _plan(actor, _locked_line(line_id), courier_note)
+
+
+def shipment_plan_many(
+    *, actor: User | None, drive_id: int, line_ids: Sequence[int], courier_note: str = ""
+) -> list[Shipment]:
+    """Several allocation lines of a drive planned at once, each its own shipment with its
+    own event: all of them, or none if one is refused."""
+    with transaction.atomic():
+        return [_plan(actor, line, courier_note) for line in _locked_lines(drive_id, line_ids)]
+
+
+def _plan(actor: User | None, line: AllocationLine, courier_note: str) -> Shipment:
+    user = access.require_shipper(actor, line)
+    if Shipment.objects.filter(line=line).exists():
+        raise DomainError(
+            "already_shipped",
+            _("This allocation already has its shipment."),
+            status=409,
         )
-        record(
-            line.need.recipient.drive,
-            Kind.SHIPMENT_PLANNED,
-            user,
-            recipient=line.need.recipient,
-            item=line.need.item,
-            payload={"shipment": shipment.pk, "line": line.pk, "quantity": line.quantity},
-        )
+    shipment = Shipment.objects.create(
+        line=line,
+        courier_note=public_text(
+            courier_note, field="courier_note", max_length=300, required=False
+        ),
+    )
+    record(
+        line.need.recipient.drive,
+        Kind.SHIPMENT_PLANNED,
+        user,
+        recipient=line.need.recipient,
+        item=line.need.item,
+        payload={"shipment": shipment.pk, "line": line.pk, "quantity": line.quantity},
+    )
     return shipment
 
 
@@ -52,30 +68,47 @@ def shipment_send(
 ) -> Shipment:
     """Planned → shipped, with how many actually left (at most the allocated quantity)."""
     with transaction.atomic():
-        shipment = _locked_shipment(shipment_id)
-        line = shipment.line
-        user = access.require_shipper(actor, line)
-        if shipment.state != Shipment.State.PLANNED:
-            raise DomainError("already_shipped", _("This shipment has already left."), status=409)
-        sent = _sent_quantity(line, sent_quantity)
-        shipment.state = Shipment.State.SHIPPED
-        shipment.sent_quantity = sent
-        shipment.shipped_at = timezone.now()
-        if courier_note:
-            shipment.courier_note = public_text(
-                courier_note, field="courier_note", max_length=300, required=False
-            )
-        shipment.save()
-        record(
-            line.need.recipient.drive,
-            Kind.SHIPPED,
-            user,
-            recipient=line.need.recipient,
-            item=line.need.item,
-            figure=Figure.SHIPPED,
-            delta=sent,
-            payload={"shipment": shipment.pk, "line": line.pk, "quantity": sent},
+        return _send(actor, _locked_shipment(shipment_id), sent_quantity, courier_note)
+
+
+def shipment_send_many(
+    *, actor: User | None, drive_id: int, shipment_ids: Sequence[int], courier_note: str = ""
+) -> list[Shipment]:
+    """Several planned shipments of a drive sent at once, each with all that was allocated
+    and its own event: all of them, or none if one is refused."""
+    with transaction.atomic():
+        return [
+            _send(actor, shipment, None, courier_note)
+            for shipment in _locked_shipments(drive_id, shipment_ids)
+        ]
+
+
+def _send(
+    actor: User | None, shipment: Shipment, sent_quantity: object | None, courier_note: str
+) -> Shipment:
+    line = shipment.line
+    user = access.require_shipper(actor, line)
+    if shipment.state != Shipment.State.PLANNED:
+        raise DomainError("already_shipped", _("This shipment has already left."), status=409)
+    sent = _sent_quantity(line, sent_quantity)
+    shipment.state = Shipment.State.SHIPPED
+    shipment.sent_quantity = sent
+    shipment.shipped_at = timezone.now()
+    if courier_note:
+        shipment.courier_note = public_text(
+            courier_note, field="courier_note", max_length=300, required=False
         )
+    shipment.save()
+    record(
+        line.need.recipient.drive,
+        Kind.SHIPPED,
+        user,
+        recipient=line.need.recipient,
+        item=line.need.item,
+        figure=Figure.SHIPPED,
+        delta=sent,
+        payload={"shipment": shipment.pk, "line": line.pk, "quantity": sent},
+    )
     return shipment
 
 
@@ -208,6 +241,48 @@ def _locked_line(line_id: int) -> AllocationLine:
     if line is None:
         raise NotFound(_("There is no such allocation line."), code="unknown_line")
     return line
+
+
+def _chosen(ids: Sequence[int]) -> list[int]:
+    """The ids a bulk action was given, each once, checked for number."""
+    chosen = sorted(set(ids))
+    if not chosen:
+        raise DomainError("nothing_chosen", _("Choose at least one."), field="targets")
+    if len(chosen) > MAX_AT_ONCE:
+        raise DomainError(
+            "too_many_chosen",
+            _("Choose at most %(max)d at once.") % {"max": MAX_AT_ONCE},
+            field="targets",
+        )
+    return chosen
+
+
+def _locked_lines(drive_id: int, line_ids: Sequence[int]) -> list[AllocationLine]:
+    """The drive's allocation lines with these ids, locked, by id; every one must exist."""
+    chosen = _chosen(line_ids)
+    lines = list(
+        AllocationLine.objects.select_for_update(of=("self",))
+        .select_related("need__recipient__drive", "need__item", "pledge")
+        .filter(pk__in=chosen, need__recipient__drive_id=drive_id)
+        .order_by("pk")
+    )
+    if len(lines) != len(chosen):
+        raise NotFound(_("There is no such allocation line."), code="unknown_line")
+    return lines
+
+
+def _locked_shipments(drive_id: int, shipment_ids: Sequence[int]) -> list[Shipment]:
+    """The drive's shipments with these ids, locked, by id; every one must exist."""
+    chosen = _chosen(shipment_ids)
+    shipments = list(
+        Shipment.objects.select_for_update(of=("self",))
+        .select_related("line__need__recipient__drive", "line__need__item", "line__pledge")
+        .filter(pk__in=chosen, line__need__recipient__drive_id=drive_id)
+        .order_by("pk")
+    )
+    if len(shipments) != len(chosen):
+        raise NotFound(_("There is no such shipment."), code="unknown_shipment")
+    return shipments
 
 
 def _locked_shipment(shipment_id: int) -> Shipment:

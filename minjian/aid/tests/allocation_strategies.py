@@ -13,6 +13,8 @@ from minjian.aid.allocation import (
 )
 
 Instance = tuple[list[NeedInput], list[SupplyInput]]
+# An instance with the organisers' minimum line per item (item id → units).
+InstanceWithMinimum = tuple[list[NeedInput], list[SupplyInput], dict[int, int]]
 
 priorities = st.sampled_from(list(Priority))
 met_shares = st.one_of(st.sampled_from([0.0, 0.12, 0.5, 1.0]), st.floats(0.0, 1.0))
@@ -22,6 +24,8 @@ region_weights = st.one_of(
 # Mostly small quantities, where ties and rounding matter, sometimes large ones.
 quantities = st.one_of(st.integers(1, 12), st.integers(1, 10**6))
 small_quantities = st.integers(1, 30)
+# One unit (the default), small lots where rounding and ties matter, a box of 50.
+minimum_lines = st.one_of(st.just(1), st.integers(2, 12), st.sampled_from([50, 100]))
 
 
 @st.composite
@@ -68,3 +72,12 @@ def instances(draw: st.DrawFn, *, max_needs: int = 12, max_pledges: int = 6) -> 
         draw(needs(item_ids=item_ids, max_size=max_needs)),
         draw(supplies(item_ids=item_ids, max_size=max_pledges)),
     )
+
+
+@st.composite
+def instances_with_minimum(draw: st.DrawFn) -> InstanceWithMinimum:
+    """An instance and a minimum line for each of its items (some left at the default)."""
+    needs_drawn, supplies_drawn = draw(instances())
+    items = {need.item_id for need in needs_drawn} | {supply.item_id for supply in supplies_drawn}
+    named = draw(st.lists(st.sampled_from(sorted(items)), unique=True)) if items else []
+    return needs_drawn, supplies_drawn, {item_id: draw(minimum_lines) for item_id in named}

@@ -29,12 +29,14 @@ def make_drive(
     organiser: User | None = None,
     region_code: str = "420100",
     title: str = "Masks for Wuhan",
+    title_zh: str = "",
 ) -> DriveSetup:
     organiser = organiser or make_user("organiser")
     now = timezone.now()
     drive = services.drive_create(
         actor=organiser,
-        title=title,
+        title_zh=title_zh,
+        title_en=title,
         description="Protective equipment for hospitals.",
         region_code=region_code,
         starts_at=now - timedelta(days=1),

@@ -133,6 +133,46 @@ def test_items_are_allocated_separately() -> None:
     assert fair_shares(needs, []) == {1: 0.0, 2: 0.0}
 
 
+def test_a_minimum_line_sends_two_parcels_where_the_unit_cut_sends_four() -> None:
+    # Three hospitals at equal weight lack 10 each; pledges of 7 and 8 share out 5 each.
+    needs = [_need(1, 10), _need(2, 10), _need(3, 10)]
+    supplies = [
+        SupplyInput(pledge_id=1, item_id=1, quantity=7),
+        SupplyInput(pledge_id=2, item_id=1, quantity=8),
+    ]
+    cut_to_the_unit = allocate(needs, supplies)
+    assert [(line.need_id, line.pledge_id, line.quantity) for line in cut_to_the_unit.lines] == [
+        (1, 1, 5),
+        (2, 1, 2),
+        (2, 2, 3),
+        (3, 2, 5),
+    ]
+    # With a minimum of 5 neither pledge can be split (a part of it would be below 5):
+    # each goes whole, the first hospital's 2 above its share are taken from the second,
+    # which waits for the next pledge.
+    by_fives = allocate(needs, supplies, {1: 5})
+    assert [(line.need_id, line.pledge_id, line.quantity) for line in by_fives.lines] == [
+        (1, 1, 7),
+        (3, 2, 8),
+    ]
+
+
+def test_a_need_smaller_than_the_minimum_gets_it_whole_in_one_line() -> None:
+    clinic = _need(1, 3, priority=Priority.URGENT)
+    hospital = _need(2, 100)
+    allocation = allocate(
+        [clinic, hospital], [SupplyInput(pledge_id=1, item_id=1, quantity=60)], {1: 50}
+    )
+    # 3 to the clinic (all it lacks), and the rest stays one line of 57.
+    assert allocation.given_by_need == {1: 3, 2: 57}
+
+
+@pytest.mark.parametrize("minimum", [0, -1, 10**9 + 1])
+def test_a_minimum_line_is_a_positive_whole_number_of_units(minimum: int) -> None:
+    with pytest.raises(ValueError, match=r"min_lines\[1\] must be between"):
+        allocate([_need(1, 2)], [], {1: minimum})
+
+
 @pytest.mark.parametrize(
     ("met_share", "percent"), [(0.0, 0), (0.12, 12), (0.125, 13), (0.999, 100), (1.0, 100)]
 )

@@ -1,4 +1,11 @@
-"""Invariants of the fair allocation, on random instances (hypothesis)."""
+"""Invariants of the fair allocation, on random instances (hypothesis).
+
+The invariants that hold whatever the organisers' minimum line run on instances with
+one (`instances_with_minimum`); those that are exact only when lines may be cut to the unit
+(every item handing out exactly min(supply, demand), each need within one unit of its
+fractional share) run at the default minimum of one unit, and the minimum line has its
+own, below: its rules, and what they cost the lighter needs.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +16,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minjian.aid.allocation import (
+    Allocation,
     NeedInput,
     SupplyInput,
     allocate,
     fair_shares,
     need_weight,
 )
-from minjian.aid.tests.allocation_strategies import Instance, instances
+from minjian.aid.tests.allocation_strategies import (
+    Instance,
+    InstanceWithMinimum,
+    instances,
+    instances_with_minimum,
+)
 
 TOLERANCE = 1e-9
 
@@ -34,13 +47,13 @@ def _demand_by_item(needs: list[NeedInput]) -> dict[int, int]:
     return totals
 
 
-@given(instances())
+@given(instances_with_minimum())
 @settings(max_examples=150, deadline=None)
 def test_no_need_gets_more_than_it_asks_and_no_pledge_gives_more_than_it_has(
-    instance: Instance,
+    instance: InstanceWithMinimum,
 ) -> None:
-    needs, supplies = instance
-    allocation = allocate(needs, supplies)
+    needs, supplies, min_lines = instance
+    allocation = allocate(needs, supplies, min_lines)
     for need in needs:
         assert allocation.given(need.need_id) <= need.open_quantity
     for supply in supplies:
@@ -61,13 +74,15 @@ def test_each_item_hands_out_exactly_the_smaller_of_supply_and_demand(instance: 
         )
 
 
-@given(instances())
+@given(instances_with_minimum())
 @settings(max_examples=150, deadline=None)
-def test_lines_join_a_need_and_a_pledge_of_the_same_item(instance: Instance) -> None:
-    needs, supplies = instance
+def test_lines_join_a_need_and_a_pledge_of_the_same_item(instance: InstanceWithMinimum) -> None:
+    needs, supplies, min_lines = instance
     need_by_id = {need.need_id: need for need in needs}
     supply_by_id = {supply.pledge_id: supply for supply in supplies}
-    for line in allocate(needs, supplies).lines:
+    lines = allocate(needs, supplies, min_lines).lines
+    assert len({(line.pledge_id, line.need_id) for line in lines}) == len(lines)
+    for line in lines:
         need = need_by_id[line.need_id]
         assert line.item_id == need.item_id == supply_by_id[line.pledge_id].item_id
         assert line.recipient_id == need.recipient_id
@@ -152,26 +167,28 @@ def test_more_supply_never_reduces_a_fractional_share(
         assert after[need.need_id] >= before[need.need_id] * (1 - TOLERANCE)
 
 
-@given(instances(), st.data())
+@given(instances_with_minimum(), st.data())
 @settings(max_examples=150, deadline=None)
 def test_the_same_input_in_any_order_gives_the_same_allocation(
-    instance: Instance, data: st.DataObject
+    instance: InstanceWithMinimum, data: st.DataObject
 ) -> None:
-    needs, supplies = instance
+    needs, supplies, min_lines = instance
     shuffled_needs = data.draw(st.permutations(needs))
     shuffled_supplies = data.draw(st.permutations(supplies))
-    assert allocate(shuffled_needs, shuffled_supplies) == allocate(needs, supplies)
+    assert allocate(shuffled_needs, shuffled_supplies, min_lines) == allocate(
+        needs, supplies, min_lines
+    )
     assert fair_shares(shuffled_needs, shuffled_supplies) == fair_shares(needs, supplies)
 
 
-@given(instances())
+@given(instances_with_minimum())
 @settings(max_examples=100, deadline=None)
-def test_without_supply_there_are_no_lines(instance: Instance) -> None:
-    needs, _ = instance
-    assert allocate(needs, []).lines == ()
+def test_without_supply_there_are_no_lines(instance: InstanceWithMinimum) -> None:
+    needs, _, min_lines = instance
+    assert allocate(needs, [], min_lines).lines == ()
     # Supply of an item nobody needs meets no need either.
     other_item = [SupplyInput(pledge_id=1, item_id=99, quantity=10)]
-    assert allocate(needs, other_item).lines == ()
+    assert allocate(needs, other_item, min_lines).lines == ()
 
 
 @given(instances().filter(lambda instance: bool(instance[0])))
@@ -183,3 +200,82 @@ def test_raising_a_weight_never_lowers_that_needs_fractional_share(instance: Ins
     before = fair_shares(needs, supplies)
     after = fair_shares([raised, *needs[1:]], supplies)
     assert after[favoured.need_id] >= before[favoured.need_id] * (1 - TOLERANCE)
+
+
+# The minimum line (see "Minimum line" in minjian/aid/allocation.py)
+
+
+def _minimum(min_lines: dict[int, int], item_id: int) -> int:
+    return min_lines.get(item_id, 1)
+
+
+@given(instances_with_minimum())
+@settings(max_examples=300, deadline=None)
+def test_no_line_is_below_the_minimum_but_a_whole_pledge_or_a_whole_need(
+    instance: InstanceWithMinimum,
+) -> None:
+    needs, supplies, min_lines = instance
+    need_by_id = {need.need_id: need for need in needs}
+    supply_by_id = {supply.pledge_id: supply for supply in supplies}
+    for line in allocate(needs, supplies, min_lines).lines:
+        pledged = supply_by_id[line.pledge_id].quantity
+        lacks = need_by_id[line.need_id].open_quantity
+        assert line.quantity >= min(_minimum(min_lines, line.item_id), pledged, lacks)
+
+
+@given(instances_with_minimum())
+@settings(max_examples=300, deadline=None)
+def test_a_small_pledge_is_not_scattered_into_many_small_lines(
+    instance: InstanceWithMinimum,
+) -> None:
+    """A pledge of q gives at most q // m lines of m or more (one if it is smaller than
+    2m), and what is left of it can still make a line of its own."""
+    needs, supplies, min_lines = instance
+    allocation = allocate(needs, supplies, min_lines)
+    for supply in supplies:
+        minimum = _minimum(min_lines, supply.item_id)
+        lines = [line for line in allocation.lines if line.pledge_id == supply.pledge_id]
+        assert sum(line.quantity >= minimum for line in lines) <= max(1, supply.quantity // minimum)
+        left = supply.quantity - allocation.taken(supply.pledge_id)
+        assert left in (0, supply.quantity) or left >= minimum
+
+
+def _fill_order(needs: list[NeedInput]) -> list[NeedInput]:
+    return sorted(needs, key=lambda need: (-need_weight(need), need.need_id))
+
+
+def _prefix_sums(needs: list[NeedInput], allocation: Allocation) -> list[int]:
+    total, sums = 0, []
+    for need in needs:
+        total += allocation.given(need.need_id)
+        sums.append(total)
+    return sums
+
+
+@given(instances_with_minimum())
+@settings(max_examples=300, deadline=None)
+def test_the_needs_ahead_never_hold_a_minimum_line_beyond_their_shares(
+    instance: InstanceWithMinimum,
+) -> None:
+    """What the rule costs the lighter needs: taken together, the needs ahead of any need
+    in the fill order get less than one minimum line more than their whole-unit shares
+    (the allocation with no minimum)."""
+    needs, supplies, min_lines = instance
+    with_minimum = allocate(needs, supplies, min_lines)
+    shares = allocate(needs, supplies)
+    for item_id in {need.item_id for need in needs}:
+        in_fill_order = _fill_order([need for need in needs if need.item_id == item_id])
+        for got, share in zip(
+            _prefix_sums(in_fill_order, with_minimum),
+            _prefix_sums(in_fill_order, shares),
+            strict=True,
+        ):
+            assert got < share + _minimum(min_lines, item_id)
+
+
+@given(instances())
+@settings(max_examples=150, deadline=None)
+def test_a_minimum_of_one_unit_is_no_rule_at_all(instance: Instance) -> None:
+    needs, supplies = instance
+    items = {need.item_id for need in needs} | {supply.item_id for supply in supplies}
+    assert allocate(needs, supplies, dict.fromkeys(items, 1)) == allocate(needs, supplies)

@@ -4,10 +4,17 @@ Independent of the module's arithmetic: SciPy's HiGHS solves the progressive-fil
 sequence of LPs that defines weighted lexicographic max-min fairness for one item
 (maximise the lowest level x_n / w_n, freeze the needs that cannot rise above it, repeat),
 and the module's fractional shares must match it to 1e-6.
+
+The organisers' minimum line does not change the fractional shares (it acts when the
+shares are cut into lines), so that check stands as it was. The whole allocation is
+checked against the same optimum too: with lines cut to the unit each need is within one
+unit of it, and with a minimum line m the needs ahead of any need in the fill order hold
+less than m units beyond their optimal shares rounded up.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from minjian.aid.allocation import NeedInput, SupplyInput, fair_shares, need_weight
+from minjian.aid.allocation import NeedInput, SupplyInput, allocate, fair_shares, need_weight
 from minjian.aid.tests.allocation_strategies import needs, small_quantities
 
 OBJECTIVE_TOLERANCE = 1e-6
@@ -98,3 +105,34 @@ def test_fractional_shares_are_the_lexicographic_max_min_optimum(
     assert np.allclose(actual_levels, expected_levels, rtol=0, atol=OBJECTIVE_TOLERANCE)
     # The optimum is unique, so each need's share matches too.
     assert np.allclose(actual, expected, rtol=0, atol=OBJECTIVE_TOLERANCE)
+
+
+@given(
+    needs(item_ids=[1], max_size=7, open_quantities=small_quantities).filter(bool),
+    st.lists(st.integers(1, 40), min_size=1, max_size=5),
+    st.sampled_from([1, 3, 10]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_whole_allocation_stays_within_a_minimum_line_of_the_optimum(
+    item_needs: list[NeedInput], pledged: list[int], minimum: int
+) -> None:
+    weights = [need_weight(need) for need in item_needs]
+    demands = [need.open_quantity for need in item_needs]
+    optimum = lexicographic_max_min(demands, weights, sum(pledged))
+    pledges = [
+        SupplyInput(pledge_id=number, item_id=1, quantity=quantity)
+        for number, quantity in enumerate(pledged, start=1)
+    ]
+    allocation = allocate(item_needs, pledges, {1: minimum})
+    given = [allocation.given(need.need_id) for need in item_needs]
+    if minimum == 1:
+        assert all(
+            abs(got - share) < 1 + OBJECTIVE_TOLERANCE
+            for got, share in zip(given, optimum, strict=True)
+        )
+    fill_order = sorted(range(len(item_needs)), key=lambda n: (-weights[n], item_needs[n].need_id))
+    got_so_far = rounded_up_so_far = 0
+    for n in fill_order:
+        got_so_far += given[n]
+        rounded_up_so_far += math.ceil(optimum[n] - OBJECTIVE_TOLERANCE)
+        assert got_so_far < rounded_up_so_far + minimum

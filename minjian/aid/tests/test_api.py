@@ -136,6 +136,26 @@ def test_organisers_decide_allocate_and_the_ledger_follows(
     [row] = [row for row in ledger["rows"] if row["recipient"] == setup.recipients[0].pk]
     events = client.get(row["events_url"] + "&figure=allocated").json()
     assert sum(event["delta"] for event in events) == 20
+    # The pool row (pledged to the drive as a whole) links to its own events, not the
+    # item's: what it gave is in the recipients' rows, so its other figures are 0.
+    [pool] = [row for row in ledger["rows"] if row["recipient"] is None]
+    for figure, total in pool["figures"].items():
+        if figure in ("damaged", "shortfall"):
+            continue
+        events = client.get(pool["events_url"] + f"&figure={figure}").json()
+        assert sum(event["delta"] for event in events) == total, figure
+    assert pool["figures"]["pledged"] == 20 and pool["figures"]["allocated"] == 0
+
+
+def test_a_drive_gives_its_title_in_both_languages(regions: Any, client: Client) -> None:
+    setup = make_drive(title="Masks for Wuhan", title_zh="武汉口罩")
+    chinese = client.get(f"/api/v1/drives/{setup.drive.pk}", headers={"Accept-Language": "zh-hans"})
+    english = client.get(f"/api/v1/drives/{setup.drive.pk}", headers={"Accept-Language": "en"})
+    assert chinese.json()["title"] == "武汉口罩" and english.json()["title"] == "Masks for Wuhan"
+    assert (english.json()["title_zh"], english.json()["title_en"]) == (
+        "武汉口罩",
+        "Masks for Wuhan",
+    )
 
 
 def test_unknown_drive_is_a_json_404(client: Client, db: Any) -> None:

@@ -52,7 +52,8 @@ def test_members_of_the_organising_organisation_are_organisers(regions: Any) -> 
     now = timezone.now()
     drive = services.drive_create(
         actor=founder,
-        title="Face Masks Guru",
+        title_zh="口罩大师",
+        title_en="Face Masks Guru",
         description="",
         region_code="420100",
         starts_at=now,
@@ -331,3 +332,55 @@ def test_organisers_add_organisers_and_let_accounts_speak_for_a_recipient(region
     assert need.quantity == 5
     kinds = list(setup.drive.events.values_list("kind", flat=True))
     assert "organiser_added" in kinds and "account_attached" in kinds
+
+
+def test_a_drive_title_is_kept_per_language_and_shown_in_the_readers(regions: Any) -> None:
+    both = make_drive(title="Masks for Wuhan", title_zh="武汉口罩")
+    english_only = make_drive(organiser=make_user("other"), title="Goggles for Hubei")
+    with translation.override("zh-hans"):
+        assert (both.drive.title, english_only.drive.title) == ("武汉口罩", "Goggles for Hubei")
+    with translation.override("en"):
+        assert both.drive.title == "Masks for Wuhan"
+    now = timezone.now()
+    with pytest.raises(DomainError) as refused:
+        services.drive_create(
+            actor=make_user("untitled"),
+            title_zh=" ",
+            title_en="",
+            description="",
+            region_code="420100",
+            starts_at=now,
+            ends_at=now + timedelta(days=1),
+        )
+    assert (refused.value.code, refused.value.field) == ("title_missing", "title_zh")
+
+
+def test_organisers_set_an_items_smallest_line_and_a_round_keeps_to_it(regions: Any) -> None:
+    setup = make_drive()
+    suits = setup.item("Protective suit")
+    hospitals = [add_recipient(setup, f"Hospital {number}") for number in range(3)]
+    needs = [add_need(setup, hospital, suits, 10) for hospital in hospitals]
+    donor = make_user("donor")
+    small = [accepted_pledge(setup, suits, quantity, donor=donor) for quantity in (7, 8)]
+    for refused_actor, quantity, code in (
+        (make_user("stranger"), 5, "not_an_organiser"),
+        (setup.organiser, 0, "quantity_not_positive"),
+        (setup.organiser, "a box", "quantity_not_whole"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            services.item_set_min_line(
+                actor=refused_actor, drive_id=setup.drive.pk, item_id=suits.pk, quantity=quantity
+            )
+        assert refused.value.code == code
+
+    item = services.item_set_min_line(
+        actor=setup.organiser, drive_id=setup.drive.pk, item_id=suits.pk, quantity=5
+    )
+    round_ = services.drive_allocate(actor=setup.organiser, drive_id=setup.drive.pk)
+
+    assert item.min_line_quantity == 5
+    event = setup.drive.events.get(kind=DriveEvent.Kind.MIN_LINE_SET)
+    assert (event.item_id, event.payload) == (suits.pk, {"min_line_quantity": 5, "before": 1})
+    # Neither pledge can be split without a part below 5: each goes whole to one hospital.
+    lines = sorted((line.pledge_id, line.need_id, line.quantity) for line in round_.lines.all())
+    assert lines == [(small[0], needs[0].pk, 7), (small[1], needs[2].pk, 8)]

@@ -81,6 +81,7 @@ def test_accepting_a_pledge_with_a_target_that_is_no_id_is_refused(
     )
     client.force_login(setup.organiser)
     response = client.post(f"/aid/{setup.drive.pk}/organise/accept/", {"target": target})
-    assert response.status_code == 302
+    # Back to the organisers' page (303), with the refusal as its message.
+    assert response.status_code == 303
     made.pledge.refresh_from_db()
     assert made.pledge.state == Pledge.State.PENDING

@@ -154,3 +154,89 @@ def test_downloads_read_in_the_language_of_the_request(regions: Any) -> None:
         en = ledger_csv(selectors.ledger(setup.drive))
     assert zh.startswith("受助方") and "防护服" in zh
     assert en.startswith("Recipient") and "Protective suit" in en
+
+
+def _all_allocated() -> DriveSetup:
+    """General and earmarked supply, every unit of it allocated: the demo's end state."""
+    setup = make_drive()
+    suits = setup.item("Protective suit")
+    union = add_recipient(setup, "Union Hospital", region_code="420102")
+    tongji = add_recipient(setup, "Tongji Hospital", region_code="420106")
+    add_need(setup, union, suits, 100, "urgent")
+    add_need(setup, tongji, suits, 50, "high")
+    donor = make_user("donor")
+    accepted_pledge(setup, suits, 20, donor=donor, recipient=tongji)
+    accepted_pledge(setup, suits, 60, donor=donor)
+    accepted_pledge(setup, suits, 30, donor=donor)
+    services.drive_allocate(actor=setup.organiser, drive_id=setup.drive.pk)
+    return setup
+
+
+def test_when_everything_is_allocated_no_row_says_not_yet_allocated(
+    regions: Any, client: Client
+) -> None:
+    setup = _all_allocated()
+    ledger = selectors.ledger(setup.drive)
+    (general,) = ledger.general_supply
+    assert (general.accepted, general.allocated, general.not_yet_allocated) == (90, 90, 0)
+    (suits,) = ledger.totals
+    assert (suits.figures.pledged, suits.figures.allocated) == (110, 110)
+    page = client.get(f"/aid/{setup.drive.pk}/ledger/", headers={"Accept-Language": "en"}).text
+    assert "not yet allocated)" not in page
+    row = page.split('class="ledger general-supply"')[1].split("</table>")[0]
+    assert '<td class="figure figure-waiting">0</td>' in row
+    # Each figure of the general supply is the sum of the events it links to.
+    for figure, source, shown in (
+        ("pledged", "pool", general.accepted),
+        ("allocated", "from_pool", general.allocated),
+    ):
+        link = f"?item={general.item.pk}&amp;figure={figure}&amp;{source}=1"
+        assert f'{link}">{shown}</a>' in row
+        events = client.get(
+            f"/aid/{setup.drive.pk}/ledger/events/{link.replace('&amp;', '&')}",
+            headers={"Accept-Language": "en"},
+        )
+        assert f"These events add up to {shown}." in events.text
+
+
+def test_the_downloads_columns_add_up_to_the_totals(regions: Any) -> None:
+    """The pool row counts what was pledged to the drive as a whole; what it gave is in
+    the recipients' rows, so no unit is counted twice."""
+    setup = _all_allocated()
+    with translation.override("en"):
+        rows = list(csv.reader(io.StringIO(ledger_csv(selectors.ledger(setup.drive)))))
+    header, body = rows[0], rows[1:]
+    (pool,) = [row for row in body if row[0].startswith("(pledged to the drive as a whole")]
+    assert pool[header.index("Pledged")] == "90" and pool[header.index("Allocated")] == "0"
+    for column, total in (("Needed", 150), ("Pledged", 110), ("Allocated", 110)):
+        assert sum(int(row[header.index(column)]) for row in body) == total
+
+
+def test_downloads_carry_a_byte_order_mark_and_the_csv_speaks_the_readers_language(
+    regions: Any, client: Client
+) -> None:
+    setup = _busy_drive()
+    chinese = client.get(
+        f"/api/v1/drives/{setup.drive.pk}/ledger.csv", headers={"Accept-Language": "zh-hans"}
+    )
+    hxl_file = client.get(
+        f"/api/v1/drives/{setup.drive.pk}/ledger.hxl", headers={"Accept-Language": "zh-hans"}
+    )
+    for download in (chinese, hxl_file):
+        assert download.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(chinese.content.decode("utf-8-sig"))))
+    assert {row["状态"] for row in rows} <= {
+        "需求已满足",
+        "部分满足或在途",
+        "尚未分配",
+        "认捐给整个募集",
+    }
+    assert {"部分满足或在途", "认捐给整个募集"} <= {row["状态"] for row in rows}
+    # HXL keeps the codes its schema and tools read, and stays valid with the mark.
+    text = hxl_file.content.decode("utf-8-sig")
+    assert {row.get("#status") for row in _read(text)} <= {"met", "partial", "open", "pool"}
+    errors: list[str] = []
+    assert hxl.data(io.BytesIO(hxl_file.content)).validate(
+        schema=_schema(), callback=lambda e: errors.append(str(e))
+    )
+    assert errors == []

@@ -18,6 +18,7 @@ from minjian.aid.tests.factories import (
     add_recipient,
     make_drive,
 )
+from minjian.cases.receipts import receipt_digest
 
 pytestmark = pytest.mark.django_db
 ENGLISH = {"Accept-Language": "en"}
@@ -55,10 +56,19 @@ def test_an_anonymous_donor_pledges_with_the_proof_of_work_and_gets_a_receipt_co
         },
         headers=ENGLISH,
     )
-    assert response.status_code == 201
-    assert "Keep this receipt code" in response.content.decode()
+    # Taken: 303 to the receipt page, which shows the code this once.
+    assert response.status_code == 303
+    assert response["Location"] == f"/aid/{setup.drive.pk}/pledge/receipt/"
+    receipt = client.get(response["Location"], headers=ENGLISH).content.decode()
+    assert "Keep this receipt code" in receipt
     pledge = Pledge.objects.get()
     assert pledge.quantity == 500 and pledge.is_anonymous and pledge.donor is None
+    code = receipt.split('<p class="receipt-code"')[1].split("<code>")[1].split("</code>")[0]
+    assert pledge.receipt_digest == receipt_digest(code)
+    # Reloaded, the page sends nothing again and no longer shows the code.
+    again = client.get(response["Location"], headers=ENGLISH).content.decode()
+    assert code not in again and "Your receipt code was shown once" in again
+    assert Pledge.objects.count() == 1
 
 
 def test_a_bad_pledge_is_refused_next_to_its_field(setup: DriveSetup, client: Client) -> None:
@@ -89,7 +99,7 @@ def test_anonymous_pledges_are_rate_limited(
         f"/aid/{setup.drive.pk}/pledge/",
         {"item": mask, "quantity": "5", "altcha": solved_payload(client)},
     )
-    assert (first.status_code, second.status_code) == (201, 429)
+    assert (first.status_code, second.status_code) == (303, 429)
     assert Pledge.objects.count() == 1
 
 
@@ -106,16 +116,27 @@ def test_organisers_accept_allocate_and_ship_from_their_page(
     client.force_login(setup.organiser)
     base = f"/aid/{setup.drive.pk}/organise"
     assert f"Accept #{made.pledge.pk}" in client.get(f"{base}/", headers=ENGLISH).content.decode()
-    client.post(f"{base}/accept/", {"target": made.pledge.pk})
-    client.post(f"{base}/allocate/", {})
-    page = client.get(f"{base}/", headers=ENGLISH).content.decode()
-    assert "urgent; 0% met before this round" in page
+
+    def press(action: str, fields: dict[str, object]) -> str:
+        """Press a button; it answers 303 to the desk, which says what was done."""
+        response = client.post(f"{base}/{action}/", fields, headers=ENGLISH)
+        assert response.status_code == 303 and response["Location"] == f"{base}/"
+        return client.get(f"{base}/", headers=ENGLISH).content.decode()
+
+    accepted = press("accept", {"target": made.pledge.pk})
+    assert f"Pledge #{made.pledge.pk} accepted: 40 × Protective suit." in accepted
+    allocated = press("allocate", {})
+    assert "Allocation round run: 40 units allocated in 1 line." in allocated
+    assert "urgent; 0% met before this round" in allocated
     line = made.pledge.allocation_lines.get()
-    client.post(f"{base}/plan/", {"target": line.pk, "courier_note": "SF Express"})
+    assert "1 shipment planned." in press(
+        "plan", {"targets": [line.pk], "courier_note": "SF Express"}
+    )
     shipment = Shipment.objects.get()
-    client.post(f"{base}/ship/", {"target": shipment.pk})
+    assert "1 shipment marked as shipped." in press("ship", {"targets": [shipment.pk]})
     shipment.refresh_from_db()
     assert shipment.state == Shipment.State.SHIPPED and shipment.sent_quantity == 40
+    assert shipment.courier_note == "SF Express"
 
 
 def test_only_organisers_open_the_organiser_page(setup: DriveSetup, client: Client) -> None:
@@ -172,14 +193,23 @@ def test_a_recipient_registers_and_sets_a_need_on_the_web(
     response = client.post(
         f"/aid/{setup.drive.pk}/recipients/new/",
         {"name": "Wuchang Hospital", "kind": "hospital", "place": "", "region": "420106"},
+        headers=ENGLISH,
     )
     recipient = setup.drive.recipients.get(name="Wuchang Hospital")
-    assert response.status_code == 302 and not recipient.is_verified
-    client.post(
-        f"/aid/{setup.drive.pk}/recipients/{recipient.pk}/",
+    page = f"/aid/{setup.drive.pk}/recipients/{recipient.pk}/"
+    assert response.status_code == 303 and response["Location"] == page
+    assert not recipient.is_verified
+    registered = client.get(page, headers=ENGLISH).content.decode()
+    assert "Wuchang Hospital registered. The organisers verify it" in registered
+    saved = client.post(
+        page,
         {"item": setup.item("N95 respirator").pk, "quantity": "300", "priority": "high"},
+        headers={"Accept-Language": "zh-hans"},
     )
+    assert saved.status_code == 303 and saved["Location"] == page
     assert recipient.needs.get().quantity == 300
+    chinese = client.get(page, headers={"Accept-Language": "zh-hans"}).content.decode()
+    assert "已保存需求：300 × N95口罩，高。" in chinese
 
 
 def test_an_anonymous_donor_follows_her_pledge_with_the_receipt_code(
