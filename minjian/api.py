@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
-from django.urls import URLPattern, URLResolver
+from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -249,7 +249,27 @@ def _refuse_other_methods_in_json(view: Callable[..., HttpResponseBase]) -> Call
 
 @csrf_exempt  # as every operation: the API takes no session cookie
 def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
-    """Any address under /api/ that no operation answers: the same JSON error as the rest."""
+    """Any address under /api/ that no operation answers: the same JSON error as the rest.
+    The API's addresses end without a slash; one sent with a slash is told the address."""
+    without_slash = request.path_info.rstrip("/")
+    if request.path_info.endswith("/") and _answered(without_slash):
+        return error_response(
+            request,
+            status=404,
+            code="not_found",
+            message=_(
+                "There is no such API address. The API's addresses end without a slash: %(address)s"
+            )
+            % {"address": without_slash},
+            details={"address": without_slash},
+        )
     return error_response(
         request, status=404, code="not_found", message=_("There is no such API address.")
     )
+
+
+def _answered(address: str) -> bool:
+    try:
+        return resolve(address).func is not unknown_path
+    except Resolver404:
+        return False
