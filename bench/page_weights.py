@@ -227,7 +227,8 @@ def _manage(source: Path, environment: dict[str, str], *command: str) -> str:
 def _set_up_demo(source: Path, environment: dict[str, str]) -> None:
     _manage(source, environment, "migrate", "--noinput")
     _manage(source, environment, "load_regions")
-    _manage(source, environment, "load_demo")
+    # Its photos prepared before anything is measured: jobs run as they are deferred.
+    _manage(source, environment | {"MINJIAN_JOBS": "inline"}, "load_demo")
     _manage(source, environment, "collectstatic", "--noinput", "--verbosity", "0")
 
 
@@ -275,9 +276,9 @@ def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes], log_path
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn stopped:\n{log_path.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(base_url + "/", timeout=5):
+            with urllib.request.urlopen(base_url + "/", timeout=30):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):
             time.sleep(0.3)
     raise RuntimeError(f"gunicorn did not answer within {SERVER_START_SECONDS} s")
 
