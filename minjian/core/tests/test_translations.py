@@ -73,3 +73,17 @@ def test_chinese_catalogues_keep_the_glossary() -> None:
                     if old in msgstr
                 ]
     assert stray == []
+
+
+def test_the_demo_and_the_templates_keep_the_glossary() -> None:
+    """Words a reader meets outside the catalogues: the demo's stories, replies and notes
+    (written in Chinese) and any text a template carries as it is."""
+    sources = [*(APPS / "demo").glob("*.py"), *APPS.glob("*/templates/**/*.html")]
+    stray = [
+        f"{source.relative_to(APPS)}: has {old!r}, say {word!r}"
+        for source in sources
+        for word, replaced in GLOSSARY.items()
+        for old in replaced
+        if old in source.read_text(encoding="utf-8")
+    ]
+    assert stray == []
