@@ -384,6 +384,8 @@ def _region(code: str | None, point: Point | None) -> Region:
 class Transition:
     action: str
     label: str | Promise
+    # What the one who acted reads once it is done, in the past tense.
+    done: str | Promise
     to: Case.State
     kind: CaseEvent.Kind
     allowed_from: tuple[Case.State, ...]
@@ -397,6 +399,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "publish",
             _("Publish"),
+            _("Case #%(id)d published"),
             S.PUBLISHED,
             CaseEvent.Kind.PUBLISHED,
             (S.SUBMITTED,),
@@ -405,6 +408,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "acknowledge",
             _("Acknowledge"),
+            _("Case #%(id)d acknowledged"),
             S.ACKNOWLEDGED,
             CaseEvent.Kind.ACKNOWLEDGED,
             (S.PUBLISHED,),
@@ -413,6 +417,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "start_progress",
             _("Start work"),
+            _("Work on case #%(id)d started"),
             S.IN_PROGRESS,
             CaseEvent.Kind.IN_PROGRESS,
             (S.PUBLISHED, S.ACKNOWLEDGED),
@@ -421,6 +426,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "resolve",
             _("Mark resolved"),
+            _("Case #%(id)d marked resolved"),
             S.RESOLVED,
             CaseEvent.Kind.RESOLVED,
             (S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS),
@@ -431,6 +437,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "close",
             _("Close"),
+            _("Case #%(id)d closed"),
             S.CLOSED,
             CaseEvent.Kind.CLOSED,
             (S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED),
@@ -439,6 +446,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "request_edit",
             _("Ask the reporter for an edit"),
+            _("Case #%(id)d sent back to the reporter for an edit"),
             S.SUBMITTED,
             CaseEvent.Kind.EDIT_REQUESTED,
             (S.SUBMITTED,),
@@ -447,6 +455,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "hide",
             _("Hide"),
+            _("Case #%(id)d hidden"),
             S.HIDDEN,
             CaseEvent.Kind.HIDDEN,
             (S.SUBMITTED, S.PUBLISHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED),

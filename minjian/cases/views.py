@@ -133,7 +133,5 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             raise
         messages.error(request, str(error.message))
     else:
-        messages.success(
-            request, _("Done: %(action)s.") % {"action": services.TRANSITIONS[action].label}
-        )
+        messages.success(request, str(services.TRANSITIONS[action].done) % {"id": case_id})
     return redirect("cases:detail", case_id=case_id)

@@ -61,9 +61,7 @@ MODERATOR_ACTIONS: dict[str, Callable[..., Case]] = {
 }
 # What a moderator reads once her action is done: what happened, in the past tense.
 DONE: dict[str, str | Promise] = {
-    "publish": gettext_lazy("Case #%(id)d published"),
-    "request_edit": gettext_lazy("Case #%(id)d sent back to the reporter for an edit"),
-    "hide": gettext_lazy("Case #%(id)d hidden"),
+    **{action: services.TRANSITIONS[action].done for action in ("publish", "request_edit", "hide")},
     "release": gettext_lazy("Text on case #%(id)d released"),
     "withhold": gettext_lazy("Text on case #%(id)d withheld"),
 }

@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minjian.abuse.ratelimit import limit_requester
@@ -21,6 +23,7 @@ from minjian.accounts.models import User
 from minjian.cases import rules
 from minjian.cases.access import access_case_by_id
 from minjian.cases.selectors import case_with_timeline, timeline
+from minjian.cases.services import TRANSITIONS
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import show_domain_error
 from minjian.orgs import selectors as org_selectors
@@ -33,6 +36,13 @@ from minjian.topics.selectors import topic_list
 
 ITEMS_PER_PAGE = 20
 ACTIONS = services.MEMBER_ACTIONS
+# What the member reads once her action is done, in the past tense.
+DONE: dict[str, str | Promise] = {
+    "acknowledge": TRANSITIONS["acknowledge"].done,
+    "update": gettext_lazy("Public update posted on case #%(id)d"),
+    "note": gettext_lazy("Internal note added to case #%(id)d (members only)"),
+    "response": gettext_lazy("Official response posted on case #%(id)d"),
+}
 
 
 def _signed_in(request: HttpRequest) -> User:
@@ -101,7 +111,7 @@ def inbox_act(request: HttpRequest, slug: str, case_id: int, action: str) -> Htt
         except DomainError as error:
             show_domain_error(form, error)
             return _case_page(request, organisation, item, {action: form}, status=error.status)
-        messages.success(request, _("Done: it is on the case's timeline."))
+        messages.success(request, str(DONE[action]) % {"id": case_id})
         if request.POST.get("back") == "list":
             return redirect("routing:inbox", slug=organisation.slug)
         return redirect("routing:case", slug=organisation.slug, case_id=case_id)

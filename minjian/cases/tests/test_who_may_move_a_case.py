@@ -233,3 +233,31 @@ def test_moderators_and_the_reporter_move_it_for_no_organisation(
         (staff, None),
         (reporter, None),
     ]
+
+
+def test_each_move_from_the_case_page_says_what_was_done_in_the_past_tense(
+    client: Client, river_case: Case, river_member: User
+) -> None:
+    client.force_login(river_member)
+    said = {
+        action: [
+            str(message)
+            for message in client.post(
+                f"/cases/{river_case.pk}/{action}/", follow=True, HTTP_ACCEPT_LANGUAGE=language
+            ).context["messages"]
+        ]
+        for action, language in (
+            ("acknowledge", "en"),
+            ("start_progress", "zh-hans"),
+            ("resolve", "en"),
+            ("close", "zh-hans"),
+        )
+    }
+
+    number = river_case.pk
+    assert said == {
+        "acknowledge": [f"Case #{number} acknowledged"],
+        "start_progress": [f"案例 #{number} 已开始处理"],
+        "resolve": [f"Case #{number} marked resolved"],
+        "close": [f"案例 #{number} 已关闭"],
+    }

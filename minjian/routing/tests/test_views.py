@@ -165,3 +165,27 @@ def test_the_reporter_addresses_her_case_from_the_case_page(
     assert response.status_code == 302
     assert InboxItem.objects.get(case=case, organisation=agency).addressed
     assert "/address/" not in Client().get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_each_inbox_action_says_what_was_done_in_the_past_tense(
+    client: Client, member: User, case: Case
+) -> None:
+    client.force_login(member)
+    said = {
+        action: [
+            str(message)
+            for message in client.post(
+                f"/inbox/watchers/cases/{case.pk}/{action}/",
+                {"note": "排污口已拍照存档"},
+                follow=True,
+                HTTP_ACCEPT_LANGUAGE="en",
+            ).context["messages"]
+        ]
+        for action in ("acknowledge", "update", "note")
+    }
+
+    assert said == {
+        "acknowledge": [f"Case #{case.pk} acknowledged"],
+        "update": [f"Public update posted on case #{case.pk}"],
+        "note": [f"Internal note added to case #{case.pk} (members only)"],
+    }
