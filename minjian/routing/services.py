@@ -14,7 +14,7 @@ calls the `cases` service that writes what she did.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -142,7 +142,8 @@ def inbox_acknowledge(
 ) -> CaseEvent:
     """A member acknowledges a case for her organisation: "we have it"
     (`cases.services.case_acknowledge_for_organisation`, which says when that moves
-    the case). The inbox lists it as acknowledged from then on."""
+    the case). The inbox lists it as acknowledged from then on
+    (`inbox_items_acknowledge`, as for an acknowledgement from the case's page)."""
     with transaction.atomic():
         item = _locked_inbox_item(actor, organisation, case_id)
         if item.is_acknowledged:
@@ -151,12 +152,23 @@ def inbox_acknowledge(
                 _("Your organisation has already acknowledged this case."),
                 status=409,
             )
-        event = case_services.case_acknowledge_for_organisation(
+        return case_services.case_acknowledge_for_organisation(
             actor=actor, organisation=organisation, case_id=case_id, note=note
         )
-        item.acknowledged_at = event.created_at
-        item.save(update_fields=["acknowledged_at"])
-    return event
+
+
+def inbox_items_acknowledge(events: Sequence[CaseEvent]) -> None:
+    """Each acknowledgement on a case's timeline, from the inbox or from the case's page,
+    marks the case acknowledged in the inbox of the organisation it was made for, so
+    that the inbox neither lists it as new nor offers to acknowledge it again.
+    Called in the transaction that writes the events (`routing.receivers`)."""
+    for event in events:
+        if event.kind == CaseEvent.Kind.ACKNOWLEDGED and event.organisation_id is not None:
+            InboxItem.objects.filter(
+                case_id=event.case_id,
+                organisation_id=event.organisation_id,
+                acknowledged_at__isnull=True,
+            ).update(acknowledged_at=event.created_at)
 
 
 def inbox_post_update(

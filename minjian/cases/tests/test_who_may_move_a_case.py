@@ -22,6 +22,7 @@ from minjian.orgs.models import Organisation
 from minjian.orgs.services import organisation_set_verified
 from minjian.places.models import Region
 from minjian.routing.jobs import route_case
+from minjian.routing.models import InboxItem
 from minjian.routing.services import case_address_to_agency
 from minjian.routing.tests.helpers import published, subscribed
 
@@ -261,3 +262,17 @@ def test_each_move_from_the_case_page_says_what_was_done_in_the_past_tense(
         "resolve": [f"Case #{number} marked resolved"],
         "close": [f"案例 #{number} 已关闭"],
     }
+
+
+def test_a_case_acknowledged_from_its_page_is_acknowledged_in_the_inbox_too(
+    client: Client, river_case: Case, river_ngo: Organisation, river_member: User
+) -> None:
+    client.force_login(river_member)
+    client.post(f"/cases/{river_case.pk}/acknowledge/", {"note": "我们来跟进"})
+
+    (acknowledged,) = river_case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED)
+    item = InboxItem.objects.get(case=river_case, organisation=river_ngo)
+    assert item.acknowledged_at == acknowledged.created_at
+    again = client.post(f"/inbox/{river_ngo.slug}/cases/{river_case.pk}/acknowledge/")
+    assert again.status_code == 409
+    assert river_case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).count() == 1
