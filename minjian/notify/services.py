@@ -15,6 +15,7 @@ from minjian.accounts.services import clean_email
 from minjian.cases.models import Case
 from minjian.core.errors import DomainError
 from minjian.notify import tokens
+from minjian.notify.jobs import send_follow_confirmation
 from minjian.notify.mail import known_language
 from minjian.notify.models import CaseFollower, MemberPreference, NotificationEvent
 from minjian.orgs.models import Membership, Organisation
@@ -27,8 +28,6 @@ def follow_request(*, case: Case, email: str, language: str) -> None:
     whether an address follows a case. An address that follows already is sent
     nothing; one that waits for confirmation gets a new link (older ones stop working).
     """
-    from minjian.notify.jobs import send_follow_confirmation
-
     address = clean_email(email)
     if not address:
         raise DomainError("email_required", _("Enter your e-mail address."), field="email")
