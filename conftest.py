@@ -261,7 +261,9 @@ def open_menu(page: Page) -> None:
 
 
 def scrolls_sideways(page: Page) -> bool:
-    """Whether the page is wider than the window (a table too wide for a phone, say)."""
+    """Whether the page is wider than the window (a table too wide for a phone, say),
+    once its styles have loaded: a page read before then lays out as if unstyled."""
+    page.wait_for_load_state("load")
     return bool(
         page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     )
