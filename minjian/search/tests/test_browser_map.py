@@ -102,7 +102,9 @@ def read_the_map(page: Page, mapped_cases: dict[str, Case], *, texts: dict[str, 
     popup = page.locator(".leaflet-popup")
     expect(popup).to_contain_text(texts["closed"])
     popup.get_by_role("link", name="东湖边垃圾成堆").click()
-    expect(page).to_have_url(f"{page.url.split('/cases/')[0]}/cases/{mapped_cases['lake'].pk}/")
+    # The navigation's own timeout, not an assertion's five seconds: on a busy machine
+    # the case's page may take longer than that to come back.
+    page.wait_for_url(f"{page.url.split('/cases/')[0]}/cases/{mapped_cases['lake'].pk}/")
 
 
 def test_a_reader_on_a_phone_in_chinese_reads_the_map(
