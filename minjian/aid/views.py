@@ -397,6 +397,7 @@ def ledger(request: HttpRequest, drive_id: int) -> HttpResponse:
             "chart_item": item,
             "items": items,
             "page": page,
+            "query": {"item": item.pk} if item else {},
             "rows": rows,
             "events_url": events_url,
         },
@@ -429,6 +430,6 @@ def ledger_events(request: HttpRequest, drive_id: int) -> HttpResponse:
             "page": page,
             "figure": figure,
             "total": selectors.events_total(events) if figure else None,
-            "query": query.urlencode(),
+            "query": query,
         },
     )

@@ -50,7 +50,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orgs/list.html",
-        {"filters": filters, "page": page, "filter_query": query.urlencode()},
+        {"filters": filters, "page": page, "query": query},
         status=200 if filters.is_valid() else 400,
     )
 
