@@ -17,7 +17,7 @@ from django.db.models.signals import post_save
 from PIL import Image
 
 from minjian.abuse.tests.processes import Browser, Gunicorn, free_port
-from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.models import Case, CaseEvent, CasePhoto, DraftPhoto
 from minjian.cases.tests.images import jpeg_upload, upload
 from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.open311.services import open311_key_issue
@@ -94,9 +94,13 @@ def test_database_restart_in_the_middle_of_a_report_is_a_503_and_leaves_nothing(
         assert response.json()[0]["code"] == 503
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
-    # Nothing half-written: no row, no event, no file.
+    # Nothing half-written: no row, no event, no file but what the web form kept of the
+    # reporter's photos in a draft, whole, before filing (row and file: she sends it again
+    # with them, or the draft is deleted after some hours).
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
-    assert _files_under(Path(settings.MEDIA_ROOT)) == []
+    kept = {Path(photo.upload.path) for photo in DraftPhoto.objects.all()}
+    assert len(kept) == (1 if interface == "web" else 0)
+    assert set(_files_under(Path(settings.MEDIA_ROOT))) == kept
 
 
 def test_database_out_of_reach_is_a_503_on_every_surface(tmp_path: Path) -> None:
