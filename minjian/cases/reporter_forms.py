@@ -10,21 +10,13 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
-from minjian.abuse import ratelimit
 from minjian.accounts.models import User
 from minjian.cases import services
+from minjian.cases.draft_forms import keep_photos_sent
 from minjian.cases.models import Case
-from minjian.cases.photos import PhotoUpload
-from minjian.cases.services_drafts import (
-    KeptPhotos,
-    draft_uploads,
-    photo_draft_discard,
-    photo_draft_keep,
-)
+from minjian.cases.services_drafts import KeptPhotos, draft_uploads, photo_draft_discard
 from minjian.core.errors import DomainError
 
-# Counted as the report form's kept photos are: they take room on the disk for hours.
-DRAFT_PHOTO_SCOPE = "draft_photo"
 ACTIONS = ("edit", "add")
 
 
@@ -77,23 +69,7 @@ def _edit(request: HttpRequest, case: Case, *, actor: User | None) -> ReporterFo
 
 def _add(request: HttpRequest, case: Case, *, actor: User | None) -> ReporterForms:
     typed = {"text": request.POST.get("text", "")}
-    uploads = [PhotoUpload.from_upload(upload) for upload in request.FILES.getlist("photos")]
-    limited: list[DomainError] = []
-    try:
-        for _upload in uploads:
-            ratelimit.limit_requester(request, DRAFT_PHOTO_SCOPE, user=actor)
-    except ratelimit.RateLimited as refused:
-        limited.append(
-            DomainError(refused.code, refused.message, field="photos", details=refused.details)
-        )
-        uploads = []
-    kept = photo_draft_keep(
-        key=request.POST.get("draft", ""),
-        uploads=uploads,
-        remove=request.POST.getlist("remove_photo"),
-        already=case.photos.count(),
-    )
-    kept = KeptPhotos(key=kept.key, photos=kept.photos, refused=limited + kept.refused)
+    kept = keep_photos_sent(request, actor=actor, already=case.photos.count())
     with draft_uploads(kept.photos) as photos:
         refusals = list(kept.refused)
         try:

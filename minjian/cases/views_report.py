@@ -24,13 +24,13 @@ from django.views.decorators.http import require_POST
 from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts.models import User
 from minjian.cases import services
-from minjian.cases.forms import CaseReportForm, drawn_boxes
+from minjian.cases.draft_forms import keep_photos_sent
+from minjian.cases.forms import CaseReportForm
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.services_drafts import (
     KeptPhotos,
     draft_uploads,
     photo_draft_discard,
-    photo_draft_keep,
 )
 from minjian.cases.views import SENSITIVE_FIELDS
 from minjian.core.errors import DomainError
@@ -47,8 +47,6 @@ from minjian.topics.selectors import topic_list
 
 # Where the receipt of a report just taken waits for its one display.
 RECEIPT_SESSION_KEY = "cases.report_receipt"
-# Photos kept for forms not sent yet are counted apart from reports: they cost storage.
-DRAFT_PHOTO_SCOPE = "draft_photo"
 
 
 @sensitive_post_parameters(*SENSITIVE_FIELDS)
@@ -62,7 +60,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
     data = _data_showing_place(request.POST, place)
     form = _report_form(data)
     form.is_valid()
-    kept = _keep_photos(request)
+    kept = keep_photos_sent(request, actor=request.user if isinstance(request.user, User) else None)
     if "narrow" in request.POST or "check" in request.POST:
         for refusal in kept.refused + place.refusals:
             show_domain_error(form, refusal)
@@ -178,29 +176,6 @@ def _form_page(
     # The page may hold a draft's key and previews of her photos: never cached.
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _keep_photos(request: HttpRequest) -> KeptPhotos:
-    """The form's draft after this request: the photos chosen now checked and kept
-    with those kept before, less the ones she removed."""
-    files = request.FILES.getlist("photos")
-    uploads = [PhotoUpload.from_upload(upload) for upload in files]
-    refused: list[DomainError] = []
-    try:
-        for _upload in uploads:
-            ratelimit.limit_requester(request, DRAFT_PHOTO_SCOPE)
-    except ratelimit.RateLimited as limited:
-        refused.append(
-            DomainError(limited.code, limited.message, field="photos", details=limited.details)
-        )
-        uploads = []
-    kept = photo_draft_keep(
-        key=request.POST.get("draft", ""),
-        uploads=uploads,
-        remove=request.POST.getlist("remove_photo"),
-        drawn_boxes=drawn_boxes(request.POST),
-    )
-    return KeptPhotos(key=kept.key, photos=kept.photos, refused=refused + kept.refused)
 
 
 def _checked_report(
