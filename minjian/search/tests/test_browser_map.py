@@ -98,9 +98,13 @@ def read_the_map(page: Page, mapped_cases: dict[str, Case], *, texts: dict[str, 
 
     # A mark leads to its case.
     page.goto("/cases/map/")
+    moving = page.locator(".leaflet-pan-anim, .leaflet-zoom-anim")
+    expect(moving).to_have_count(0)
     page.locator(".case-marker-closed").click()
     popup = page.locator(".leaflet-popup")
     expect(popup).to_contain_text(texts["closed"])
+    # The popup pans the map to show itself whole: a click while it moves lands beside it.
+    expect(moving).to_have_count(0)
     popup.get_by_role("link", name="东湖边垃圾成堆").click()
     # The navigation's own timeout, not an assertion's five seconds: on a busy machine
     # the case's page may take longer than that to come back.
