@@ -198,19 +198,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-bench-") as data_dir:
-        environment = _server_environment(args, Path(data_dir))
+        environment = server_environment(args, Path(data_dir))
         os.environ.update(environment)
         import django
 
         django.setup()
-        data = _prepare_database(args, database_name)
-        measurements = [_profile_in_process(target) for target in _targets(args)]
-        machine = _describe_machine(wrk) | {"load_average_at_start": load_at_start}
+        data = prepare_database(args, database_name)
+        measurements = [_profile_in_process(target) for target in targets(args)]
+        machine = describe_machine(wrk) | {"load_average_at_start": load_at_start}
         from django.db import connections
 
         connections.close_all()
-        port = args.port or _free_port()
-        with _serving(args, environment, port, Path(data_dir) / "gunicorn.log") as base_url:
+        port = args.port or free_port()
+        with serving(args, environment, port, Path(data_dir) / "gunicorn.log") as base_url:
             _measure_all(args, wrk, base_url, measurements)
         machine["load_average_after"] = [round(load, 2) for load in os.getloadavg()]
     report = _report(args, machine, data, measurements)
@@ -231,7 +231,7 @@ def _database_name(database_url: str) -> str:
     return str(dj_database_url.parse(database_url)["NAME"])
 
 
-def _server_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
+def server_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
     (data_dir / "static").mkdir()
     return {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -244,7 +244,7 @@ def _server_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, s
     }
 
 
-def _prepare_database(args: argparse.Namespace, database_name: str) -> dict[str, Any]:
+def prepare_database(args: argparse.Namespace, database_name: str) -> dict[str, Any]:
     """Make the database hold `args.cases` generated cases; say how it got there."""
     from django.core.management import call_command
     from django.db import DatabaseError, connection, connections
@@ -306,7 +306,7 @@ def _recreate_database(database_url: str, database_name: str) -> None:
         maintenance.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
-def _targets(args: argparse.Namespace) -> list[Target]:
+def targets(args: argparse.Namespace) -> list[Target]:
     from minjian.cases.models import Case
 
     public_ids = list(
@@ -373,25 +373,47 @@ def _profile_in_process(target: Target) -> Measurement:
     return measurement
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def _serving(
-    args: argparse.Namespace, environment: dict[str, str], port: int, log_path: Path
-) -> Iterator[str]:
-    """gunicorn on 127.0.0.1:`port` for the duration of the block, then stopped."""
-    base_url = f"http://127.0.0.1:{port}"
-    command = [
+# The WSGI servers a benchmark may run Minjian under; gunicorn is the default.
+SERVERS = ("gunicorn", "granian")
+
+
+def server_command(server: str, workers: int, port: int) -> list[str]:
+    """The command that serves `config.wsgi` with `workers` processes on 127.0.0.1:`port`,
+    each answering one request at a time (gunicorn's sync workers; granian with one
+    blocking thread per worker), so that the two compare like for like."""
+    if server == "granian":
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            "1",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "config.wsgi:application",
+        ]
+    return [
         sys.executable,
         "-m",
         "gunicorn",
         "config.wsgi",
         "--workers",
-        str(args.workers),
+        str(workers),
         "--bind",
         f"127.0.0.1:{port}",
         "--chdir",
@@ -399,7 +421,20 @@ def _serving(
         "--log-level",
         "warning",
     ]
-    _say(f"Starting gunicorn ({args.workers} workers) on {base_url} ...")
+
+
+@contextmanager
+def serving(
+    args: argparse.Namespace,
+    environment: dict[str, str],
+    port: int,
+    log_path: Path,
+    server_name: str = "gunicorn",
+) -> Iterator[str]:
+    """`server_name` on 127.0.0.1:`port` for the duration of the block, then stopped."""
+    base_url = f"http://127.0.0.1:{port}"
+    command = server_command(server_name, args.workers, port)
+    _say(f"Starting {server_name} ({args.workers} workers) on {base_url} ...")
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             command,
@@ -416,24 +451,24 @@ def _serving(
             _wait_until_ready(server, base_url + "/bench/bare/", log_path)
             yield base_url
         finally:
-            _stop(server)
+            _stop(server, server_name)
 
 
 def _wait_until_ready(server: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped:\n{log_path.read_text(errors='replace')}")
+            raise RuntimeError(f"the server stopped:\n{log_path.read_text(errors='replace')}")
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 if response.status == 200:
                     return
         except OSError:  # refused while the workers start, or slow to answer
             time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within 30 s:\n{log_path.read_text()}")
+    raise RuntimeError(f"the server did not answer within 30 s:\n{log_path.read_text()}")
 
 
-def _stop(server: subprocess.Popen[bytes]) -> None:
+def _stop(server: subprocess.Popen[bytes], server_name: str) -> None:
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
         try:
@@ -441,7 +476,7 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    _say("gunicorn stopped.")
+    _say(f"{server_name} stopped.")
 
 
 def _measure_all(
@@ -449,16 +484,16 @@ def _measure_all(
 ) -> None:
     """The bare view, then each page followed by the bare view again."""
     bare, *pages = measurements
-    if not _measure(args, wrk, base_url, bare):
+    if not measure(args, wrk, base_url, bare):
         for page in pages:
             page.error = page.error or "not measured: the bare view failed"
         return
     for page in pages:
-        if _measure(args, wrk, base_url, page) and _measure(args, wrk, base_url, bare):
+        if measure(args, wrk, base_url, page) and measure(args, wrk, base_url, bare):
             page.baseline = Baseline.around(bare.runs[-2], bare.runs[-1])
 
 
-def _measure(args: argparse.Namespace, wrk: str, base_url: str, measurement: Measurement) -> bool:
+def measure(args: argparse.Namespace, wrk: str, base_url: str, measurement: Measurement) -> bool:
     """One warm-up and one measured run of wrk; False if the URL fails."""
     target = measurement.target
     if measurement.error:
@@ -466,7 +501,7 @@ def _measure(args: argparse.Namespace, wrk: str, base_url: str, measurement: Mea
     for path in target.paths:
         status = _status(base_url + path)
         if status != 200:
-            measurement.error = f"{path} answered {status} under gunicorn"
+            measurement.error = f"{path} answered {status} under the server"
             _say(f"  {target.label}: {measurement.error}")
             return False
     _say(f"  {target.label}: warm-up {args.warmup} s, then {args.duration} s ...")
@@ -518,7 +553,7 @@ def _run_wrk(
     raise RuntimeError(f"wrk printed no figures:\n{finished.stdout}\n{finished.stderr}")
 
 
-def _describe_machine(wrk: str) -> dict[str, Any]:
+def describe_machine(wrk: str) -> dict[str, Any]:
     from django import get_version
     from django.db import connection
 
