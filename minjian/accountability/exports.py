@@ -1,33 +1,25 @@
 """The figures and the facts under them as CSV, so anyone can recompute and check them.
 
-Format, chosen for the people who will open these files:
-- UTF-8 with a byte-order mark: Excel on a Chinese Windows reads a file without it
-  as GBK and garbles every Chinese name; LibreOffice, Python (`utf-8-sig`), R and
-  pandas all read the mark.
+Format, chosen for the people who will open these files (and streamed, with a byte-order
+mark and formula-safe cells: `minjian.core.downloads`):
 - Column names in English (snake_case), stable for scripts; one header row.
 - Times in UTC, ISO 8601 to the second ("2026-03-01T08:00:00Z"); durations in whole
   seconds, equal to the difference of the two times on the same row (a first response
   written before the case was routed counts as zero seconds).
 - Rates as decimals with four places; an empty cell where there is no figure.
 - No cell starts with = + - @ or a tab or carriage return: such a cell gets a leading
-  apostrophe (`minjian.core.text.spreadsheet_safe`, shared with the aid ledger), so a
-  spreadsheet shows it as text instead of running it as a formula (an organisation's
-  name is typed by its admin).
+  apostrophe, so a spreadsheet shows it as text instead of running it as a formula (an
+  organisation's name is typed by its admin).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from django.http import HttpResponse
-
 from minjian.accountability.selectors import CaseFacts, LeagueRow
-from minjian.core.text import spreadsheet_safe
 from minjian.orgs.models import Organisation
 
-BYTE_ORDER_MARK = "\ufeff"
 # The public address of a case, from its id.
 CaseUrl = Callable[[int], str]
 
@@ -62,18 +54,6 @@ CASE_COLUMNS = (
     "resolved_at",
     "resolution_seconds",
 )
-
-
-def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[str]]
-) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write(BYTE_ORDER_MARK)
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
-    return response
 
 
 def _seconds(duration: timedelta | None) -> str:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from minjian.accountability import charts, exports, selectors
 from minjian.accountability.forms import SORT_CHOICES, LeagueForm, PeriodForm
+from minjian.core.downloads import csv_download
 
 CASES_PER_PAGE = 50
 
@@ -73,9 +74,9 @@ def league(request: HttpRequest) -> HttpResponse:
     )
 
 
-def figures_csv(request: HttpRequest) -> HttpResponse:
+def figures_csv(request: HttpRequest) -> StreamingHttpResponse:
     league = _league(request)
-    return exports.csv_response(
+    return csv_download(
         f"minjian-accountability-{league.filters.period}.csv",
         exports.FIGURES_COLUMNS,
         exports.figures_rows(league.table),
@@ -86,10 +87,10 @@ def _case_url(request: HttpRequest) -> exports.CaseUrl:
     return lambda case_id: request.build_absolute_uri(reverse("cases:detail", args=[case_id]))
 
 
-def cases_csv(request: HttpRequest) -> HttpResponse:
+def cases_csv(request: HttpRequest) -> StreamingHttpResponse:
     league = _league(request)
     organisations = {row.figures.organisation.pk: row.figures.organisation for row in league.table}
-    return exports.csv_response(
+    return csv_download(
         f"minjian-accountability-cases-{league.filters.period}.csv",
         exports.CASE_COLUMNS,
         exports.case_rows(league.facts, organisations, _case_url(request)),
@@ -129,10 +130,10 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def organisation_cases_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_cases_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     _form, filters, figures, facts = _organisation(request, slug)
     organisation = figures.organisation
-    return exports.csv_response(
+    return csv_download(
         f"minjian-accountability-{organisation.slug}-cases-{filters.period}.csv",
         exports.CASE_COLUMNS,
         exports.case_rows(facts, {organisation.pk: organisation}, _case_url(request)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -384,7 +384,7 @@ def get_ledger(request: HttpRequest, drive_id: Id) -> dict[str, object]:
     response={200: None, 404: ErrorOut},
     openapi_extra={"responses": {200: CSV_RESPONSE}},
 )
-def ledger_csv(request: HttpRequest, drive_id: Id) -> HttpResponse:
+def ledger_csv(request: HttpRequest, drive_id: Id) -> StreamingHttpResponse:
     """UTF-8 with a byte-order mark; headers and status in the language asked for."""
     drive = access.access_drive_by_id(drive_id)
     return downloads.ledger_download(selectors.ledger(drive), hxl=False)
@@ -396,7 +396,7 @@ def ledger_csv(request: HttpRequest, drive_id: Id) -> HttpResponse:
     response={200: None, 404: ErrorOut},
     openapi_extra={"responses": {200: CSV_RESPONSE}},
 )
-def ledger_hxl(request: HttpRequest, drive_id: Id) -> HttpResponse:
+def ledger_hxl(request: HttpRequest, drive_id: Id) -> StreamingHttpResponse:
     """CSV with a row of HXL hashtags under the header (`#org+recipient`, `#adm1`,
     `#need+num`, `#reached+num+received`, ...); UTF-8 with a byte-order mark; the status
     as a code (`met`, `partial`, `open`, `pool`)."""

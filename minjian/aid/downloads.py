@@ -3,11 +3,10 @@
 HXL is CSV with one extra row of hashtags under the header, so that humanitarian
 tools (HDX, the HXL Proxy, libhxl) read the columns without guessing.
 `hxl/ledger-schema.csv` is the schema a file we produce must satisfy; the tests
-validate our downloads against it with libhxl. A text cell that a spreadsheet would
-run as a formula is made inert (OWASP CSV injection); numbers stay numbers.
+validate our downloads against it with libhxl.
 
-Both files are UTF-8 with a byte-order mark, as the accountability CSV: Excel on a
-Chinese Windows reads a file without it as GBK and garbles every Chinese name. Headers
+Both files are streamed as every CSV download is (`minjian.core.downloads`: UTF-8 with
+a byte-order mark, formula-safe text cells, numbers left numbers). Headers
 and the status are in the reader's language in the CSV, for people; HXL keeps the
 status codes (met, partial, open, pool), which its schema and tools read. The columns
 add up: the pool row (pledges earmarked for no one) counts what was pledged to the
@@ -16,20 +15,18 @@ drive as a whole, and its allocations are counted in the recipients' rows.
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from pathlib import Path
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from minjian.aid.selectors import Ledger, LedgerRow
-from minjian.core.text import spreadsheet_safe
+from minjian.core.downloads import csv_download
 from minjian.redaction import render_redactions
 
 SCHEMA_PATH = Path(__file__).parent / "hxl" / "ledger-schema.csv"
-BYTE_ORDER_MARK = "\ufeff"
 # A row's status (`Figures.status`), as the CSV shows it to people.
 STATUS_LABELS = {
     "met": gettext_lazy("need met"),
@@ -101,30 +98,10 @@ def _cells(ledger: Ledger, row: LedgerRow, *, hxl: bool) -> list[str | int]:
     ]
 
 
-def ledger_csv(ledger: Ledger, *, hxl: bool = False) -> str:
-    """One row per recipient and item, then one per item of un-earmarked supply."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_headers())
-    if hxl:
-        writer.writerow(HASHTAGS)
-    for row in (*ledger.rows, *ledger.pool):
-        writer.writerow(_safe(cell) for cell in _cells(ledger, row, hxl=hxl))
-    return out.getvalue()
-
-
-def ledger_download(ledger: Ledger, *, hxl: bool) -> HttpResponse:
-    """The ledger as a file to save: CSV or HXL, with its byte-order mark."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write(BYTE_ORDER_MARK)
-    response.write(ledger_csv(ledger, hxl=hxl))
+def ledger_download(ledger: Ledger, *, hxl: bool) -> StreamingHttpResponse:
+    """The ledger as a file to save, CSV or HXL: one row per recipient and item, then one
+    per item of un-earmarked supply. The rows are made here, in the request's language."""
+    rows: list[Sequence[str | int]] = [HASHTAGS] if hxl else []
+    rows += [_cells(ledger, row, hxl=hxl) for row in (*ledger.rows, *ledger.pool)]
     name = f"drive-{ledger.drive.pk}-ledger" + (".hxl.csv" if hxl else ".csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _safe(cell: str | int) -> str | int:
-    """Text typed by people (a recipient's name, a place, an item) can start like a
-    formula: `spreadsheet_safe` makes it inert. Figures are numbers and stay numbers,
-    so HXL tools read `#need+num` and the others as numbers, negative or not."""
-    return spreadsheet_safe(cell) if isinstance(cell, str) else cell
+    return csv_download(name, _headers(), rows)

@@ -24,7 +24,7 @@ def two_organisations(case: Case, agency: Organisation, ngo: Organisation) -> No
 
 def test_the_api_gives_the_figures_of_the_csv(client: Client, two_organisations: None) -> None:
     response = client.get("/api/v1/accountability", HTTP_ACCEPT_LANGUAGE="en")
-    download = client.get("/accountability/figures.csv").content.decode("utf-8-sig")
+    download = client.get("/accountability/figures.csv").getvalue().decode("utf-8-sig")
 
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(download)))

@@ -45,7 +45,9 @@ def download(client: Client, path: str) -> tuple[bytes, list[dict[str, str]]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    return response.content, list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # A download is streamed: its content is read by joining what it sends.
+    content = response.getvalue()
+    return content, list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_the_figures_csv_holds_the_figures_of_the_page(client: Client, timeline: None) -> None:

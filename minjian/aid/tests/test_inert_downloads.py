@@ -46,7 +46,7 @@ def test_csv_and_hxl_cells_that_start_like_formulas_are_neutralised(
     for download in ("ledger.csv", "ledger.hxl"):
         response = client.get(f"/api/v1/drives/{setup.drive.pk}/{download}")
         assert response.status_code == 200
-        rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode(), newline="")))
         body = rows[2:] if download == "ledger.hxl" else rows[1:]
         for row in body:
             for cell in row:
@@ -58,7 +58,7 @@ def test_csv_and_hxl_cells_that_start_like_formulas_are_neutralised(
 
 def test_hxl_figures_stay_numbers_and_the_file_stays_valid(regions: Any, client: Client) -> None:
     setup = _drive_with_formulas()
-    text = client.get(f"/api/v1/drives/{setup.drive.pk}/ledger.hxl").content.decode()
+    text = client.get(f"/api/v1/drives/{setup.drive.pk}/ledger.hxl").getvalue().decode()
     errors: list[str] = []
     data = hxl.data(io.BytesIO(text.encode()))
     schema = hxl.data(io.BytesIO(SCHEMA_PATH.read_bytes()))

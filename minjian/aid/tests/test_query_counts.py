@@ -291,7 +291,7 @@ def test_the_ledger_downloads_take_the_same_queries_for_any_number_of_recipients
         hxl = client.get(f"/api/v1/drives/{busy.drive_id}/ledger.hxl")
 
     for download in (csv, hxl):
-        text = download.content.decode()
+        text = download.getvalue().decode()
         assert all(f"Hospital {number:02d}" in text for number in range(busy.rows))
 
 

@@ -205,7 +205,7 @@ def test_a_member_who_moves_the_case_from_its_page_acts_for_her_organisation(
     ]
     # So the accountability figures count her acknowledgement as her organisation's response.
     response = client.get(f"/accountability/{river_ngo.slug}/cases.csv")
-    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    (row,) = csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))
     assert (row["first_response_kind"], row["acknowledged"]) == (CaseEvent.Kind.ACKNOWLEDGED, "1")
 
 
