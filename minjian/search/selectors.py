@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.cases.models import Case
 from minjian.cases.selectors import public_case_list
 from minjian.core.errors import DomainError
+from minjian.core.models import localized
 from minjian.places.models import Region
 from minjian.places.selectors import region_filter, region_with_code, regions_named
 from minjian.redaction import render_redactions
@@ -112,6 +115,84 @@ def find_cases(filters: CaseFilters) -> QuerySet[Case]:
     if filters.terms:
         return matching(cases, filters.terms).prefetch_related("search_document")
     return cases
+
+
+# The columns of the cases' CSV download: stable English names for scripts; the texts
+# and names in the reader's language; times in UTC; the point as published (coarsened).
+EXPORT_COLUMNS = (
+    "case_id",
+    "case_url",
+    "title",
+    "description",
+    "topic",
+    "region_code",
+    "region",
+    "state",
+    "state_label",
+    "published_at",
+    "latitude",
+    "longitude",
+)
+# Cases read per query of the download: it holds no more than these in memory.
+EXPORT_CHUNK = 2000
+
+
+def export_rows(
+    filters: CaseFilters, *, language: str, case_url: Callable[[int], str]
+) -> Iterator[list[str]]:
+    """Every public case matching the filters (with search terms, those holding them all),
+    oldest first, as rows of EXPORT_COLUMNS in `language`: read a chunk at a time after
+    the last id read (keyset), so a download of a million cases holds one chunk in memory
+    and takes as long for its last chunk as for its first. Read while the answer is sent,
+    after the view has returned: the language is set here, not taken from the request."""
+    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    if filters.terms:
+        cases = holding(cases, filters.terms)
+    columns = (
+        cases.select_related(None)
+        .prefetch_related(None)
+        .order_by("id")
+        .values_list(
+            "id",
+            "title",
+            "description",
+            "topic__slug",
+            "region_id",
+            "state",
+            "published_at",
+            "latitude",
+            "longitude",
+        )
+    )
+    with translation.override(language):
+        regions = {
+            region_id: (code, localized(name_zh, name_en))
+            for region_id, code, name_zh, name_en in Region.objects.values_list(
+                "id", "code", "name_zh", "name_en"
+            )
+        }
+        states = {state.value: str(state.label) for state in Case.State}
+        last_id = 0
+        while chunk := list(columns.filter(id__gt=last_id)[:EXPORT_CHUNK]):
+            for pk, title, description, topic, region_id, state, published, lat, lng in chunk:
+                code, region = regions[region_id]
+                yield [
+                    str(pk),
+                    case_url(pk),
+                    render_redactions(title),
+                    render_redactions(description),
+                    topic,
+                    code,
+                    region,
+                    state,
+                    states[state],
+                    published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if published else "",
+                    "" if lat is None else str(lat),
+                    "" if lng is None else str(lng),
+                ]
+            if len(chunk) < EXPORT_CHUNK:
+                break
+            last_id = chunk[-1][0]
 
 
 @dataclass(frozen=True)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.case_list, name="cases"),
     path("map/", views.case_map, name="map"),
     path("map/counts.json", views.case_map_counts, name="map-counts"),
+    path("export.csv", views.case_export, name="export"),
 ]

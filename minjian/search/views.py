@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minjian.cases.models import Case
+from minjian.core.downloads import csv_download
 from minjian.core.errors import DomainError
 from minjian.core.middleware import error_json
 from minjian.places.models import Region
@@ -114,6 +116,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         }
         for case in page.object_list
     ]
+    query = filters.as_query()
+    context["export_url"] = reverse("search:export") + (f"?{urlencode(query)}" if query else "")
     return render(request, "search/list.html", context, status=status)
 
 
@@ -186,3 +190,20 @@ def case_map_counts(request: HttpRequest) -> JsonResponse:
         {"level": counts.level, "total": counts.total, "counts": counts.by_region},
         headers={"Cache-Control": "public, max-age=60"},
     )
+
+
+def case_export(request: HttpRequest) -> HttpResponseBase:
+    """The cases the list shows, with the same filters, as a CSV file: every one, not a
+    page, streamed (`selectors.export_rows`). Bad filters are a JSON error, as for the
+    map's counts: a file to save has no page to show them on."""
+    filtering = _filters_from(request)
+    if filtering.error:
+        return error_json(filtering.error)
+    rows = selectors.export_rows(
+        filtering.filters,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        case_url=lambda case_id: request.build_absolute_uri(
+            reverse("cases:detail", args=[case_id])
+        ),
+    )
+    return csv_download("minjian-cases.csv", selectors.EXPORT_COLUMNS, rows)

@@ -184,7 +184,7 @@ def _texts(client: Client, paths: list[str], headers: dict[str, str] | None = No
     for path in paths:
         response = client.get(path, headers=headers)
         assert response.status_code in (200, 410), (path, response.status_code)
-        bodies.append(response.content.decode())
+        bodies.append(response.getvalue().decode())  # a download is streamed
     return "\n".join(bodies)
 
 
@@ -204,6 +204,7 @@ def read_every_surface(story: Story, smtp: Inbox) -> dict[str, str]:
     public = {
         "home": ["/"],
         "case list": ["/cases/", "/cases/?topic=environment", f"/cases/?region={county}"],
+        "case list download": ["/cases/export.csv", f"/cases/export.csv?region={county}"],
         "map": ["/cases/map/", "/cases/map/counts.json?level=1"],
         "api case list": ["/api/v1/cases", f"/api/v1/cases?region={county}"],
         "open311 requests": [
