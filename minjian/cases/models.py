@@ -135,6 +135,35 @@ def new_photo_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+# Stands for "every topic" and "every region" in a CaseTally.
+EVERY = 0
+
+
+class CaseTally(models.Model):
+    """How many cases are in a state, for a topic (or EVERY topic) and a region (or EVERY
+    region; a region counts the cases of every region under it).
+
+    Written by `minjian.cases.tallies` in the transaction that creates or moves a case,
+    so that a page reads the counts it shows from a few rows instead of counting a
+    million cases; `rebuild_tallies` makes them again from the cases.
+    """
+
+    topic_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    state = models.CharField(max_length=20)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic_id", "region_id", "state"], name="case_tally_one_row_per_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.state} (topic {self.topic_id}, region {self.region_id})"
+
+
 class CasePhoto(models.Model):
     """A photo of a case, published only as re-encoded pixels (no metadata of the original).
 

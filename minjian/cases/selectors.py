@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.models import EVERY, Case, CaseEvent, CasePhoto, CaseTally
 from minjian.cases.times import public_time
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
@@ -79,20 +79,51 @@ class CaseCounts:
 
 
 def case_counts() -> CaseCounts:
-    week_ago = timezone.now() - timedelta(days=7)
-    figures = public_cases().aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(state__in=Case.OPEN_STATES)),
-        resolved=Count("id", filter=Q(state=Case.State.RESOLVED)),
-        this_week=Count("id", filter=Q(published_at__gte=week_ago)),
+    """The home page's figures: totals from the tallies; the cases published this week
+    counted over this week's cases alone, found by their publication time's index."""
+    by_state = dict(
+        CaseTally.objects.filter(topic_id=EVERY, region_id=EVERY).values_list("state", "number")
     )
-    return CaseCounts(**figures)
+    week_ago = timezone.now() - timedelta(days=7)
+    return CaseCounts(
+        total=sum(by_state.get(state, 0) for state in Case.PUBLIC_STATES),
+        open=sum(by_state.get(state, 0) for state in Case.OPEN_STATES),
+        resolved=by_state.get(Case.State.RESOLVED, 0),
+        this_week=public_cases().filter(published_at__gte=week_ago).count(),
+    )
 
 
-def topics_with_counts() -> QuerySet[Topic]:
-    return Topic.objects.annotate(
-        public_case_count=Count("cases", filter=Q(cases__state__in=Case.PUBLIC_STATES))
-    ).order_by("position", "slug")
+def public_case_count(
+    *, topic: Topic | None = None, region: Region | None = None, state: str | None = None
+) -> int:
+    """How many cases `public_case_list` lists for these filters, from the tallies."""
+    tallies = CaseTally.objects.filter(
+        topic_id=topic.pk if topic else EVERY,
+        region_id=region.pk if region else EVERY,
+        state__in=[state] if state else Case.PUBLIC_STATES,
+    )
+    return tallies.aggregate(number=Sum("number"))["number"] or 0
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    topic: Topic
+    public_cases: int
+
+
+def topics_with_counts() -> list[TopicCount]:
+    """Every topic with its number of public cases, from the tallies."""
+    counts = dict(
+        CaseTally.objects.filter(region_id=EVERY, state__in=Case.PUBLIC_STATES)
+        .exclude(topic_id=EVERY)
+        .values_list("topic_id")
+        .annotate(number=Sum("number"))
+        .order_by()
+    )
+    return [
+        TopicCount(topic, counts.get(topic.pk, 0))
+        for topic in Topic.objects.order_by("position", "slug")
+    ]
 
 
 class Audience(StrEnum):
