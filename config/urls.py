@@ -1,12 +1,16 @@
 from django.urls import include, path, re_path
-from django.views.i18n import JavaScriptCatalog
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from minjian.api import api, unknown_path
 from minjian.cases import views as case_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a form token: forging "show me English" harms nobody, and a token would make
+    # every page's language switch the reader's own, so that no anonymous page could be
+    # stored and sent to the next reader (minjian/core/public_cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", unknown_path),

@@ -139,6 +139,9 @@ else:
     default_cache = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "minjian",
+        # Room for the stored anonymous pages (minjian/core/public_cache.py) of a
+        # worker: a few thousand pages of tens of kilobytes.
+        "OPTIONS": {"MAX_ENTRIES": 3000},
     }
 CACHES = {"default": default_cache}
 
@@ -270,6 +273,12 @@ MINJIAN_MEDIA_URL_SECONDS = env.MEDIA_URL_SECONDS
 MINJIAN_MAP_TILE_URL = env.MAP_TILE_URL
 MINJIAN_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
 MINJIAN_CASES_PER_PAGE = 20
+# Anonymous pages (minjian/core/public_cache.py): how long a rendering is kept at most
+# (it is dropped sooner, at the first change it shows), and how long a proxy or a
+# browser may reuse it without asking, then serve it while it asks again.
+MINJIAN_PUBLIC_PAGE_SECONDS = 3600
+MINJIAN_PUBLIC_MAX_AGE = 5
+MINJIAN_PUBLIC_STALE_SECONDS = 30
 # Reports from anonymous and new reporters wait for a moderator; staff and members
 # of verified organisations publish directly (minjian.cases.services.needs_review).
 MINJIAN_REVIEW_UNTRUSTED_REPORTS = True

@@ -16,6 +16,7 @@ from django.urls import reverse
 from minjian.accountability import charts, exports, selectors
 from minjian.accountability.forms import SORT_CHOICES, LeagueForm, PeriodForm
 from minjian.core.downloads import csv_download
+from minjian.core.public_cache import CASES, ORGANISATIONS, public_page, tags_for_everything
 
 CASES_PER_PAGE = 50
 
@@ -52,6 +53,7 @@ def _filter_query(filters: selectors.Filters, **extra: str) -> str:
     return urlencode({**query, **extra})
 
 
+@public_page(tags_for_everything(ORGANISATIONS, CASES))
 def league(request: HttpRequest) -> HttpResponse:
     league = _league(request)
     return render(
@@ -107,6 +109,7 @@ def _organisation(
     return form, filters, figures, facts
 
 
+@public_page(tags_for_everything(ORGANISATIONS, CASES))
 def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
     form, filters, figures, facts = _organisation(request, slug)
     newest_first = sorted(facts, key=lambda f: (f.routed_at, f.case_id), reverse=True)

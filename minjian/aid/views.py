@@ -31,6 +31,7 @@ from minjian.aid.models import Drive, DriveEvent, Priority, Shipment
 from minjian.aid.templatetags.aid import cells_of
 from minjian.core.errors import DomainError
 from minjian.core.forms import see_other, show_domain_error
+from minjian.core.public_cache import ORGANISATIONS, drive_tag, public_page
 from minjian.core.text import parse_id
 from minjian.redaction import render_redactions
 
@@ -93,6 +94,7 @@ def drive_new(request: HttpRequest) -> HttpResponse:
     return render(request, "aid/drive_new.html", {"form": form}, status=_status(form, refused))
 
 
+@public_page(lambda drive_id: (drive_tag(drive_id), ORGANISATIONS))
 def drive_detail(request: HttpRequest, drive_id: int) -> HttpResponse:
     drive = access.access_drive_by_id(drive_id)
     ledger = selectors.ledger(drive)
@@ -376,6 +378,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(lambda drive_id: (drive_tag(drive_id), ORGANISATIONS))
 def ledger(request: HttpRequest, drive_id: int) -> HttpResponse:
     drive = access.access_drive_by_id(drive_id)
     the_ledger = selectors.ledger(drive)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -21,6 +22,7 @@ from minjian.cases.models import Case, CasePhoto
 from minjian.cases.selectors import Audience, TimelineReader
 from minjian.cases.services import photo_uploads
 from minjian.cases.times import public_time_or_none
+from minjian.core.public_cache import ORGANISATIONS, case_tag, public_page
 from minjian.core.schemas import ErrorOut, Id, InputSchema
 
 router = Router(tags=["cases"])
@@ -245,6 +247,7 @@ def create_case(
     response={200: CaseOut, 404: ErrorOut, 410: ErrorOut},
     summary="One case",
 )
+@decorate_view(public_page(lambda case_id: (case_tag(case_id), ORGANISATIONS)))
 def get_case(request: HttpRequest, case_id: Id) -> dict[str, object]:
     """A case with its photos and its timeline (oldest event first). A case a moderator
     hid answers 410 with the code `hidden`; one not (yet) public, 404."""

@@ -12,7 +12,7 @@ other apps call the public functions here. Every event written is announced with
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,8 +38,10 @@ from minjian.cases.services_photos import (
     keep_uploads,
 )
 from minjian.cases.signals import case_events_written
+from minjian.cases.tallies import count_move, count_new_case
 from minjian.cases.validation import clean_description, clean_note, clean_title, parse_point
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
+from minjian.core.public_cache import CASES, case_tag, touch
 from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import user_is_member_of_verified_organisation
 from minjian.places.models import Region
@@ -271,6 +273,7 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
             created_at=now,
             updated_at=now,
         )
+        count_new_case(case)
         keep_uploads(case, photos, first_position=0, stored=stored)
         _write_event(
             case,
@@ -648,6 +651,7 @@ def _move(
         case.published_at = now
         fields.append("published_at")
     case.save(update_fields=fields)
+    count_move(case, previous=previous)
     payload: dict[str, Any] = {"from": previous, "to": to.value, **(changes or {})}
     if note:
         payload["note"] = note
@@ -676,6 +680,7 @@ def _write_event(
         internal=internal,
         created_at=at or timezone.now(),
     )
+    _touch_public_pages([event])
     case_events_written.send(sender=CaseEvent, events=[event])
     return event
 
@@ -683,8 +688,23 @@ def _write_event(
 def _write_events(events: list[CaseEvent]) -> list[CaseEvent]:
     """Append several events in one insert and tell the apps that react to them."""
     written = CaseEvent.objects.bulk_create(events)
+    _touch_public_pages(written)
     case_events_written.send(sender=CaseEvent, events=written)
     return written
+
+
+def _touch_public_pages(events: Iterable[CaseEvent]) -> None:
+    """Make the stored anonymous pages that show these events' cases stale: the case's
+    own, and the lists, counts and feeds. A case the public has not read, and an
+    internal note, change no public page."""
+    cases = {
+        event.case_id
+        for event in events
+        if not event.internal
+        and (event.case.is_public or event.payload.get("from") in Case.PUBLIC_STATES)
+    }
+    if cases:
+        touch(CASES, *(case_tag(case_id) for case_id in cases))
 
 
 def _note_held(actor: Actor, case: Case, redacted: Redacted) -> bool:

@@ -26,6 +26,7 @@ from minjian.cases.faces import parse_manual_boxes
 from minjian.cases.models import Case, CasePhoto
 from minjian.cases.photos import PhotoUpload, check_photo, prepare_photo
 from minjian.core.errors import DomainError, ServiceUnavailable
+from minjian.core.public_cache import CASES, case_tag, touch
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +194,9 @@ def _finish(
                 "faces_blurred",
             ]
         )
+        if status == CasePhoto.Status.READY and photo.case.is_public:
+            # Its case's page, and the lists, show the photo from now on.
+            touch(CASES, case_tag(photo.case_id))
         transaction.on_commit(lambda: default_storage.delete(upload_name))
 
 

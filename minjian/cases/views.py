@@ -26,12 +26,20 @@ from minjian.cases.models import Case
 from minjian.cases.reporter_forms import ACTIONS, ReporterForms, reporter_forms_sent
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.forms import see_other
+from minjian.core.public_cache import (
+    CASES,
+    ORGANISATIONS,
+    case_tag,
+    public_page,
+    tags_for_everything,
+)
 
 RECENT_ON_HOME = 8
 # Never shown in error reports: they may hold personal data before it is redacted.
 SENSITIVE_FIELDS = ("title", "description", "text", "note", "code")
 
 
+@public_page(tags_for_everything(CASES))
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -44,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(lambda case_id: (case_tag(case_id), ORGANISATIONS))
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         case = access_case_by_id(request.user, case_id)

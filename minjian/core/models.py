@@ -71,3 +71,20 @@ def localized(zh: str, en: str) -> str:
     if (get_language() or "").startswith("zh"):
         return zh or en
     return en or zh
+
+
+class PublicChange(models.Model):
+    """When what the public reads under a tag last changed ("case:12", "cases", "org:3").
+
+    Services touch their tags in the transaction that makes the change
+    (`minjian.core.public_cache.touch`); stored renderings of anonymous pages are keyed
+    by the versions of the tags they show, so a change makes every one of them stale at
+    the moment it commits, in every worker, whatever the cache.
+    """
+
+    tag = models.CharField(max_length=100, primary_key=True)
+    version = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.tag} changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -27,6 +27,7 @@ from minjian.cases.models import Case
 from minjian.cases.services import needs_review
 from minjian.cases.times import public_time
 from minjian.core.errors import DomainError
+from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.open311 import selectors, services
 from minjian.open311.formats import Format, Value, errors, respond
 from minjian.topics import selectors as topic_selectors
@@ -176,6 +177,7 @@ def _service_request(request: HttpRequest, case: Case) -> dict[str, Value]:
 @csrf_exempt  # an application's api_key authenticates a POST; no cookie is read
 @require_http_methods(["GET", "POST"])
 @spec_errors
+@public_page(tags_for_everything(CASES))
 def service_requests(request: HttpRequest, fmt: Format) -> HttpResponse:
     if request.method == "POST":
         return _post_service_request(request, fmt)

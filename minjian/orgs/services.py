@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
 from minjian.core.errors import DomainError
+from minjian.core.public_cache import ORGANISATIONS, organisation_tag, touch
 from minjian.orgs import access
 from minjian.orgs.models import Membership, Organisation, OrganisationEvent
 from minjian.orgs.validation import clean_contact, clean_description, clean_names, clean_slug
@@ -315,6 +316,7 @@ def _mark_verified(organisation: Organisation, actor: User, *, verified: bool, r
 def _record(
     organisation: Organisation, kind: str, actor: User, payload: dict[str, Any]
 ) -> OrganisationEvent:
+    touch(organisation_tag(organisation.pk), ORGANISATIONS)
     return OrganisationEvent.objects.create(
         organisation=organisation, kind=kind, actor=actor, payload=payload
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from minjian.accounts.models import User
 from minjian.core.errors import DomainError
 from minjian.core.forms import show_domain_error
+from minjian.core.public_cache import CASES, ORGANISATIONS, public_page, tags_for_everything
 from minjian.orgs import access, selectors, services
 from minjian.orgs.forms import (
     MemberAddForm,
@@ -80,6 +81,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(tags_for_everything(ORGANISATIONS, CASES))
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_detail(slug)
     return render(

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from minjian.cases.api import CaseSummaryOut, case_summary
 from minjian.cases.models import Case
+from minjian.cases.selectors import public_case_count
+from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.core.schemas import ErrorOut, InputSchema, PageNumber, PageSize
 from minjian.search import selectors
+from minjian.search.keyset import Cursor, keyset_page
 
 
 class CaseListItemOut(CaseSummaryOut):
@@ -42,6 +46,10 @@ class CasePageOut(Schema):
     )
     page: int
     page_size: int
+    next_after: str | None = Field(
+        description="Without `q`: give it as `after` (with `page` one more) for the next "
+        "page, read at the same cost however deep; null on the last page. Null with `q`."
+    )
     results: list[CaseListItemOut]
 
 
@@ -62,6 +70,12 @@ class CaseListQuery(InputSchema):
     )
     page: PageNumber = 1
     page_size: PageSize = 20
+    after: str | None = Field(
+        None,
+        max_length=40,
+        description="Without `q`: the `next_after` of the page before, to read the page "
+        "after it (`page` then only numbers it). Refused with `invalid_cursor` when damaged.",
+    )
 
 
 def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, object]:
@@ -79,20 +93,29 @@ def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, o
     cases = selectors.find_cases(filters)
     if filters.terms:
         search = selectors.capped(cases)
-        cases, count, count_is_capped = search.cases, search.count, search.more_than_cap
+        start = (query.page - 1) * query.page_size
+        # A capped search lists no case past its count.
+        found = list(search.cases[start : min(start + query.page_size, search.count)])
+        count, count_is_capped, next_after = search.count, search.more_than_cap, None
     else:
-        count, count_is_capped = cases.count(), False
-    start = (query.page - 1) * query.page_size
+        page = keyset_page(
+            cases,
+            after=Cursor.parse(query.after) if query.after else None,
+            number=query.page,
+            count=public_case_count(
+                topic=filters.topic, region=filters.region, state=filters.state
+            ),
+            per_page=query.page_size,
+        )
+        found, count, count_is_capped = list(page), page.count, False
+        next_after = page.next_cursor if page.has_next() else None
     return {
         "count": count,
         "count_is_capped": count_is_capped,
         "page": query.page,
         "page_size": query.page_size,
-        "results": [
-            case_summary(request, case) | _search_result(case, filters)
-            # A capped search lists no case past its count.
-            for case in cases[start : min(start + query.page_size, count)]
-        ],
+        "next_after": next_after,
+        "results": [case_summary(request, case) | _search_result(case, filters) for case in found],
     }
 
 
@@ -114,4 +137,4 @@ def add_case_finding(router: Router) -> None:
         # The id it had when it lived in the cases app: clients generated from the
         # document keep their method name.
         operation_id="minjian_cases_api_list_cases",
-    )(list_cases)
+    )(decorate_view(public_page(tags_for_everything(CASES)))(list_cases))

@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minjian.cases.models import Case
+from minjian.cases.selectors import public_case_count
 from minjian.core.downloads import csv_download
 from minjian.core.errors import DomainError
 from minjian.core.middleware import error_json
+from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.places.models import Region
 from minjian.search import selectors
+from minjian.search.keyset import Cursor, KeysetPage, keyset_page
 from minjian.topics.selectors import topic_list
 
 
@@ -69,14 +72,30 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in t
         return self.capped_count
 
 
-def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case]:
+def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case] | KeysetPage:
+    """A search's page by number (it stops at SEARCH_COUNT_CAP); a list's page from the
+    cursor its link carries (`keyset`), counted from the tallies. A list's page asked for
+    by number alone (a typed address) is read the usual way."""
     cases = selectors.find_cases(filters)
     per_page = settings.MINJIAN_CASES_PER_PAGE
     if filters.terms:
-        paginator: Paginator[Case] = CappedPaginator(selectors.capped(cases), per_page)
-    else:
-        paginator = Paginator(cases, per_page)
-    return paginator.get_page(request.GET.get("page"))
+        return CappedPaginator(selectors.capped(cases), per_page).get_page(request.GET.get("page"))
+    count = public_case_count(topic=filters.topic, region=filters.region, state=filters.state)
+    after, before = request.GET.get("after"), request.GET.get("before")
+    number = _page_number(request)
+    return keyset_page(
+        cases,
+        after=Cursor.parse(after) if after else None,
+        before=Cursor.parse(before) if before and not after else None,
+        number=min(number, max(1, -(-count // per_page))),
+        count=count,
+        per_page=per_page,
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    number = request.GET.get("page", "")
+    return int(number) if number.isascii() and number.isdigit() and 0 < len(number) < 10 else 1
 
 
 def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
@@ -104,10 +123,11 @@ def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
     )
 
 
+@public_page(tags_for_everything(CASES))
 def case_list(request: HttpRequest) -> HttpResponse:
     context, status = _filter_context(request)
     filters, page = context["filters"], context["page"]
-    assert isinstance(filters, selectors.CaseFilters) and isinstance(page, Page)
+    assert isinstance(filters, selectors.CaseFilters) and isinstance(page, Page | KeysetPage)
     # With a search, each case comes with the place in its text that matched.
     context["results"] = [
         {

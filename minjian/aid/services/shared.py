@@ -11,6 +11,7 @@ from minjian.accounts.models import User
 from minjian.accounts.selectors import active_user_by_pseudonym
 from minjian.aid.models import Drive, DriveEvent, Item, Recipient
 from minjian.core.errors import DomainError, NotFound
+from minjian.core.public_cache import DRIVES, drive_tag, touch
 from minjian.core.text import parse_id
 from minjian.places.models import Region
 from minjian.places.selectors import region_by_code
@@ -134,4 +135,5 @@ def active_account(pseudonym: str) -> User:
 def record(drive: Drive, kind: str, actor: User | None, **fields: object) -> DriveEvent:
     """Append one event to the drive's log, in the transaction of the change it records."""
     payload = fields.pop("payload", {})
+    touch(drive_tag(drive.pk), DRIVES)
     return DriveEvent.objects.create(drive=drive, kind=kind, actor=actor, payload=payload, **fields)

@@ -32,9 +32,10 @@ def cases(regions: dict[str, Region], staff: User) -> list[Case]:
 @pytest.mark.parametrize(
     ("address", "queries"),
     [
-        ("/feeds/topics/environment/", 3),
-        ("/feeds/regions/340000/", 3),
-        ("/feeds/orgs/huai-river/", 3),
+        # Each with the versions of what the stored feed shows.
+        ("/feeds/topics/environment/", 4),
+        ("/feeds/regions/340000/", 4),
+        ("/feeds/orgs/huai-river/", 4),
     ],
 )
 def test_each_feed_of_cases_reads_a_fixed_number_of_queries(
@@ -54,7 +55,7 @@ def test_each_feed_of_cases_reads_a_fixed_number_of_queries(
 def test_a_case_timeline_feed_reads_a_fixed_number_of_queries(
     client: Client, cases: list[Case], django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # with the versions of what the stored page shows
         response = client.get(f"/feeds/cases/{cases[0].pk}/")
 
     assert response.status_code == 200

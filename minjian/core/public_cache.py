@@ -1,0 +1,201 @@
+"""Anonymous pages stored whole, and sent again until what they show changes.
+
+A surge of readers is anonymous: one case shared widely, read tens of thousands of times
+an hour. Such a reader gets the same page as every other anonymous reader in her
+language, so the page is rendered once and kept (in Redis when the instance has it, in
+the worker's memory in the embedded default) under a key made of the address, the
+language and the versions of the *tags* the page shows ("case:12", "cases", "orgs").
+Services `touch` their tags in the transaction that changes what the public reads, so
+the key of every page showing that change differs from the moment it commits: no page is
+ever served stale from here, in any worker, and nothing has to find and delete copies.
+
+The same versions make the page's ETag; with `Last-Modified` and a short `Cache-Control:
+public` with `stale-while-revalidate`, a reverse proxy or a CDN in front can keep the page
+too and ask again cheaply (a 304, no rendering). docs/deploy.md shows nginx doing it.
+
+Only what anyone would get is stored: a GET or HEAD without a session, a message or an
+API credential, answered 200 without setting a cookie. Everything else passes through,
+marked `private` so that no shared cache keeps it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from minjian.core.models import PublicChange
+
+# What the public reads of cases in lists, counts and feeds, of organisations, of drives.
+CASES = "cases"
+ORGANISATIONS = "orgs"
+DRIVES = "drives"
+
+# Headers of a stored answer that belong to one request and are not kept with it.
+_UNSTORED_HEADERS = frozenset({"set-cookie", "vary", "etag", "last-modified", "cache-control"})
+_KEY_PREFIX = "public-page:"
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def case_tag(case_id: int) -> str:
+    return f"case:{case_id}"
+
+
+def organisation_tag(organisation_id: int) -> str:
+    return f"org:{organisation_id}"
+
+
+def drive_tag(drive_id: int) -> str:
+    return f"drive:{drive_id}"
+
+
+def touch(*tags: str) -> None:
+    """Mark what the public reads under `tags` as changed. Call it inside the
+    transaction that makes the change, so the pages change when it commits."""
+    now = timezone.now()
+    version = secrets.token_hex(8)
+    # Sorted, so that two transactions touching the same tags lock their rows in the
+    # same order and cannot deadlock on them.
+    PublicChange.objects.bulk_create(
+        [PublicChange(tag=tag, version=version, changed_at=now) for tag in sorted(set(tags))],
+        update_conflicts=True,
+        unique_fields=["tag"],
+        update_fields=["version", "changed_at"],
+    )
+
+
+@dataclass(frozen=True)
+class _Stored:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def public_page(tags_of: Callable[..., Iterable[str]]) -> Callable[[View], View]:
+    """Store the view's anonymous answers until one of the tags `tags_of` gives (called
+    with the view's URL arguments) is touched; see the module's docstring."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not _same_for_everyone(request):
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, private=True)
+                return response
+            versions = PublicChange.objects.filter(tag__in=set(tags_of(*args, **kwargs)))
+            found = sorted(versions.values_list("tag", "version", "changed_at"))
+            fingerprint = _fingerprint(request, found)
+            last_modified = max((changed_at for _tag, _version, changed_at in found), default=None)
+            etag = f'"{fingerprint[:32]}"'
+            unchanged = get_conditional_response(
+                request, etag=etag, last_modified=_timestamp(last_modified)
+            )
+            if unchanged is None:
+                response = _stored_or_rendered(
+                    _KEY_PREFIX + fingerprint, lambda: view(request, *args, **kwargs)
+                )
+            else:
+                response = unchanged
+            if response.status_code in (200, 304):
+                _mark_public(response, etag, last_modified)
+            return response
+
+        return cast(View, answer)
+
+    return decorate
+
+
+def _same_for_everyone(request: HttpRequest) -> bool:
+    # A session (an account, a reporter's receipt, a draft), one-time messages shown
+    # after an action, or an API credential make the answer the reader's own.
+    own_cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    return (
+        request.method in ("GET", "HEAD")
+        and not any(name in request.COOKIES for name in own_cookies)
+        and "Authorization" not in request.headers
+    )
+
+
+def _fingerprint(request: HttpRequest, versions: list[tuple[str, str, datetime]]) -> str:
+    parts = [
+        get_language() or "",
+        request.get_full_path(),
+        # htmx asks for parts of some pages: they are stored apart from the whole page.
+        request.headers.get("HX-Request", ""),
+        *(f"{tag}={version}" for tag, version, _changed_at in versions),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _timestamp(moment: datetime | None) -> int | None:
+    return int(moment.timestamp()) if moment else None
+
+
+def _stored_or_rendered(key: str, render: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+    stored: _Stored | None = cache.get(key)
+    if stored is not None:
+        again = HttpResponse(stored.body, status=stored.status)
+        for name, value in stored.headers:
+            again[name] = value
+        return again
+    response = render()
+    if _storable(response):
+        assert isinstance(response, HttpResponse)
+        headers = tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _UNSTORED_HEADERS
+        )
+        cache.set(
+            key,
+            _Stored(response.status_code, headers, response.content),
+            settings.MINJIAN_PUBLIC_PAGE_SECONDS,
+        )
+    return response
+
+
+def _storable(response: HttpResponseBase) -> bool:
+    return (
+        isinstance(response, HttpResponse)
+        and response.status_code == 200
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _mark_public(response: HttpResponseBase, etag: str, last_modified: datetime | None) -> None:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.MINJIAN_PUBLIC_MAX_AGE,
+        stale_while_revalidate=settings.MINJIAN_PUBLIC_STALE_SECONDS,
+    )
+    # Readers with a session get their own page; the language decides the words.
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+
+
+def tags_for_everything(*tags: str) -> Callable[..., tuple[str, ...]]:
+    """`tags_of` for a page whose tags do not depend on its URL arguments."""
+
+    def fixed(*_args: Any, **_kwargs: Any) -> tuple[str, ...]:
+        return tags
+
+    return fixed
