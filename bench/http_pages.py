@@ -853,9 +853,12 @@ def _nginx(nginx: str, server_port: int, proxy_port: int, data_dir: Path) -> Ite
         site = site.replace(deployed, here)
     (prefix / "minjian.conf").write_text(site)
     temp = {name: prefix / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    # Run by root (CI, a fresh machine), nginx's workers would take Debian's www-data,
+    # which may not read this run's private temporary folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
     (prefix / "nginx.conf").write_text(
         f"""daemon off;
-worker_processes 2;
+{user}worker_processes 2;
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
 events {{ worker_connections 1024; }}

@@ -9,6 +9,10 @@ Services `touch` their tags in the transaction that changes what the public read
 the key of every page showing that change differs from the moment it commits: no page is
 ever served stale from here, in any worker, and nothing has to find and delete copies.
 
+A worker reads the versions from the database at most once a second per page
+(`VERSIONS_KEPT_SECONDS`), so a stored page costs no query at all; a change shows at
+once in the worker that made it and within that second in the others.
+
 The same versions make the page's ETag; with `Last-Modified` and a short `Cache-Control:
 public` with `stale-while-revalidate`, a reverse proxy or a CDN in front can keep the page
 too and ask again cheaply (a 304, no rendering). docs/deploy.md shows nginx doing it.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +36,7 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -67,6 +73,10 @@ def drive_tag(drive_id: int) -> str:
 def touch(*tags: str) -> None:
     """Mark what the public reads under `tags` as changed. Call it inside the
     transaction that makes the change, so the pages change when it commits."""
+    # This worker forgets the versions it read at once and again at the commit;
+    # the others within VERSIONS_KEPT_SECONDS (`_versions`).
+    forget_versions()
+    transaction.on_commit(forget_versions)
     now = timezone.now()
     version = secrets.token_hex(8)
     # Sorted, so that two transactions touching the same tags lock their rows in the
@@ -97,8 +107,7 @@ def public_page(tags_of: Callable[..., Iterable[str]]) -> Callable[[View], View]
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True)
                 return response
-            versions = PublicChange.objects.filter(tag__in=set(tags_of(*args, **kwargs)))
-            found = sorted(versions.values_list("tag", "version", "changed_at"))
+            found = _versions(frozenset(tags_of(*args, **kwargs)))
             fingerprint = _fingerprint(request, found)
             last_modified = max((changed_at for _tag, _version, changed_at in found), default=None)
             etag = f'"{fingerprint[:32]}"'
@@ -120,6 +129,35 @@ def public_page(tags_of: Callable[..., Iterable[str]]) -> Callable[[View], View]
     return decorate
 
 
+# How long a worker reuses the versions it read, rather than ask the database on every
+# request: the one query a stored page would cost. A change made in another worker
+# shows here this much later at most; a proxy in front adds its max-age anyway.
+VERSIONS_KEPT_SECONDS = 1.0
+# Past this many sets of tags (one per case page read), the worker starts afresh.
+_MOST_REMEMBERED = 10_000
+_Versions = list[tuple[str, str, datetime]]
+_recent_versions: dict[frozenset[str], tuple[float, _Versions]] = {}
+
+
+def forget_versions() -> None:
+    """Make this worker read the versions from the database at its next page."""
+    _recent_versions.clear()
+
+
+def _versions(tags: frozenset[str]) -> _Versions:
+    now = time.monotonic()
+    remembered = _recent_versions.get(tags)
+    if remembered is not None and now - remembered[0] < VERSIONS_KEPT_SECONDS:
+        return remembered[1]
+    found = sorted(
+        PublicChange.objects.filter(tag__in=tags).values_list("tag", "version", "changed_at")
+    )
+    if len(_recent_versions) >= _MOST_REMEMBERED:
+        _recent_versions.clear()
+    _recent_versions[tags] = (now, found)
+    return found
+
+
 def _same_for_everyone(request: HttpRequest) -> bool:
     # A session (an account, a reporter's receipt, a draft), one-time messages shown
     # after an action, or an API credential make the answer the reader's own.
@@ -131,7 +169,7 @@ def _same_for_everyone(request: HttpRequest) -> bool:
     )
 
 
-def _fingerprint(request: HttpRequest, versions: list[tuple[str, str, datetime]]) -> str:
+def _fingerprint(request: HttpRequest, versions: _Versions) -> str:
     parts = [
         get_language() or "",
         request.get_full_path(),
