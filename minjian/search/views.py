@@ -19,7 +19,7 @@ from minjian.core.downloads import csv_download
 from minjian.core.errors import DomainError
 from minjian.core.middleware import error_json
 from minjian.places.models import Region
-from minjian.search import selectors
+from minjian.search import clustering, selectors
 from minjian.topics.selectors import topic_list
 
 
@@ -189,6 +189,43 @@ def case_map_counts(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"level": counts.level, "total": counts.total, "counts": counts.by_region},
         headers={"Cache-Control": "public, max-age=60"},
+    )
+
+
+def case_map_features(request: HttpRequest) -> JsonResponse:
+    """What the map draws of its view (`?bbox=west,south,east,north&zoom=z` and the
+    list's filters): `{"total", "clusters": [{"count", "lat", "lng"}], "cases": [{"id",
+    "title", "state", "lat", "lng", "url"}]}`, at most a few hundred of them
+    (`minjian.search.clustering.map_features`). A refused filter, box or zoom is a JSON error."""
+    filtering = _filters_from(request)
+    try:
+        if filtering.error is not None:
+            raise filtering.error
+        view = clustering.Viewport.parse(request.GET.get("bbox"), request.GET.get("zoom"))
+    except DomainError as refused:
+        return error_json(refused)
+    features = clustering.map_features(filtering.filters, view)
+    case_url = reverse("cases:detail", args=[0])[: -len("0/")]
+    return JsonResponse(
+        {
+            "total": features.total,
+            "clusters": [
+                {"count": c.count, "lat": c.latitude, "lng": c.longitude} for c in features.clusters
+            ],
+            "cases": [
+                {
+                    "id": case.id,
+                    "title": case.title,
+                    "state": case.state,
+                    "lat": case.latitude,
+                    "lng": case.longitude,
+                    "url": f"{case_url}{case.id}/",
+                }
+                for case in features.cases
+            ],
+        },
+        headers={"Cache-Control": "public, max-age=60"},
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
