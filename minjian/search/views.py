@@ -125,16 +125,13 @@ def case_map(request: HttpRequest) -> HttpResponse:
     context, status = _filter_context(request)
     filters = context["filters"]
     assert isinstance(filters, selectors.CaseFilters)
+    query = f"?{urlencode(filters.as_query())}" if filters.as_query() else ""
     context |= {
-        "points": [
-            {"id": p.id, "title": p.title, "lat": p.latitude, "lng": p.longitude, "state": p.state}
-            for p in selectors.map_points(filters)
-        ],
         "tile_url": settings.MINJIAN_MAP_TILE_URL,
         "tile_attribution": settings.MINJIAN_MAP_TILE_ATTRIBUTION,
         "outlines_url": reverse("places:outlines", kwargs={"level": 1}),
-        "counts_url": reverse("search:map-counts")
-        + (f"?{urlencode(filters.as_query())}" if filters.as_query() else ""),
+        "counts_url": reverse("search:map-counts") + query,
+        "features_url": reverse("search:map-features") + query,
         "map_texts": _map_texts(),
     }
     return render(request, "search/map.html", context, status=status)
@@ -149,6 +146,21 @@ def _map_texts() -> dict[str, object]:
             "2": _("Cases per prefecture"),
         },
         "case_one": ngettext("%(count)s case", "%(count)s cases", 1),
+        "cluster_one": ngettext(
+            "%(count)s case here: choose to zoom in", "%(count)s cases here: choose to zoom in", 1
+        ),
+        "cluster_many": ngettext(
+            "%(count)s case here: choose to zoom in", "%(count)s cases here: choose to zoom in", 2
+        ),
+        "in_view_one": ngettext(
+            "%(count)s case on the map in this view", "%(count)s cases on the map in this view", 1
+        ),
+        "in_view_many": ngettext(
+            "%(count)s case on the map in this view", "%(count)s cases on the map in this view", 2
+        ),
+        "features_failed": _(
+            "The cases of this view could not be loaded. Move the map to try again."
+        ),
         "case_many": ngettext("%(count)s case", "%(count)s cases", 2),
         # Cases placed in a province as a whole, or in a county right under it (Beijing's
         # districts), lie in no prefecture.
