@@ -14,10 +14,12 @@ can be shown.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Min, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import MICRODEGREES, Case
@@ -211,3 +213,27 @@ def _map_cases(cases: QuerySet[Case]) -> list[MapCase]:
         )
         for pk, title, state, grid_x, grid_y in rows
     ]
+
+
+def features_json(
+    features: MapFeatures, *, case_url: Callable[[str], str] = str
+) -> dict[str, object]:
+    """The features as the web map and the API give them; `case_url` makes a case's
+    page address absolute where the answer needs it (the API)."""
+    return {
+        "total": features.total,
+        "clusters": [
+            {"count": c.count, "lat": c.latitude, "lng": c.longitude} for c in features.clusters
+        ],
+        "cases": [
+            {
+                "id": case.id,
+                "title": case.title,
+                "state": case.state,
+                "lat": case.latitude,
+                "lng": case.longitude,
+                "url": case_url(reverse("cases:detail", args=[case.id])),
+            }
+            for case in features.cases
+        ],
+    }

@@ -216,26 +216,8 @@ def case_map_features(request: HttpRequest) -> JsonResponse:
         view = clustering.Viewport.parse(request.GET.get("bbox"), request.GET.get("zoom"))
     except DomainError as refused:
         return error_json(refused)
-    features = clustering.map_features(filtering.filters, view)
-    case_url = reverse("cases:detail", args=[0])[: -len("0/")]
     return JsonResponse(
-        {
-            "total": features.total,
-            "clusters": [
-                {"count": c.count, "lat": c.latitude, "lng": c.longitude} for c in features.clusters
-            ],
-            "cases": [
-                {
-                    "id": case.id,
-                    "title": case.title,
-                    "state": case.state,
-                    "lat": case.latitude,
-                    "lng": case.longitude,
-                    "url": f"{case_url}{case.id}/",
-                }
-                for case in features.cases
-            ],
-        },
+        clustering.features_json(clustering.map_features(filtering.filters, view)),
         headers={"Cache-Control": "public, max-age=60"},
         json_dumps_params={"ensure_ascii": False},
     )

@@ -270,3 +270,18 @@ def _matches(case: Case, filters: dict[str, str]) -> bool:
     if "q" in filters:
         return filters["q"] in case.title
     return True
+
+
+@pytest.mark.usefixtures("spread")
+def test_the_api_maps_the_same_cases_with_their_pages_addresses(client: Client) -> None:
+    web = client.get(FEATURES, {"bbox": CHINA, "zoom": "5", "q": "排污"}).json()
+    api = client.get("/api/v1/cases/map", {"bbox": CHINA, "zoom": "5", "q": "排污"})
+    assert api.status_code == 200
+    answer = api.json()
+    assert answer["total"] == web["total"] == 7
+    assert [case["url"] for case in answer["cases"]] == [
+        f"http://testserver{case['url']}" for case in web["cases"]
+    ]
+    refused = client.get("/api/v1/cases/map", {"bbox": "1,2,3", "zoom": "5"})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_bbox"
