@@ -130,7 +130,7 @@ class Case(models.Model):
             # PostgreSQL (the filters' columns are in it), only the cases with a point.
             models.Index(
                 fields=("grid_x", "grid_y"),
-                include=("state", "topic", "region"),
+                include=("state", "topic", "region", "id"),
                 condition=models.Q(grid_x__isnull=False),
                 name="case_map_grid",
             ),

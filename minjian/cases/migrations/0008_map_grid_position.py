@@ -29,6 +29,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('grid_x__isnull', False)), fields=['grid_x', 'grid_y'], include=('state', 'topic', 'region'), name='case_map_grid'),
+            index=models.Index(condition=models.Q(('grid_x__isnull', False)), fields=['grid_x', 'grid_y'], include=('state', 'topic', 'region', 'id'), name='case_map_grid'),
         ),
     ]
