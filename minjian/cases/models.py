@@ -7,6 +7,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Cast, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,9 @@ from minjian.cases.location import Precision
 from minjian.cases.photos import SMALL_SIDE, THUMBNAIL_SIDE
 from minjian.core.models import Event
 from minjian.redaction import render_redactions
+
+# Whole millionths of a degree per degree: the points' precision (6 decimal places).
+MICRODEGREES = 1_000_000
 
 
 class Case(models.Model):
@@ -64,6 +69,22 @@ class Case(models.Model):
     location_precision = models.CharField(
         max_length=12, choices=Precision.choices, default=Precision.APPROXIMATE
     )
+    # The published point in whole millionths of a degree east of 180° W and north of
+    # 90° S, kept by the database itself: the map's grid cell of a case at any zoom is
+    # a right shift of these (minjian.search.clustering), so that its clusters are a GROUP BY
+    # over integers of an index rather than arithmetic on every decimal point.
+    grid_x = models.GeneratedField(
+        expression=Cast(Round(F("longitude") * MICRODEGREES), models.IntegerField())
+        + 180 * MICRODEGREES,
+        output_field=models.IntegerField(null=True),
+        db_persist=True,
+    )
+    grid_y = models.GeneratedField(
+        expression=Cast(Round(F("latitude") * MICRODEGREES), models.IntegerField())
+        + 90 * MICRODEGREES,
+        output_field=models.IntegerField(null=True),
+        db_persist=True,
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -103,7 +124,17 @@ class Case(models.Model):
                 name="case_point_is_whole_and_in_range",
             )
         ]
-        indexes = [models.Index(fields=("state", "-published_at"), name="case_state_published")]
+        indexes = [
+            models.Index(fields=("state", "-published_at"), name="case_state_published"),
+            # The map's clusters and cases in a viewport: read from this index alone on
+            # PostgreSQL (the filters' columns are in it), only the cases with a point.
+            models.Index(
+                fields=("grid_x", "grid_y"),
+                include=("state", "topic", "region", "id"),
+                condition=models.Q(grid_x__isnull=False),
+                name="case_map_grid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

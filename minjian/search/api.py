@@ -17,7 +17,7 @@ from minjian.cases.models import Case
 from minjian.cases.selectors import public_case_count
 from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.core.schemas import ErrorOut, InputSchema, PageNumber, PageSize
-from minjian.search import selectors
+from minjian.search import clustering, selectors
 from minjian.search.keyset import Cursor, keyset_page
 
 
@@ -128,8 +128,68 @@ def _search_result(case: Case, filters: selectors.CaseFilters) -> dict[str, obje
     }
 
 
+class MapClusterOut(Schema):
+    count: int = Field(description="How many cases the cell holds (two or more).")
+    lat: float = Field(description="The mean latitude of their points.")
+    lng: float = Field(description="The mean longitude of their points.")
+
+
+class MapCaseOut(Schema):
+    id: int
+    title: str
+    state: str
+    lat: float = Field(
+        description="The case's point as published (coarsened as its reporter chose)."
+    )
+    lng: float
+    url: str = Field(description="The case's page.")
+
+
+class MapOut(Schema):
+    total: int = Field(description="How many cases the clusters and cases stand for.")
+    clusters: list[MapClusterOut]
+    cases: list[MapCaseOut]
+
+
+class MapQuery(CaseListQuery):
+    bbox: str = Field(
+        description="The view: west,south,east,north in degrees (WGS 84), west < east,"
+        " south < north."
+    )
+    zoom: str = Field(description=f"The map's zoom, 0 to {clustering.MAX_ZOOM}.")
+
+
+def map_cases(request: HttpRequest, query: Query[MapQuery]) -> dict[str, object]:
+    """What a map shows of its view, under the list's filters and search (every case
+    holding the words, without the list's ceiling): when the view holds at most 200
+    public cases with a point, each of them; else the cases counted per cell of a grid
+    keyed to the zoom (a cell about 95 pixels wide on a Web Mercator map, half as wide
+    at each next zoom; a view of more than 512 cells is counted on a coarser one), each
+    cluster with its count and the mean of its points, a cell of one case being that
+    case. A bad box is refused with `invalid_bbox`, a bad zoom with `invalid_zoom`."""
+    filters = selectors.CaseFilters.parse(
+        topic=query.topic, region=query.region, state=query.state, q=query.q
+    )
+    view = clustering.Viewport.parse(query.bbox, query.zoom)
+    return clustering.features_json(
+        clustering.map_features(filters, view), case_url=request.build_absolute_uri
+    )
+
+
 def add_case_finding(router: Router) -> None:
-    """Add GET "" (the list of public cases) to `router`, the cases app's."""
+    """Add GET "" (the list of public cases) and GET "/map" (what a map of them shows)
+    to `router`, the cases app's."""
+    router.get(  # habits: allow[query-count] pinned by test_map_features; the check sees /{case_id}
+        "/map",
+        response={200: MapOut, 400: ErrorOut},
+        summary="Map public cases",
+    )(map_cases)
+    # Addresses are tried in the order they were added: "/map" goes before the cases
+    # app's "/{case_id}", which would otherwise take it for a case's id.
+    router.path_operations = {
+        "/map": router.path_operations.pop("/map"),
+        **router.path_operations,
+    }
     router.get(
         "",
         response={200: CasePageOut, 400: ErrorOut},

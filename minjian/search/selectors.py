@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
@@ -235,39 +234,6 @@ def region_for_place(text: str, *, chosen_code: str | None = None) -> PlaceChoic
     if len(candidates) == 1:
         return PlaceChoice(region=candidates[0])
     return PlaceChoice(choices=tuple(candidates))
-
-
-@dataclass(frozen=True)
-class MapPoint:
-    id: int
-    title: str
-    state: str
-    latitude: float
-    longitude: float
-
-
-# A map of more points than this is unreadable on a phone and heavy on a slow link.
-MAP_POINT_LIMIT = 2000
-
-
-def map_points(filters: CaseFilters) -> list[MapPoint]:
-    rows = (
-        find_cases(filters)
-        .filter(latitude__isnull=False, longitude__isnull=False)
-        .prefetch_related(None)
-        .values_list("id", "title", "state", "latitude", "longitude")[:MAP_POINT_LIMIT]
-    )
-    return [
-        MapPoint(
-            id=pk,
-            title=render_redactions(title),
-            state=state,
-            latitude=float(lat),
-            longitude=float(lng),
-        )
-        for pk, title, state, lat, lng in rows
-        if isinstance(lat, Decimal) and isinstance(lng, Decimal)
-    ]
 
 
 @dataclass(frozen=True)

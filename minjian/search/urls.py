@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.case_list, name="cases"),
     path("map/", views.case_map, name="map"),
     path("map/counts.json", views.case_map_counts, name="map-counts"),
+    path("map/features.json", views.case_map_features, name="map-features"),
     path("export.csv", views.case_export, name="export"),
 ]

@@ -21,7 +21,7 @@ from minjian.core.errors import DomainError
 from minjian.core.middleware import error_json
 from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.places.models import Region
-from minjian.search import selectors
+from minjian.search import clustering, selectors
 from minjian.search.keyset import Cursor, KeysetPage, keyset_page
 from minjian.topics.selectors import topic_list
 
@@ -145,16 +145,13 @@ def case_map(request: HttpRequest) -> HttpResponse:
     context, status = _filter_context(request)
     filters = context["filters"]
     assert isinstance(filters, selectors.CaseFilters)
+    query = f"?{urlencode(filters.as_query())}" if filters.as_query() else ""
     context |= {
-        "points": [
-            {"id": p.id, "title": p.title, "lat": p.latitude, "lng": p.longitude, "state": p.state}
-            for p in selectors.map_points(filters)
-        ],
         "tile_url": settings.MINJIAN_MAP_TILE_URL,
         "tile_attribution": settings.MINJIAN_MAP_TILE_ATTRIBUTION,
         "outlines_url": reverse("places:outlines", kwargs={"level": 1}),
-        "counts_url": reverse("search:map-counts")
-        + (f"?{urlencode(filters.as_query())}" if filters.as_query() else ""),
+        "counts_url": reverse("search:map-counts") + query,
+        "features_url": reverse("search:map-features") + query,
         "map_texts": _map_texts(),
     }
     return render(request, "search/map.html", context, status=status)
@@ -169,6 +166,21 @@ def _map_texts() -> dict[str, object]:
             "2": _("Cases per prefecture"),
         },
         "case_one": ngettext("%(count)s case", "%(count)s cases", 1),
+        "cluster_one": ngettext(
+            "%(count)s case here: choose to zoom in", "%(count)s cases here: choose to zoom in", 1
+        ),
+        "cluster_many": ngettext(
+            "%(count)s case here: choose to zoom in", "%(count)s cases here: choose to zoom in", 2
+        ),
+        "in_view_one": ngettext(
+            "%(count)s case on the map in this view", "%(count)s cases on the map in this view", 1
+        ),
+        "in_view_many": ngettext(
+            "%(count)s case on the map in this view", "%(count)s cases on the map in this view", 2
+        ),
+        "features_failed": _(
+            "The cases of this view could not be loaded. Move the map to try again."
+        ),
         "case_many": ngettext("%(count)s case", "%(count)s cases", 2),
         # Cases placed in a province as a whole, or in a county right under it (Beijing's
         # districts), lie in no prefecture.
@@ -209,6 +221,25 @@ def case_map_counts(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"level": counts.level, "total": counts.total, "counts": counts.by_region},
         headers={"Cache-Control": "public, max-age=60"},
+    )
+
+
+def case_map_features(request: HttpRequest) -> JsonResponse:
+    """What the map draws of its view (`?bbox=west,south,east,north&zoom=z` and the
+    list's filters): `{"total", "clusters": [{"count", "lat", "lng"}], "cases": [{"id",
+    "title", "state", "lat", "lng", "url"}]}`, at most a few hundred of them
+    (`minjian.search.clustering.map_features`). A refused filter, box or zoom is a JSON error."""
+    filtering = _filters_from(request)
+    try:
+        if filtering.error is not None:
+            raise filtering.error
+        view = clustering.Viewport.parse(request.GET.get("bbox"), request.GET.get("zoom"))
+    except DomainError as refused:
+        return error_json(refused)
+    return JsonResponse(
+        clustering.features_json(clustering.map_features(filtering.filters, view)),
+        headers={"Cache-Control": "public, max-age=60"},
+        json_dumps_params={"ensure_ascii": False},
     )
 
 

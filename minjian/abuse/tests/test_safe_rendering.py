@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
-import re
 
 import pytest
 from django.test import Client
@@ -66,14 +64,16 @@ def test_the_case_list_shows_hostile_text_as_text(client: Client, hostile_case: 
     assert f">{html.escape(hostile_case.title)}</a></h3>" in page
 
 
-def test_the_map_data_cannot_close_its_script_element(client: Client, hostile_case: Case) -> None:
+def test_the_map_gives_hostile_text_as_json_data_never_as_a_page(
+    client: Client, hostile_case: Case
+) -> None:
     page = client.get("/cases/map/").content.decode()
-
     _assert_no_markup_from_user(page)
-    data = re.search(r'<script id="case-points" type="application/json">(.*?)</script>', page, re.S)
-    assert data is not None
-    assert "<" not in data.group(1) and ">" not in data.group(1)
-    assert json.loads(data.group(1))[0]["title"] == hostile_case.title
+    response = client.get("/cases/map/features.json", {"bbox": "-180,-90,180,90", "zoom": "2"})
+
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert [case["title"] for case in response.json()["cases"]] == [hostile_case.title]
 
 
 def test_the_api_returns_hostile_text_as_json_data_never_as_a_page(

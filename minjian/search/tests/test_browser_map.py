@@ -20,6 +20,7 @@ from minjian.cases.services import case_close
 from minjian.cases.tests.factories import make_case
 from minjian.places.models import Region
 from minjian.places.tests.factories import make_bounded_regions
+from minjian.search import clustering
 
 pytestmark = browser_test
 
@@ -163,3 +164,29 @@ def test_with_a_tile_server_the_outlines_lie_over_the_tiles(
     )
     assert z_index == sorted(z_index) and len(set(z_index)) == 3
     expect(page.locator(".map-notice")).to_have_count(0)
+
+
+def test_many_cases_are_circles_with_their_count_that_open_into_cases_when_zoomed_in(
+    page: Page, mapped_cases: dict[str, Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three cases stand for many: above two in view, they are counted per cell.
+    monkeypatch.setattr(clustering, "CASES_IN_VIEW", 2)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/cases/map/")
+    map_element = page.locator("#case-map")
+    cluster = page.get_by_role("button", name="此处有 3 个案例：点选以放大")
+    expect(cluster).to_have_text("3")
+    expect(page.locator(".case-marker")).to_have_count(0)
+    expect(page.locator("#map-status")).to_have_text("当前视野内地图上有 3 个案例")
+
+    # Each click on a circle zooms in by two, and the map asks for the new view's cases,
+    # until 怀远县's two cases (500 m apart) are marks of their own.
+    for _ in range(6):
+        if not page.locator(".case-cluster").count():
+            break
+        with page.expect_response(lambda response: "/cases/map/features.json" in response.url):
+            page.locator(".case-cluster").first.click()
+        expect(map_element).to_have_attribute("aria-busy", "false")
+    expect(page.get_by_role("button", name="造纸厂向淮河排污 (已公开)")).to_be_visible()
+    expect(page.get_by_role("button", name="淮河大堤有裂缝 (已公开)")).to_be_visible()
+    expect(page.locator(".case-cluster")).to_have_count(0)

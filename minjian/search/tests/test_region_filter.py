@@ -127,5 +127,6 @@ def test_the_map_filters_by_name_too(client: Client) -> None:
     make_case(regions["340321"], title="有位置的", latitude="32.94", longitude="117.36")
     make_case(regions["420102"], title="在武汉的", latitude="30.6", longitude="114.3")
     response = client.get("/cases/map/", {"place": "Wuhan"})
-    assert [point["title"] for point in response.context["points"]] == ["在武汉的"]
+    assert [case.title for case in response.context["page"].object_list] == ["在武汉的"]
     assert response.context["counts_url"] == "/cases/map/counts.json?region=420100"
+    assert response.context["features_url"] == "/cases/map/features.json?region=420100"

@@ -139,4 +139,6 @@ def test_the_map_shows_only_the_cases_found(
         public_case(regions["340321"], user, title="学校漏雨", latitude="32.95", longitude="117.37")
     response = client.get("/cases/map/", {"q": "排污"})
     assert response.status_code == 200
-    assert [point["id"] for point in response.context["points"]] == [mill.pk]
+    assert [case.pk for case in response.context["page"].object_list] == [mill.pk]
+    features = client.get(response.context["features_url"] + "&bbox=73,18,135,54&zoom=5")
+    assert [case["id"] for case in features.json()["cases"]] == [mill.pk]

@@ -2,17 +2,17 @@
 // prefectures' and counties' of the provinces in view as one zooms in; at low zoom each
 // province (then prefecture) coloured by its number of cases under the page's filters;
 // and a mark per case whose colour and shape say its state (the legend under the map
-// says which). Tiles come only from the operator's own server, under the outlines.
-// Every case is also listed beside the map, so that nothing needs this script.
+// says which), or where many are in view a circle per cell of a grid keyed to the zoom
+// with their count, both asked of the server for each view (/cases/map/features.json).
+// Tiles come only from the operator's own server, under the outlines. Every case is
+// also listed beside the map, so that nothing needs this script.
 (function () {
   "use strict";
   var element = document.getElementById("case-map");
-  var pointsData = document.getElementById("case-points");
   var textsData = document.getElementById("map-texts");
-  if (!element || !pointsData || !textsData || typeof L === "undefined") {
+  if (!element || !textsData || typeof L === "undefined") {
     return;
   }
-  var points = JSON.parse(pointsData.textContent);
   var texts = JSON.parse(textsData.textContent);
   var english = document.documentElement.lang === "en";
 
@@ -62,28 +62,25 @@
     tiles.addTo(map);
   }
 
-  // --- The marks of the cases ---------------------------------------------------
+  // --- The cases: clusters, and marks where few are in view ------------------------
 
   var legends = document.querySelector(".map-legends");
-  var caseUrl = element.dataset.caseUrl;
-  // The view first: a mark is drawn, and can be named for screen readers, only on a
-  // map that has one.
-  if (points.length) {
-    map.fitBounds(
-      points.map(function (point) {
-        return [point.lat, point.lng];
-      }),
-      { padding: [24, 24], maxZoom: 12 },
-    );
-  } else {
-    map.setView([35.0, 105.0], 4);
-  }
+  var featuresUrl = element.dataset.featuresUrl;
+  var status = document.getElementById("map-status");
+  // Mainland China and its seas, as the map first shows it.
+  map.fitBounds([[18.0, 73.0], [54.0, 135.0]]);
   function markOf(state) {
     var shape = document.querySelector('.state-legend svg[data-state="' + state + '"]');
     return shape ? shape.outerHTML : "";
   }
-  points.forEach(function (point) {
+  function counted(template, count) {
+    return template.replace("%(count)s", count.toLocaleString(document.documentElement.lang));
+  }
+  var marks = L.layerGroup().addTo(map);
+
+  function caseMark(point) {
     var stateLabel = texts.states[point.state] || point.state;
+    var name = point.title + " (" + stateLabel + ")";
     var marker = L.marker([point.lat, point.lng], {
       icon: L.divIcon({
         className: "case-marker case-marker-" + point.state,
@@ -92,11 +89,11 @@
         iconAnchor: [12, 12],
         popupAnchor: [0, -10],
       }),
-      title: point.title + " (" + stateLabel + ")",
+      title: name,
       riseOnHover: true,
     });
     var link = document.createElement("a");
-    link.href = caseUrl.replace(/0\/$/, point.id + "/");
+    link.href = point.url;
     link.textContent = point.title;
     var popup = document.createElement("div");
     var state = document.createElement("p");
@@ -105,9 +102,92 @@
     popup.appendChild(link);
     popup.appendChild(state);
     marker.bindPopup(popup);
-    marker.addTo(map);
-    marker.getElement().setAttribute("aria-label", point.title + " (" + stateLabel + ")");
-  });
+    marks.addLayer(marker);
+    marker.getElement().setAttribute("aria-label", name);
+  }
+
+  // A cluster: a circle whose area grows with its count, the count written in it
+  // (shortened, 1.2万 or 12K; the whole number is its name), zooming in when chosen.
+  var compact = window.Intl && Intl.NumberFormat
+    ? new Intl.NumberFormat(document.documentElement.lang, { notation: "compact" })
+    : null;
+  function clusterMark(cluster) {
+    var size = Math.round(30 + 7 * Math.log10(cluster.count));
+    var name = counted(cluster.count === 1 ? texts.cluster_one : texts.cluster_many, cluster.count);
+    var text = document.createElement("span");
+    text.textContent = compact ? compact.format(cluster.count) : "" + cluster.count;
+    var marker = L.marker([cluster.lat, cluster.lng], {
+      icon: L.divIcon({ className: "case-cluster", html: text, iconSize: [size, size] }),
+      title: name,
+      riseOnHover: true,
+    });
+    marker.on("click", function () {
+      map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    });
+    marks.addLayer(marker);
+    marker.getElement().setAttribute("aria-label", name);
+  }
+
+  // The features of the view, asked for once the map has stopped moving for a moment;
+  // an answer for a view left since is dropped.
+  var FEATURES_DELAY_MS = 250;
+  var featuresTimer = null;
+  var featuresAsked = 0;
+  var featuresFailed = false;
+  function loadFeatures() {
+    var view = map.getBounds();
+    var box = [
+      Math.max(-180, view.getWest()),
+      Math.max(-90, view.getSouth()),
+      Math.min(180, view.getEast()),
+      Math.min(90, view.getNorth()),
+    ];
+    if (box[0] >= box[2] || box[1] >= box[3]) {
+      return;
+    }
+    var asked = (featuresAsked += 1);
+    var separator = featuresUrl.indexOf("?") === -1 ? "?" : "&";
+    var url =
+      featuresUrl +
+      separator +
+      "bbox=" +
+      box.map(function (value) { return value.toFixed(6); }).join(",") +
+      "&zoom=" +
+      Math.round(map.getZoom());
+    fetchJson(url).then(
+      function (answer) {
+        if (asked !== featuresAsked) {
+          return;
+        }
+        element.setAttribute("aria-busy", "false");
+        marks.clearLayers();
+        answer.clusters.forEach(clusterMark);
+        answer.cases.forEach(caseMark);
+        if (status) {
+          status.textContent = counted(
+            answer.total === 1 ? texts.in_view_one : texts.in_view_many,
+            answer.total,
+          );
+        }
+      },
+      function () {
+        element.setAttribute("aria-busy", "false");
+        if (!featuresFailed) {
+          featuresFailed = true;
+          showNotice(texts.features_failed);
+        }
+      },
+    );
+  }
+  function featuresLater() {
+    // Until the marks of the new view are drawn, those shown are of the last one.
+    element.setAttribute("aria-busy", "true");
+    window.clearTimeout(featuresTimer);
+    featuresTimer = window.setTimeout(loadFeatures, FEATURES_DELAY_MS);
+  }
+  // Leaflet ends every zoom with a moveend too.
+  map.on("moveend", featuresLater);
+  loadFeatures();
   if (legends) {
     legends.hidden = false;
   }

@@ -12,7 +12,7 @@ def count_existing_cases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_photo_drafts'),
+        ('cases', '0008_map_grid_position'),
     ]
 
     operations = [

@@ -1,0 +1,239 @@
+"""The map of every public case: clusters counted on a grid keyed to the zoom, and the
+cases themselves where few are in view.
+
+The grid is in whole millionths of a degree (the cases' `grid_x` and `grid_y`, which
+the database keeps from the published point): at zoom z a cell is
+2 ** (CELL_SHIFT_AT_ZOOM_0 - z) of them on each side, about 95 screen pixels wide on
+Leaflet's map at any zoom, and half as wide at each next zoom. A cell's cluster is
+one line of a GROUP BY over an index of those integers with the filters' columns, so
+that no case row is read: the cost is in the cases in view, never in their texts.
+Only the published point is stored (coarsened to the reporter's choice), so only it
+can be shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Min, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from minjian.cases.models import MICRODEGREES, Case
+from minjian.cases.selectors import public_case_list
+from minjian.core.errors import DomainError
+from minjian.redaction import render_redactions
+from minjian.search.selectors import CaseFilters, holding
+
+# At zoom 0 a cell is 2**27 microdegrees (134°) wide; one zoom further, half of that.
+CELL_SHIFT_AT_ZOOM_0 = 27
+MAX_ZOOM = 20
+# A request for a view wider than this many cells (a very large screen, or a bounding
+# box far wider than the zoom's) is counted on a coarser grid, so that an answer never
+# holds more clusters than a map can show.
+MAX_CELLS = 512
+# When the view holds at most this many cases, they come one by one, even where
+# several share a point (a cell of a kilometre's coarsened points never splits).
+CASES_IN_VIEW = 200
+_WEST_X = 180 * MICRODEGREES
+_SOUTH_Y = 90 * MICRODEGREES
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """The part of the world a map shows, in degrees, and its zoom."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    zoom: int
+
+    @classmethod
+    def parse(cls, bbox: str | None, zoom: str | None) -> Viewport:
+        """From `bbox=west,south,east,north` (degrees, WGS 84) and `zoom` (0 to
+        MAX_ZOOM); anything else is a DomainError, "invalid_bbox" or "invalid_zoom"."""
+        try:
+            west, south, east, north = (float(part) for part in (bbox or "").split(","))
+        except ValueError:
+            raise _bbox_refused() from None
+        finite = all(math.isfinite(value) for value in (west, south, east, north))
+        if not (finite and -180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise _bbox_refused()
+        if zoom is None or not zoom.isdigit() or int(zoom) > MAX_ZOOM:
+            raise DomainError(
+                "invalid_zoom",
+                _("The zoom is a whole number from 0 to %(most)d.") % {"most": MAX_ZOOM},
+                field="zoom",
+            )
+        return cls(west, south, east, north, int(zoom))
+
+
+def _bbox_refused() -> DomainError:
+    return DomainError(
+        "invalid_bbox",
+        _(
+            "The bounding box is four numbers, west,south,east,north, in degrees: west"
+            " less than east within -180 and 180, south less than north within -90 and 90."
+        ),
+        field="bbox",
+    )
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The cases of one cell: how many, and the mean of their points."""
+
+    count: int
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class MapCase:
+    id: int
+    title: str
+    state: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class MapFeatures:
+    # The grid's cells are 2**shift microdegrees wide (it may be coarser than the zoom's).
+    shift: int
+    clusters: list[Cluster]
+    cases: list[MapCase]
+
+    @property
+    def total(self) -> int:
+        return sum(cluster.count for cluster in self.clusters) + len(self.cases)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The cells of a viewport: the view widened to whole cells, so that a cell's count
+    does not change as the map is moved."""
+
+    shift: int
+    x_cells: tuple[int, int]
+    y_cells: tuple[int, int]
+
+    @classmethod
+    def of(cls, view: Viewport) -> Grid:
+        shift = CELL_SHIFT_AT_ZOOM_0 - view.zoom
+        west, east = _grid(view.west, _WEST_X), _grid(view.east, _WEST_X)
+        south, north = _grid(view.south, _SOUTH_Y), _grid(view.north, _SOUTH_Y)
+        while ((east >> shift) - (west >> shift) + 1) * (
+            (north >> shift) - (south >> shift) + 1
+        ) > MAX_CELLS:
+            shift += 1
+        return cls(shift, (west >> shift, east >> shift), (south >> shift, north >> shift))
+
+    def cell_of(self, grid_x: int, grid_y: int) -> tuple[int, int] | None:
+        """The cell of a grid position, or None outside the view's cells."""
+        cell = (grid_x >> self.shift, grid_y >> self.shift)
+        inside = self.x_cells[0] <= cell[0] <= self.x_cells[1]
+        return cell if inside and self.y_cells[0] <= cell[1] <= self.y_cells[1] else None
+
+    def limits(self) -> dict[str, tuple[int, int]]:
+        """The grid positions of its cells, as a range filter of the cases."""
+        return {
+            "grid_x__range": (self.x_cells[0] << self.shift, self._end(self.x_cells[1])),
+            "grid_y__range": (self.y_cells[0] << self.shift, self._end(self.y_cells[1])),
+        }
+
+    def _end(self, cell: int) -> int:
+        return ((cell + 1) << self.shift) - 1
+
+
+def _grid(degrees: float | Decimal, offset: int) -> int:
+    return round(degrees * MICRODEGREES) + offset
+
+
+def grid_position(latitude: float | Decimal, longitude: float | Decimal) -> tuple[int, int]:
+    """A point's (grid_x, grid_y), as the database keeps them."""
+    return _grid(longitude, _WEST_X), _grid(latitude, _SOUTH_Y)
+
+
+def _degrees(mean: float, offset: int) -> float:
+    return round((mean - offset) / MICRODEGREES, 6)
+
+
+def map_features(filters: CaseFilters, view: Viewport) -> MapFeatures:
+    """The public cases with a point in `view` under the list's filters and search:
+    every one when they are at most CASES_IN_VIEW, else a cluster per cell of the
+    zoom's grid (each with its count and the mean of its points), a cell of one case
+    being that case. A search maps every case that holds its terms (no ceiling: the
+    count per cell needs no rank). Two queries: the grouped count, then the cases."""
+    grid = Grid.of(view)
+    in_view = _cases_in(filters).filter(**grid.limits())
+    cells = list(
+        in_view.values_list(
+            F("grid_x").bitrightshift(grid.shift), F("grid_y").bitrightshift(grid.shift)
+        ).annotate(
+            count=Count("pk"), x_sum=Sum("grid_x"), y_sum=Sum("grid_y"), first_case=Min("pk")
+        )
+    )
+    if sum(count for *_cell, count, _x, _y, _first in cells) <= CASES_IN_VIEW:
+        return MapFeatures(grid.shift, [], _map_cases(in_view))
+    single = [first for *_cell, count, _x, _y, first in cells if count == 1]
+    clusters = [
+        Cluster(
+            count=count,
+            latitude=_degrees(y_sum / count, _SOUTH_Y),
+            longitude=_degrees(x_sum / count, _WEST_X),
+        )
+        for *_cell, count, x_sum, y_sum, _first in cells
+        if count > 1
+    ]
+    cases = _map_cases(Case.objects.filter(pk__in=single)) if single else []
+    return MapFeatures(grid.shift, clusters, cases)
+
+
+def _cases_in(filters: CaseFilters) -> QuerySet[Case]:
+    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    if filters.terms:
+        cases = holding(cases, filters.terms)
+    return cases.select_related(None).prefetch_related(None).order_by().filter(grid_x__isnull=False)
+
+
+def _map_cases(cases: QuerySet[Case]) -> list[MapCase]:
+    rows = cases.order_by("id").values_list("id", "title", "state", "grid_x", "grid_y")
+    return [
+        MapCase(
+            id=pk,
+            title=render_redactions(title),
+            state=state,
+            latitude=_degrees(grid_y, _SOUTH_Y),
+            longitude=_degrees(grid_x, _WEST_X),
+        )
+        for pk, title, state, grid_x, grid_y in rows
+    ]
+
+
+def features_json(
+    features: MapFeatures, *, case_url: Callable[[str], str] = str
+) -> dict[str, object]:
+    """The features as the web map and the API give them; `case_url` makes a case's
+    page address absolute where the answer needs it (the API)."""
+    return {
+        "total": features.total,
+        "clusters": [
+            {"count": c.count, "lat": c.latitude, "lng": c.longitude} for c in features.clusters
+        ],
+        "cases": [
+            {
+                "id": case.id,
+                "title": case.title,
+                "state": case.state,
+                "lat": case.latitude,
+                "lng": case.longitude,
+                "url": case_url(reverse("cases:detail", args=[case.id])),
+            }
+            for case in features.cases
+        ],
+    }
