@@ -1,7 +1,7 @@
 """Fair allocation of accepted supply to open needs: weighted max-min fairness (water-filling).
 
-Pure Python, no Django: the aid services turn rows into the inputs below, call `allocate`,
-and store and render what it returns.
+NumPy, no Django: the aid services turn rows into the inputs below, call `allocate`, and
+store and render what it returns.
 
 Interface
 ---------
@@ -21,18 +21,19 @@ The aid selectors build the columns straight from database rows.
   allocated (whole units, 1..MAX_QUANTITY).
 - `allocate(needs, supplies, min_lines=None) -> Allocation`: one entry per line in each of
   `Allocation.need_id`, `.pledge_id`, `.item_id`, `.recipient_id`, `.quantity`, `.weight`
-  and the need's `.priority`, `.met_share`, `.region_weight` (why it got its share:
-  `.explanation(i)`); `.given_by_need`, `.taken_by_pledge` and `.allocated_by_item` sum
-  them. `min_lines` maps an item id to the smallest line the organisers want of it
-  (1..MAX_QUANTITY; an item not named: 1, see "Minimum line").
+  and the need's `.priority`, `.met_share`, `.region_weight` (why it got its share);
+  `.given_by_need`, `.taken_by_pledge` and `.allocated_by_item` sum them. `min_lines`
+  maps an item id to the smallest line the organisers want of it (1..MAX_QUANTITY; an
+  item not named: 1, see "Minimum line").
 - `Explanation(priority, met_share, region_weight)` is data, not text: the aid app renders
   it in the reader's language ("urgent; 12% met before this round"; `met_percent` is the
   share as a whole percentage).
 - `need_weights(needs)` are the weights below; `fair_shares(needs, supplies)` the
   fractional allocation before rounding, in the needs' order; `water_level(demands,
   weights, supply)` the level `t`.
-- Invalid input raises `TypeError` (a column of the wrong kind: floats for quantities) or
-  `ValueError` (a value out of range, columns of different lengths, an id given twice).
+- Invalid input raises `TypeError` (a column that is not a one-dimensional array of its
+  kind: floats for quantities) or `ValueError` (a value out of range, columns of
+  different lengths, an id given twice).
 
 Items are independent: supply of an item only meets needs for that item.
 
@@ -107,7 +108,7 @@ allocated and waits for the next round, shown in the ledger as not yet allocated
 m = 1 the rules are the plain cutting above, exactly.
 
 Determinism: every order above is total and follows ids, so the same needs and supplies in
-any order give the same `Allocation`.
+any order give the same lines.
 
 Computation
 -----------
@@ -115,10 +116,10 @@ NumPy, all items at once: the needs, sorted by item then need id, form one array
 each item is a segment, and every step above is a handful of array operations over all
 segments (sorts, cumulative sums, `reduceat`). The lines come from laying each item's units
 end to end: the needs in fill order cut that run into their shares, the pledges in id order
-into theirs, and each piece between two cuts is one line. Items with a
-minimum line above one unit are cut by a loop in Python instead (`_cut_with_minimum`),
-which looks at each need's pledges one by one: O(needs × pledges) of the item at worst,
-for a rule drives set on a few items.
+into theirs, and each piece between two cuts is one line. Items with a minimum line above
+one unit are cut by a loop in Python instead (`_cut_with_minimum`), which looks at each
+need's pledges one by one: O(needs × pledges) of the item at worst, for a rule drives set
+on a few items.
 """
 
 from __future__ import annotations
@@ -171,7 +172,8 @@ def _check_columns(columns: object, kinds: Mapping[str, str]) -> None:
         if not isinstance(column, np.ndarray) or column.ndim != 1:
             raise TypeError(f"{name} must be a one-dimensional NumPy array")
         if column.dtype.kind not in ("iu" if kind == "i" else "iuf"):
-            raise TypeError(f"{name} must be an array of ints, not {column.dtype}")
+            wanted_kind = "ints" if kind == "i" else "numbers"
+            raise TypeError(f"{name} must be an array of {wanted_kind}, not {column.dtype}")
         wanted = np.int64 if kind == "i" else np.float64
         if column.dtype != wanted:
             object.__setattr__(columns, name, column.astype(wanted))
@@ -218,8 +220,9 @@ class NeedColumns:
         _check_columns(
             self,
             {
-                **dict.fromkeys(("need_id", "recipient_id", "item_id", "open_quantity"), "i"),
-                "priority": "i",
+                **dict.fromkeys(
+                    ("need_id", "recipient_id", "item_id", "open_quantity", "priority"), "i"
+                ),
                 **dict.fromkeys(("met_share", "region_weight"), "f"),
             },
         )
@@ -280,13 +283,6 @@ class Allocation:
 
     def __len__(self) -> int:
         return len(self.need_id)
-
-    def explanation(self, line: int) -> Explanation:
-        return Explanation(
-            PRIORITIES[self.priority[line]],
-            float(self.met_share[line]),
-            float(self.region_weight[line]),
-        )
 
     @cached_property
     def given_by_need(self) -> Mapping[int, int]:
