@@ -1,30 +1,39 @@
 """Fair allocation of accepted supply to open needs: weighted max-min fairness (water-filling).
 
-Pure Python, no Django: the aid services turn rows into the inputs below, call `allocate`,
-and store and render what it returns.
+NumPy, no Django: the aid services turn rows into the inputs below, call `allocate`, and
+store and render what it returns.
 
 Interface
 ---------
-- `NeedInput(need_id, recipient_id, item_id, open_quantity, priority, met_share,
-  region_weight=1.0)`: a need still open. `open_quantity` (whole units, 1..MAX_QUANTITY) is
-  what is still to be met; `met_share` (0..1) is the share of this recipient's total need
-  already met before this round; `region_weight` (REGION_WEIGHT_MIN..REGION_WEIGHT_MAX) is
-  set by the organisers to favour places that aid reaches last.
-- `SupplyInput(pledge_id, item_id, quantity)`: accepted, un-earmarked supply not yet
+The inputs and the result are columns (NumPy arrays, one entry per need, pledge or line),
+not an object per row: at ten thousand needs, reading the fields of as many objects and
+building as many line objects took longer than the arithmetic (see bench/aid_allocation.py).
+The aid selectors build the columns straight from database rows.
+
+- `NeedColumns(need_id, recipient_id, item_id, open_quantity, priority, met_share,
+  region_weight)`: the needs still open, entry i of each array being need i.
+  `open_quantity` (whole units, 1..MAX_QUANTITY) is what is still to be met; `priority` is
+  the index of the need's priority in `PRIORITIES` (`PRIORITY_CODE[priority]`);
+  `met_share` (0..1) is the share of this recipient's total need already met before this
+  round; `region_weight` (REGION_WEIGHT_MIN..REGION_WEIGHT_MAX) is set by the organisers
+  to favour places that aid reaches last.
+- `SupplyColumns(pledge_id, item_id, quantity)`: accepted, un-earmarked supply not yet
   allocated (whole units, 1..MAX_QUANTITY).
-- `allocate(needs, supplies, min_lines=None) -> Allocation`: `Allocation.lines` is a tuple of
-  `AllocationLine(need_id, pledge_id, item_id, recipient_id, quantity, weight, priority,
-  met_share, region_weight)` (named tuples), each with `.explanation`;
-  `Allocation.given(need_id)`, `.taken(pledge_id)`, `.given_by_need`, `.taken_by_pledge`
-  and `.allocated_by_item` sum them. `min_lines` maps an item id to the smallest line the
-  organisers want of it (1..MAX_QUANTITY; an item not named: 1, see "Minimum line").
+- `allocate(needs, supplies, min_lines=None) -> Allocation`: one entry per line in each of
+  `Allocation.need_id`, `.pledge_id`, `.item_id`, `.recipient_id`, `.quantity`, `.weight`
+  and the need's `.priority`, `.met_share`, `.region_weight` (why it got its share);
+  `.given_by_need`, `.taken_by_pledge` and `.allocated_by_item` sum them. `min_lines`
+  maps an item id to the smallest line the organisers want of it (1..MAX_QUANTITY; an
+  item not named: 1, see "Minimum line").
 - `Explanation(priority, met_share, region_weight)` is data, not text: the aid app renders
   it in the reader's language ("urgent; 12% met before this round"; `met_percent` is the
   share as a whole percentage).
-- `need_weight(need)` is the weight below; `fair_shares(needs, supplies)` the fractional
-  allocation before rounding; `water_level(demands, weights, supply)` the level `t`.
-- Invalid input raises `ValueError`: the dataclasses check their fields, `allocate` checks
-  that need and pledge ids are unique.
+- `need_weights(needs)` are the weights below; `fair_shares(needs, supplies)` the
+  fractional allocation before rounding, in the needs' order; `water_level(demands,
+  weights, supply)` the level `t`.
+- Invalid input raises `TypeError` (a column that is not a one-dimensional array of its
+  kind: floats for quantities) or `ValueError` (a value out of range, columns of
+  different lengths, an id given twice).
 
 Items are independent: supply of an item only meets needs for that item.
 
@@ -99,7 +108,7 @@ allocated and waits for the next round, shown in the ledger as not yet allocated
 m = 1 the rules are the plain cutting above, exactly.
 
 Determinism: every order above is total and follows ids, so the same needs and supplies in
-any order give the same `Allocation`.
+any order give the same lines.
 
 Computation
 -----------
@@ -107,23 +116,20 @@ NumPy, all items at once: the needs, sorted by item then need id, form one array
 each item is a segment, and every step above is a handful of array operations over all
 segments (sorts, cumulative sums, `reduceat`). The lines come from laying each item's units
 end to end: the needs in fill order cut that run into their shares, the pledges in id order
-into theirs, and each piece between two cuts is one line. Most of the time goes into reading
-the inputs' fields and building the line tuples; see bench/aid_allocation.py. Items with a
-minimum line above one unit are cut by a loop in Python instead (`_cut_with_minimum`),
-which looks at each need's pledges one by one: O(needs × pledges) of the item at worst,
-for a rule drives set on a few items.
+into theirs, and each piece between two cuts is one line. Items with a minimum line above
+one unit are cut by a loop in Python instead (`_cut_with_minimum`), which looks at each
+need's pledges one by one: O(needs × pledges) of the item at worst, for a rule drives set
+on a few items.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property, partial
-from operator import attrgetter
-from typing import Any, NamedTuple
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -140,11 +146,41 @@ PRIORITY_FACTOR: Mapping[Priority, float] = {
     Priority.HIGH: 2.0,
     Priority.NORMAL: 1.0,
 }
+# A need's priority in the columns: its index in PRIORITIES.
+PRIORITIES = tuple(Priority)
+PRIORITY_CODE: Mapping[Priority, int] = {priority: code for code, priority in enumerate(PRIORITIES)}
 # Bounds that keep the arithmetic far from float rounding: levels d/w and sums of up to
 # millions of quantities stay exact to well under a unit.
 MAX_QUANTITY = 10**9
 REGION_WEIGHT_MIN = 0.01
 REGION_WEIGHT_MAX = 100.0
+
+# The computation runs on NumPy arrays, all items at once: each item is a segment of
+# consecutive entries. A pure Python version took about three times as long on the
+# benchmark (bench/aid_allocation.py).
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+_FACTOR_BY_CODE = np.array([PRIORITY_FACTOR[priority] for priority in PRIORITIES])
+
+
+def _check_columns(columns: object, kinds: Mapping[str, str]) -> None:
+    """Each field a one-dimensional array of its kind ("i" whole numbers, "f" floats),
+    all of one length; whole numbers are made int64 and floats float64."""
+    length = None
+    for name, kind in kinds.items():
+        column = getattr(columns, name)
+        if not isinstance(column, np.ndarray) or column.ndim != 1:
+            raise TypeError(f"{name} must be a one-dimensional NumPy array")
+        if column.dtype.kind not in ("iu" if kind == "i" else "iuf"):
+            wanted_kind = "ints" if kind == "i" else "numbers"
+            raise TypeError(f"{name} must be an array of {wanted_kind}, not {column.dtype}")
+        wanted = np.int64 if kind == "i" else np.float64
+        if column.dtype != wanted:
+            object.__setattr__(columns, name, column.astype(wanted))
+        if length is None:
+            length = len(column)
+        elif len(column) != length:
+            raise ValueError(f"{name} has {len(column)} entries, not {length} as the others")
 
 
 def _check_quantity(name: str, value: int, *, minimum: int) -> None:
@@ -154,37 +190,67 @@ def _check_quantity(name: str, value: int, *, minimum: int) -> None:
         raise ValueError(f"{name} must be between {minimum} and {MAX_QUANTITY}, not {value}")
 
 
-@dataclass(frozen=True, slots=True)
-class NeedInput:
-    need_id: int
-    recipient_id: int
-    item_id: int
-    open_quantity: int
-    priority: Priority
-    met_share: float
-    region_weight: float = 1.0
+def _check_range(name: str, column: Ints | Floats, low: float, high: float) -> None:
+    # Written so that NaN fails too.
+    outside = ~((column >= low) & (column <= high))
+    if outside.any():
+        raise ValueError(f"{name} must be between {low} and {high}, not {column[outside][0]}")
+
+
+def _check_unique(name: str, ids: Ints) -> None:
+    ordered = np.sort(ids)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if len(repeated):
+        raise ValueError(f"{name} {repeated[0]} appears more than once")
+
+
+@dataclass(frozen=True, eq=False)
+class NeedColumns:
+    """The open needs, entry i of every array being need i (see "Interface")."""
+
+    need_id: Ints
+    recipient_id: Ints
+    item_id: Ints
+    open_quantity: Ints
+    priority: Ints
+    met_share: Floats
+    region_weight: Floats
 
     def __post_init__(self) -> None:
-        _check_quantity("open_quantity", self.open_quantity, minimum=1)
-        if not isinstance(self.priority, Priority):
-            raise TypeError(f"priority must be a Priority, not {self.priority!r}")
-        if not 0.0 <= self.met_share <= 1.0:
-            raise ValueError(f"met_share must be between 0 and 1, not {self.met_share}")
-        if not REGION_WEIGHT_MIN <= self.region_weight <= REGION_WEIGHT_MAX:
-            raise ValueError(
-                f"region_weight must be between {REGION_WEIGHT_MIN} and {REGION_WEIGHT_MAX}, "
-                f"not {self.region_weight}"
-            )
+        _check_columns(
+            self,
+            {
+                **dict.fromkeys(
+                    ("need_id", "recipient_id", "item_id", "open_quantity", "priority"), "i"
+                ),
+                **dict.fromkeys(("met_share", "region_weight"), "f"),
+            },
+        )
+        _check_unique("need_id", self.need_id)
+        _check_range("open_quantity", self.open_quantity, 1, MAX_QUANTITY)
+        _check_range("priority", self.priority, 0, len(PRIORITIES) - 1)
+        _check_range("met_share", self.met_share, 0.0, 1.0)
+        _check_range("region_weight", self.region_weight, REGION_WEIGHT_MIN, REGION_WEIGHT_MAX)
+
+    def __len__(self) -> int:
+        return len(self.need_id)
 
 
-@dataclass(frozen=True, slots=True)
-class SupplyInput:
-    pledge_id: int
-    item_id: int
-    quantity: int
+@dataclass(frozen=True, eq=False)
+class SupplyColumns:
+    """The supply to share, entry i of every array being pledge i (see "Interface")."""
+
+    pledge_id: Ints
+    item_id: Ints
+    quantity: Ints
 
     def __post_init__(self) -> None:
-        _check_quantity("quantity", self.quantity, minimum=1)
+        _check_columns(self, dict.fromkeys(("pledge_id", "item_id", "quantity"), "i"))
+        _check_unique("pledge_id", self.pledge_id)
+        _check_range("quantity", self.quantity, 1, MAX_QUANTITY)
+
+    def __len__(self) -> int:
+        return len(self.pledge_id)
 
 
 class Explanation(NamedTuple):
@@ -200,41 +266,35 @@ class Explanation(NamedTuple):
         return math.floor(self.met_share * 100 + 0.5)
 
 
-class AllocationLine(NamedTuple):
-    """So much of one pledge goes to one need. A named tuple, not a frozen dataclass: a
-    round makes one per (pledge, need) pair, and a dataclass costs several times more to
-    build. The explanation's fields are kept flat for the same reason."""
-
-    need_id: int
-    pledge_id: int
-    item_id: int
-    recipient_id: int
-    quantity: int
-    weight: float
-    priority: Priority
-    met_share: float
-    region_weight: float
-
-    @property
-    def explanation(self) -> Explanation:
-        return Explanation(self.priority, self.met_share, self.region_weight)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Allocation:
-    lines: tuple[AllocationLine, ...]
+    """The lines, entry i of every array being line i: so much of one pledge to one need,
+    with the need's recipient, weight and the inputs of its weight (see "Lines")."""
+
+    need_id: Ints
+    pledge_id: Ints
+    item_id: Ints
+    recipient_id: Ints
+    quantity: Ints
+    weight: Floats
+    priority: Ints
+    met_share: Floats
+    region_weight: Floats
+
+    def __len__(self) -> int:
+        return len(self.need_id)
 
     @cached_property
     def given_by_need(self) -> Mapping[int, int]:
-        return _sum_by((line.need_id, line.quantity) for line in self.lines)
+        return _sum_by(self.need_id, self.quantity)
 
     @cached_property
     def taken_by_pledge(self) -> Mapping[int, int]:
-        return _sum_by((line.pledge_id, line.quantity) for line in self.lines)
+        return _sum_by(self.pledge_id, self.quantity)
 
     @cached_property
     def allocated_by_item(self) -> Mapping[int, int]:
-        return _sum_by((line.item_id, line.quantity) for line in self.lines)
+        return _sum_by(self.item_id, self.quantity)
 
     def given(self, need_id: int) -> int:
         """Units this need gets in this round (0 if none)."""
@@ -245,26 +305,19 @@ class Allocation:
         return self.taken_by_pledge.get(pledge_id, 0)
 
 
-def _sum_by(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
-    totals: dict[int, int] = defaultdict(int)
-    for key, quantity in pairs:
-        totals[key] += quantity
-    return dict(totals)
+def _sum_by(keys: Ints, quantities: Ints) -> dict[int, int]:
+    unique, position = np.unique(keys, return_inverse=True)
+    totals = np.zeros(len(unique), dtype=np.int64)
+    np.add.at(totals, position, quantities)
+    return dict(zip(unique.tolist(), totals.tolist(), strict=True))
 
 
-def need_weight(need: NeedInput) -> float:
+def need_weights(needs: NeedColumns) -> Floats:
     """w = priority factor × (2 − met_share) × region weight (see the module docstring)."""
-    return PRIORITY_FACTOR[need.priority] * (2.0 - need.met_share) * need.region_weight
-
-
-# The computation runs on NumPy arrays, all items at once: each item is a segment of
-# consecutive entries. A pure Python version took about three times as long on the
-# benchmark (bench/aid_allocation.py).
-Ints = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
-PRIORITIES = tuple(Priority)
-_FACTOR_BY_CODE = np.array([PRIORITY_FACTOR[priority] for priority in PRIORITIES])
-_CODE = {priority: code for code, priority in enumerate(PRIORITIES)}
+    weights: Floats = (
+        _FACTOR_BY_CODE[needs.priority] * (2.0 - needs.met_share) * needs.region_weight
+    )
+    return weights
 
 
 def _segment_starts(segment: Ints) -> Ints:
@@ -333,79 +386,44 @@ def water_level(demands: Sequence[int], weights: Sequence[float], supply: int) -
     )
 
 
-def _check_unique(name: str, ids: Sequence[int]) -> None:
-    if len(set(ids)) == len(ids):
-        return
-    seen: set[int] = set()
-    for identifier in ids:
-        if identifier in seen:
-            raise ValueError(f"{name} {identifier} appears more than once")
-        seen.add(identifier)
-
-
 @dataclass(frozen=True)
 class _Problem:
-    """The needs and pledges of the items that have both, as columns in a canonical order:
-    by item id, then need id (pledge id), whatever order they came in. Segment i of the
-    needs and of the pledges is item `item_ids[i]`."""
+    """The needs and pledges of the items that have both, in a canonical order: by item
+    id, then need id (pledge id), whatever order they came in. Segment i of the needs and
+    of the pledges is item `item_ids[i]`; `need_position` and `pledge_position` say where
+    each entry is in the input columns."""
 
     item_ids: Ints
-    need_id: Ints
+    need_position: Ints
     need_segment: Ints
-    recipient_id: Ints
     demand: Ints
-    priority_code: Ints
-    met_share: Floats
-    region_weight: Floats
     weight: Floats
-    pledge_id: Ints
+    pledge_position: Ints
     pledge_segment: Ints
     pledge_quantity: Ints
     supply: Ints  # per segment
 
 
-def _column(rows: Sequence[object], field: str, dtype: type[np.generic]) -> Any:
-    return np.fromiter(map(attrgetter(field), rows), dtype=dtype, count=len(rows))
-
-
-def _canonical_order(ids: Sequence[int], item: Ints, item_ids: Ints) -> Ints:
-    """The positions of the rows whose item is in `item_ids`, by item id, then id."""
+def _canonical_order(ids: Ints, item: Ints, item_ids: Ints) -> Ints:
+    """The positions of the entries whose item is in `item_ids`, by item id, then id."""
     kept = np.flatnonzero(np.isin(item, item_ids, kind="sort"))
-    by_item_then_id: Ints = kept[np.lexsort((np.array(ids, dtype=np.int64)[kept], item[kept]))]
+    by_item_then_id: Ints = kept[np.lexsort((ids[kept], item[kept]))]
     return by_item_then_id
 
 
-def _problem(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> _Problem:
-    need_ids = list(map(attrgetter("need_id"), needs))
-    _check_unique("need_id", need_ids)
-    pledge_ids = list(map(attrgetter("pledge_id"), supplies))
-    _check_unique("pledge_id", pledge_ids)
-    need_items = list(map(attrgetter("item_id"), needs))
-    pledge_items = list(map(attrgetter("item_id"), supplies))
-    item_ids = np.array(sorted(set(need_items).intersection(pledge_items)), dtype=np.int64)
-    need_item = np.array(need_items, dtype=np.int64)
-    pledge_item = np.array(pledge_items, dtype=np.int64)
-    need_order = _canonical_order(need_ids, need_item, item_ids)
-    pledge_order = _canonical_order(pledge_ids, pledge_item, item_ids)
-    pledge_segment = np.searchsorted(item_ids, pledge_item[pledge_order])
-    pledge_quantity = _column(supplies, "quantity", np.int64)[pledge_order]
-    priority_code = np.fromiter(
-        map(_CODE.__getitem__, map(attrgetter("priority"), needs)), dtype=np.int64, count=len(needs)
-    )[need_order]
-    met_share = _column(needs, "met_share", np.float64)[need_order]
-    region_weight = _column(needs, "region_weight", np.float64)[need_order]
+def _problem(needs: NeedColumns, supplies: SupplyColumns) -> _Problem:
+    item_ids = np.intersect1d(needs.item_id, supplies.item_id)
+    need_position = _canonical_order(needs.need_id, needs.item_id, item_ids)
+    pledge_position = _canonical_order(supplies.pledge_id, supplies.item_id, item_ids)
+    pledge_segment = np.searchsorted(item_ids, supplies.item_id[pledge_position])
+    pledge_quantity = supplies.quantity[pledge_position]
     return _Problem(
         item_ids=item_ids,
-        need_id=np.array(need_ids, dtype=np.int64)[need_order],
-        need_segment=np.searchsorted(item_ids, need_item[need_order]),
-        recipient_id=_column(needs, "recipient_id", np.int64)[need_order],
-        demand=_column(needs, "open_quantity", np.int64)[need_order],
-        priority_code=priority_code,
-        met_share=met_share,
-        region_weight=region_weight,
-        # need_weight's formula, the same operations in the same order: the same floats.
-        weight=_FACTOR_BY_CODE[priority_code] * (2.0 - met_share) * region_weight,
-        pledge_id=np.array(pledge_ids, dtype=np.int64)[pledge_order],
+        need_position=need_position,
+        need_segment=np.searchsorted(item_ids, needs.item_id[need_position]),
+        demand=needs.open_quantity[need_position],
+        weight=need_weights(needs)[need_position],
+        pledge_position=pledge_position,
         pledge_segment=pledge_segment,
         pledge_quantity=pledge_quantity,
         supply=np.add.reduceat(pledge_quantity, _segment_starts(pledge_segment))
@@ -414,16 +432,17 @@ def _problem(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> _Pr
     )
 
 
-def fair_shares(needs: Sequence[NeedInput], supplies: Sequence[SupplyInput]) -> dict[int, float]:
-    """The fractional water-filling allocation x_n by need id, before rounding.
+def fair_shares(needs: NeedColumns, supplies: SupplyColumns) -> Floats:
+    """The fractional water-filling allocation x_n before rounding, entry i being need i's.
 
     Needs of an item without supply get 0.
     """
-    shares = {need.need_id: 0.0 for need in needs}
+    shares = np.zeros(len(needs))
     problem = _problem(needs, supplies)
-    if len(problem.need_id):
-        x = _shares(problem.need_segment, problem.demand, problem.weight, problem.supply)
-        shares.update(zip(problem.need_id.tolist(), x.tolist(), strict=True))
+    if len(problem.need_position):
+        shares[problem.need_position] = _shares(
+            problem.need_segment, problem.demand, problem.weight, problem.supply
+        )
     return shares
 
 
@@ -453,49 +472,44 @@ def _units(problem: _Problem) -> Ints:
     return units
 
 
-# What AllocationLine._make does, without its Python-level call: a third faster.
-_new_line = partial(tuple.__new__, AllocationLine)
 # Pieces of supply: need positions, pledge positions (in the problem's order), quantities.
 Pieces = tuple[Ints, Ints, Ints]
 
 
 def allocate(
-    needs: Sequence[NeedInput],
-    supplies: Sequence[SupplyInput],
+    needs: NeedColumns,
+    supplies: SupplyColumns,
     min_lines: Mapping[int, int] | None = None,
 ) -> Allocation:
     """Allocate the supplies to the needs, item by item (see the module docstring);
     `min_lines` gives an item's minimum line (1 for an item it does not name)."""
     problem = _problem(needs, supplies)
     minimums = _minimums(problem.item_ids, min_lines or {})
-    if not len(problem.need_id):
-        return Allocation(lines=())
-    units = _units(problem)
-    line_need, line_pledge, quantity = _cut(problem, units)
-    cut_freely = minimums == 1
-    if not cut_freely.all():
-        line_need, line_pledge, quantity = _with_minimum_lines(
-            problem, units, (line_need, line_pledge, quantity), minimums
-        )
-    segment, weight = problem.need_segment, problem.weight
-    lines = tuple(
-        map(
-            _new_line,
-            zip(
-                problem.need_id[line_need].tolist(),
-                problem.pledge_id[line_pledge].tolist(),
-                problem.item_ids[segment[line_need]].tolist(),
-                problem.recipient_id[line_need].tolist(),
-                quantity.tolist(),
-                weight[line_need].tolist(),
-                map(PRIORITIES.__getitem__, problem.priority_code[line_need].tolist()),
-                problem.met_share[line_need].tolist(),
-                problem.region_weight[line_need].tolist(),
-                strict=True,
-            ),
-        )
+    nothing = np.zeros(0, dtype=np.int64)
+    line_need, line_pledge, quantity = (
+        _pieces(problem, minimums) if len(problem.need_position) else (nothing,) * 3
     )
-    return Allocation(lines=lines)
+    need = problem.need_position[line_need]
+    return Allocation(
+        need_id=needs.need_id[need],
+        pledge_id=supplies.pledge_id[problem.pledge_position[line_pledge]],
+        item_id=needs.item_id[need],
+        recipient_id=needs.recipient_id[need],
+        quantity=quantity,
+        weight=problem.weight[line_need],
+        priority=needs.priority[need],
+        met_share=needs.met_share[need],
+        region_weight=needs.region_weight[need],
+    )
+
+
+def _pieces(problem: _Problem, minimums: Ints) -> Pieces:
+    """The lines: cut to the unit, then the items with a minimum line cut again."""
+    units = _units(problem)
+    free_cut = _cut(problem, units)
+    if (minimums == 1).all():
+        return free_cut
+    return _with_minimum_lines(problem, units, free_cut, minimums)
 
 
 def _with_minimum_lines(problem: _Problem, units: Ints, free_cut: Pieces, minimums: Ints) -> Pieces:

@@ -5,14 +5,18 @@ summed from events. Lookups by id answer None for what is not there; the doors i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+import numpy as np
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from minjian.accounts.models import User
+from minjian.aid.allocation import PRIORITY_CODE, Floats, Ints, SupplyColumns
 from minjian.aid.models import (
     AllocationLine,
     AllocationRound,
@@ -189,6 +193,143 @@ def _shipments_of(drive: Drive, state: str) -> QuerySet[Shipment]:
         Shipment.objects.filter(line__need__recipient__drive=drive, state=state)
         .select_related("line__need__recipient", "line__need__item")
         .order_by("id")
+    )
+
+
+# The inputs of an allocation round --------------------------------------------------
+# Read in the round's transaction with their rows locked, as columns for
+# `allocation.allocate` (NumPy arrays): a drive's ten thousand needs read as model
+# instances took longer than the allocation itself.
+
+
+@dataclass(frozen=True)
+class RoundNeeds:
+    """The needs of the drive's verified recipients, by need id: entry i of every array
+    is need i."""
+
+    need_id: Ints
+    recipient_id: Ints
+    item_id: Ints
+    quantity: Ints
+    allocated: Ints  # by the rounds before this one
+    priority: Ints  # allocation.PRIORITY_CODE
+    region_weight: Floats  # of the recipient's region, see `_region_weight`
+
+
+class EarmarkedSupply(NamedTuple):
+    pledge_id: int
+    need_id: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class RoundSupply:
+    """What is left to allocate of the drive's accepted pledges, by pledge id."""
+
+    general: SupplyColumns  # earmarked for no one: shared out
+    earmarked: list[EarmarkedSupply]  # each for its own need
+
+
+_PRIORITY_CODE = Case(
+    *(When(priority=priority.value, then=Value(code)) for priority, code in PRIORITY_CODE.items()),
+    output_field=IntegerField(),
+)
+
+
+def round_needs(drive: Drive) -> RoundNeeds:
+    """The needs an allocation round shares supply among, locked (call it in the round's
+    transaction)."""
+    rows = list(
+        Need.objects.select_for_update(of=("self",))
+        .filter(recipient__drive=drive, recipient__verified_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "recipient_id", "item_id", "quantity", _PRIORITY_CODE)
+    )
+    need_id, recipient_id, item_id, quantity, priority = _columns(rows, 5)
+    need_ids = np.array(need_id, dtype=np.int64)
+    allocated = np.zeros(len(need_ids), dtype=np.int64)
+    given = list(
+        AllocationLine.objects.filter(
+            need__recipient__drive=drive, need__recipient__verified_at__isnull=False
+        )
+        .values_list("need_id")
+        .annotate(total=Sum("quantity"))
+    )
+    if given:
+        given_need, total = _columns(given, 2)
+        allocated[np.searchsorted(need_ids, given_need)] = total
+    return RoundNeeds(
+        need_id=need_ids,
+        recipient_id=np.array(recipient_id, dtype=np.int64),
+        item_id=np.array(item_id, dtype=np.int64),
+        quantity=np.array(quantity, dtype=np.int64),
+        allocated=allocated,
+        priority=np.array(priority, dtype=np.int64),
+        region_weight=_region_weights(drive, recipient_id),
+    )
+
+
+def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[tuple[Any, ...]]:
+    """Rows of `width` values as `width` columns (empty ones when there is no row)."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+def _region_weights(drive: Drive, recipient_ids: tuple[int, ...]) -> Floats:
+    """For each recipient id, the weight of the most specific weighted region of the
+    drive that contains the recipient's region (1 where none does)."""
+    weights = list(drive.region_weights.values_list("region__path", "weight"))
+    paths = dict(
+        Recipient.objects.filter(drive=drive, verified_at__isnull=False).values_list(
+            "pk", "region__path"
+        )
+    )
+    weight_of = {path: _region_weight(path, weights) for path in set(paths.values())}
+    return np.fromiter(
+        (weight_of[paths[recipient_id]] for recipient_id in recipient_ids),
+        dtype=np.float64,
+        count=len(recipient_ids),
+    )
+
+
+def _region_weight(path: str, weights: list[tuple[str, float]]) -> float:
+    best_path, best = "", 1.0
+    for region_path, weight in weights:
+        if path.startswith(region_path) and len(region_path) > len(best_path):
+            best_path, best = region_path, weight
+    return best
+
+
+def round_supply(drive: Drive) -> RoundSupply:
+    """What is left of each accepted pledge, locked (call it in the round's transaction)."""
+    pledges = list(
+        Pledge.objects.select_for_update()
+        .filter(drive=drive, state=Pledge.State.ACCEPTED)
+        .order_by("pk")
+        .values_list("pk", "item_id", "quantity", "earmarked_need_id")
+    )
+    given = dict(
+        AllocationLine.objects.filter(pledge__drive=drive, pledge__state=Pledge.State.ACCEPTED)
+        .values_list("pledge_id")
+        .annotate(total=Sum("quantity"))
+    )
+    general: list[tuple[int, int, int]] = []
+    earmarked: list[EarmarkedSupply] = []
+    for pledge_id, item_id, quantity, need_id in pledges:
+        remaining = quantity - given.get(pledge_id, 0)
+        if remaining <= 0:
+            continue
+        if need_id is None:
+            general.append((pledge_id, item_id, remaining))
+        else:
+            earmarked.append(EarmarkedSupply(pledge_id, need_id, remaining))
+    general_id, general_item, general_remaining = _columns(general, 3)
+    return RoundSupply(
+        general=SupplyColumns(
+            pledge_id=np.array(general_id, dtype=np.int64),
+            item_id=np.array(general_item, dtype=np.int64),
+            quantity=np.array(general_remaining, dtype=np.int64),
+        ),
+        earmarked=earmarked,
     )
 
 

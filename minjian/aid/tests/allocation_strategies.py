@@ -1,20 +1,116 @@
-"""Hypothesis strategies for random allocation instances (minjian/aid/allocation.py)."""
+"""Allocation instances as rows, one per need or pledge, for examples and properties to read
+well, turned into the columns `allocate` takes (minjian/aid/allocation.py); and hypothesis
+strategies for random ones."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
 from hypothesis import strategies as st
 
 from minjian.aid.allocation import (
+    PRIORITIES,
+    PRIORITY_CODE,
     REGION_WEIGHT_MAX,
     REGION_WEIGHT_MIN,
-    NeedInput,
+    Allocation,
+    NeedColumns,
     Priority,
-    SupplyInput,
+    SupplyColumns,
+    allocate,
+    fair_shares,
+    need_weights,
 )
 
-Instance = tuple[list[NeedInput], list[SupplyInput]]
+
+class Need(NamedTuple):
+    need_id: int
+    recipient_id: int
+    item_id: int
+    open_quantity: int
+    priority: Priority
+    met_share: float
+    region_weight: float = 1.0
+
+
+class Supply(NamedTuple):
+    pledge_id: int
+    item_id: int
+    quantity: int
+
+
+class Line(NamedTuple):
+    """One line of an `Allocation`, read back as a row."""
+
+    need_id: int
+    pledge_id: int
+    item_id: int
+    recipient_id: int
+    quantity: int
+    weight: float
+    priority: Priority
+    met_share: float
+    region_weight: float
+
+
+def need_columns(needs: Sequence[Need]) -> NeedColumns:
+    return NeedColumns(
+        need_id=np.array([need.need_id for need in needs], dtype=np.int64),
+        recipient_id=np.array([need.recipient_id for need in needs], dtype=np.int64),
+        item_id=np.array([need.item_id for need in needs], dtype=np.int64),
+        open_quantity=np.array([need.open_quantity for need in needs], dtype=np.int64),
+        priority=np.array([PRIORITY_CODE[need.priority] for need in needs], dtype=np.int64),
+        met_share=np.array([need.met_share for need in needs], dtype=np.float64),
+        region_weight=np.array([need.region_weight for need in needs], dtype=np.float64),
+    )
+
+
+def supply_columns(supplies: Sequence[Supply]) -> SupplyColumns:
+    return SupplyColumns(
+        pledge_id=np.array([supply.pledge_id for supply in supplies], dtype=np.int64),
+        item_id=np.array([supply.item_id for supply in supplies], dtype=np.int64),
+        quantity=np.array([supply.quantity for supply in supplies], dtype=np.int64),
+    )
+
+
+def allocate_rows(
+    needs: Sequence[Need], supplies: Sequence[Supply], min_lines: Mapping[int, int] | None = None
+) -> Allocation:
+    return allocate(need_columns(needs), supply_columns(supplies), min_lines)
+
+
+def lines(allocation: Allocation) -> list[Line]:
+    return [
+        Line(need, pledge, item, recipient, quantity, line_weight, PRIORITIES[code], met, region)
+        for need, pledge, item, recipient, quantity, line_weight, code, met, region in zip(
+            allocation.need_id.tolist(),
+            allocation.pledge_id.tolist(),
+            allocation.item_id.tolist(),
+            allocation.recipient_id.tolist(),
+            allocation.quantity.tolist(),
+            allocation.weight.tolist(),
+            allocation.priority.tolist(),
+            allocation.met_share.tolist(),
+            allocation.region_weight.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def shares_by_need(needs: Sequence[Need], supplies: Sequence[Supply]) -> dict[int, float]:
+    shares = fair_shares(need_columns(needs), supply_columns(supplies))
+    return dict(zip([need.need_id for need in needs], shares.tolist(), strict=True))
+
+
+def weight(need: Need) -> float:
+    return float(need_weights(need_columns([need]))[0])
+
+
+Instance = tuple[list[Need], list[Supply]]
 # An instance with the organisers' minimum line per item (item id → units).
-InstanceWithMinimum = tuple[list[NeedInput], list[SupplyInput], dict[int, int]]
+InstanceWithMinimum = tuple[list[Need], list[Supply], dict[int, int]]
 
 priorities = st.sampled_from(list(Priority))
 met_shares = st.one_of(st.sampled_from([0.0, 0.12, 0.5, 1.0]), st.floats(0.0, 1.0))
@@ -35,10 +131,10 @@ def needs(
     item_ids: list[int],
     max_size: int = 12,
     open_quantities: st.SearchStrategy[int] = quantities,
-) -> list[NeedInput]:
+) -> list[Need]:
     need_ids = draw(st.lists(st.integers(1, 10**6), min_size=0, max_size=max_size, unique=True))
     return [
-        NeedInput(
+        Need(
             need_id=need_id,
             recipient_id=draw(st.integers(1, 5)),
             item_id=draw(st.sampled_from(item_ids)),
@@ -52,10 +148,10 @@ def needs(
 
 
 @st.composite
-def supplies(draw: st.DrawFn, *, item_ids: list[int], max_size: int = 6) -> list[SupplyInput]:
+def supplies(draw: st.DrawFn, *, item_ids: list[int], max_size: int = 6) -> list[Supply]:
     pledge_ids = draw(st.lists(st.integers(1, 10**6), min_size=0, max_size=max_size, unique=True))
     return [
-        SupplyInput(
+        Supply(
             pledge_id=pledge_id,
             item_id=draw(st.sampled_from(item_ids)),
             quantity=draw(quantities),

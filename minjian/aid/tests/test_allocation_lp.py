@@ -22,8 +22,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from minjian.aid.allocation import NeedInput, SupplyInput, allocate, fair_shares, need_weight
-from minjian.aid.tests.allocation_strategies import needs, small_quantities
+from minjian.aid.tests.allocation_strategies import (
+    Need,
+    Supply,
+    allocate_rows,
+    needs,
+    shares_by_need,
+    small_quantities,
+    weight,
+)
 
 OBJECTIVE_TOLERANCE = 1e-6
 # Looser than the comparison above, tighter than any real gap: HiGHS solves to about 1e-7.
@@ -91,12 +98,12 @@ def lexicographic_max_min(
 )
 @settings(max_examples=60, deadline=None)
 def test_fractional_shares_are_the_lexicographic_max_min_optimum(
-    item_needs: list[NeedInput], supply: int
+    item_needs: list[Need], supply: int
 ) -> None:
-    weights = [need_weight(need) for need in item_needs]
+    weights = [weight(need) for need in item_needs]
     demands = [need.open_quantity for need in item_needs]
     expected = lexicographic_max_min(demands, weights, supply)
-    shares = fair_shares(item_needs, [SupplyInput(pledge_id=1, item_id=1, quantity=supply)])
+    shares = shares_by_need(item_needs, [Supply(pledge_id=1, item_id=1, quantity=supply)])
     actual = [shares[need.need_id] for need in item_needs]
     # The objective: the levels sorted increasingly, first of all the lowest one (the
     # single max-min LP), then the rest in turn.
@@ -114,16 +121,16 @@ def test_fractional_shares_are_the_lexicographic_max_min_optimum(
 )
 @settings(max_examples=60, deadline=None)
 def test_the_whole_allocation_stays_within_a_minimum_line_of_the_optimum(
-    item_needs: list[NeedInput], pledged: list[int], minimum: int
+    item_needs: list[Need], pledged: list[int], minimum: int
 ) -> None:
-    weights = [need_weight(need) for need in item_needs]
+    weights = [weight(need) for need in item_needs]
     demands = [need.open_quantity for need in item_needs]
     optimum = lexicographic_max_min(demands, weights, sum(pledged))
     pledges = [
-        SupplyInput(pledge_id=number, item_id=1, quantity=quantity)
+        Supply(pledge_id=number, item_id=1, quantity=quantity)
         for number, quantity in enumerate(pledged, start=1)
     ]
-    allocation = allocate(item_needs, pledges, {1: minimum})
+    allocation = allocate_rows(item_needs, pledges, {1: minimum})
     given = [allocation.given(need.need_id) for need in item_needs]
     if minimum == 1:
         assert all(
