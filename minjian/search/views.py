@@ -141,6 +141,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "search/list.html", context, status=status)
 
 
+@public_page(tags_for_everything(CASES))
 def case_map(request: HttpRequest) -> HttpResponse:
     context, status = _filter_context(request)
     filters = context["filters"]
@@ -224,6 +225,7 @@ def case_map_counts(request: HttpRequest) -> JsonResponse:
     )
 
 
+@public_page(tags_for_everything(CASES))
 def case_map_features(request: HttpRequest) -> JsonResponse:
     """What the map draws of its view (`?bbox=west,south,east,north&zoom=z` and the
     list's filters): `{"total", "clusters": [{"count", "lat", "lng"}], "cases": [{"id",
