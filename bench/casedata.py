@@ -320,7 +320,9 @@ AGENCIES = {
 # The drive: Wuhan's districts (codes of `load_regions`).
 DRIVE_REGION = "420100"
 DRIVE_DISTRICTS = ("420102", "420103", "420104", "420105", "420106", "420107", "420111")
+# Pledges per item: one per so many recipients, at most `PLEDGES_PER_ITEM`.
 PLEDGES_PER_ITEM = 50
+RECIPIENTS_PER_PLEDGE = 20
 # One allocation line in so many is shipped; of those, two in three are received.
 SHIPPED_LINE_EVERY = 10
 
@@ -434,7 +436,7 @@ def generate_cases(
             reporter_ids = _accounts("bench-reporter", REPORTERS)
             responder_ids = _accounts("bench-responder", RESPONDERS, is_staff=True)
         with timer.part("organisations"):
-            network = _organisations(rng, count=organisations, staff_id=responder_ids[0])
+            network = _organisations(rng, count=organisations)
         with _loading_as_a_restore_does(timer):
             drawer = CaseDrawer(
                 rng, reporter_ids=reporter_ids, responder_ids=responder_ids, network=network
@@ -510,9 +512,12 @@ class Network:
         return found
 
 
-def _organisations(rng: random.Random, *, count: int, staff_id: int) -> Network:
+def _organisations(rng: random.Random, *, count: int) -> Network:
     """Organisations as `orgs.services.organisation_create` and `organisation_set_verified`
-    leave them, with their subscriptions as `routing.services.subscription_add` does."""
+    leave them, with their subscriptions as `routing.services.subscription_add` does.
+
+    Agencies are registered, and organisations verified, by a staff account of its own
+    that moves no case: a moderator who belonged to an organisation would act for it."""
     from django.utils import timezone
 
     from minjian.accounts.models import User
@@ -585,6 +590,7 @@ def _organisations(rng: random.Random, *, count: int, staff_id: int) -> Network:
     region_links: list[Any] = []
     subscribed: dict[tuple[int | None, int | None], list[int]] = {}
     member_of: dict[int, int] = {}
+    (staff_id,) = _accounts("bench-registrar", 1, is_staff=True)
     staff_name = User.objects.get(pk=staff_id).username
     for number, ((organisation, wants), member_id) in enumerate(
         zip(planned, member_ids, strict=True), start=1
@@ -1272,13 +1278,14 @@ def generate_drive(*, recipients: int, region_code: str = DRIVE_REGION) -> dict[
         for need in needs:
             needed[need.item_id] += need.quantity
         pledges = 0
+        per_item = max(1, min(PLEDGES_PER_ITEM, recipients // RECIPIENTS_PER_PLEDGE))
         for item_id, total in needed.items():
-            for _part in range(PLEDGES_PER_ITEM):
+            for _part in range(per_item):
                 made = services.pledge_make(
                     actor=donor,
                     drive_id=drive.pk,
                     item_id=item_id,
-                    quantity=total * 600 // (1000 * PLEDGES_PER_ITEM),
+                    quantity=total * 600 // (1000 * per_item),
                 )
                 services.pledge_accept(actor=organiser, pledge_id=made.pledge.pk)
                 pledges += 1
