@@ -75,6 +75,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -787,6 +788,9 @@ def _loading_as_a_restore_does(timer: Timer) -> Iterator[None]:
             [tables],
         )
         foreign_keys = cursor.fetchall()
+        # A key cannot be dropped while checks of rows written earlier in this
+        # transaction wait for its end (regions, in the tests): run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _definition in indexes:
@@ -798,6 +802,8 @@ def _loading_as_a_restore_does(timer: Timer) -> Iterator[None]:
             cursor.execute(definition)
         for table, name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        # Django's keys are checked at the end of the transaction again.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _reset_sequences() -> None:
@@ -845,6 +851,11 @@ class Batch:
 
 
 def _write_cases(drawer: CaseDrawer, count: int, writer: RowWriter, timer: Timer) -> dict[str, int]:
+    """Draw and write `count` cases a batch at a time. With COPY the database takes a batch
+    while the next one is drawn: a second thread writes (psycopg's connection may be used
+    from another thread; Django's, which the SQLite writer uses, may not), and waits on
+    the server without holding Python's lock, so both cores work. At most two batches are
+    in memory."""
     written = dict.fromkeys(TABLES, 0)
     columns = {
         "cases": CASE_COLUMNS,
@@ -853,17 +864,35 @@ def _write_cases(drawer: CaseDrawer, count: int, writer: RowWriter, timer: Timer
         "routing": INBOX_COLUMNS,
         "documents": DOCUMENT_COLUMNS,
     }
-    for start in range(0, count, BATCH_SIZE):
-        batch = Batch()
-        with timer.part("drawing rows"):
-            for _ in range(min(BATCH_SIZE, count - start)):
-                drawer.draw(batch)
+
+    def write(batch: Batch) -> None:
         for part, table in TABLES.items():
             rows: list[Row] = getattr(batch, part)
             with timer.part(part):
                 writer.write(table, columns[part], rows)
             written[part] += len(rows)
-        _say(f"  {start + len(batch.cases)} cases")
+        _say(f"  {written['cases']} cases")
+
+    def batches() -> Iterator[Batch]:
+        for start in range(0, count, BATCH_SIZE):
+            batch = Batch()
+            with timer.part("drawing rows"):
+                for _ in range(min(BATCH_SIZE, count - start)):
+                    drawer.draw(batch)
+            yield batch
+
+    if not isinstance(writer, CopyWriter):
+        for batch in batches():
+            write(batch)
+        return written
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writing: Future[None] | None = None
+        for batch in batches():
+            if writing is not None:
+                writing.result()
+            writing = pool.submit(write, batch)
+        if writing is not None:
+            writing.result()
     return written
 
 
