@@ -6,11 +6,11 @@ queries, as ratios against a bare view measured in the same run.
 1. Uses a fresh database: by default SQLite in a temporary folder (the embedded
    default); with `--database-url`, a PostgreSQL database that is dropped and
    created again (its name must contain "bench").
-2. Builds one drive through the services: `--recipients` verified hospitals in
-   Wuhan's districts, each needing protective suits and surgical masks; pledges
-   (accepted) covering about 60 % of the need; one allocation round
-   (`drive_allocate`, so the real allocation runs over every need); one line in
-   four shipped, and of those two in three received, some short.
+2. Builds one drive as `bench/casedata.py` does (`generate_drive`): `--recipients`
+   verified hospitals in Wuhan's districts, each needing protective suits and surgical
+   masks; pledges (accepted) covering about 60 % of the need; one allocation round
+   (`drive_allocate`, so the real allocation runs over every need); one line in ten
+   shipped, and of those two in three received, some short.
 3. Measures, in the process, with Django's test client and the whole middleware
    stack: the bare view `/bench/bare/` (baseline), the drive page, the ledger page,
    and the ledger as CSV and HXL. Each is fetched once to warm up, then
@@ -29,7 +29,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -41,15 +40,6 @@ if str(ROOT) not in sys.path:
 from bench.report import machine, say_where, write_results  # noqa: E402
 
 BENCH_DIR = ROOT / "bench"
-DISTRICTS = (
-    ("420102", "江岸区"),
-    ("420103", "江汉区"),
-    ("420104", "硚口区"),
-    ("420105", "汉阳区"),
-    ("420106", "武昌区"),
-    ("420107", "青山区"),
-    ("420111", "洪山区"),
-)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -118,103 +108,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> dict[str, Any]:
-    from django.utils import timezone
-
-    from minjian.accounts.models import User
-    from minjian.aid import services
-    from minjian.aid.models import Recipient
+    from bench.casedata import DRIVE_DISTRICTS, DRIVE_REGION, generate_drive
     from minjian.places.models import Region
 
     hubei = Region.objects.create(
         code="420000", name_zh="湖北省", name_en="Hubei", level=1, path="/420000/"
     )
     wuhan = Region.objects.create(
-        code="420100",
+        code=DRIVE_REGION,
         name_zh="武汉市",
         name_en="Wuhan",
         level=2,
         parent=hubei,
-        path="/420000/420100/",
+        path=f"/420000/{DRIVE_REGION}/",
     )
-    for code, name in DISTRICTS:
+    for code in DRIVE_DISTRICTS:
         Region.objects.create(
-            code=code, name_zh=name, level=3, parent=wuhan, path=f"{wuhan.path}{code}/"
+            code=code, name_zh=code, level=3, parent=wuhan, path=f"{wuhan.path}{code}/"
         )
-    organiser = User.objects.create_user(username="bench-organiser", password=None)
-    desk = User.objects.create_user(username="bench-desk", password=None)
-    donor = User.objects.create_user(username="bench-donor", password=None)
-    now = timezone.now()
-    drive = services.drive_create(
-        actor=organiser,
-        title_zh="",
-        title_en="Bench drive",
-        description="",
-        region_code="420100",
-        starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=30),
-    )
-    suits = drive.items.get(name_en="Protective suit")
-    masks = drive.items.get(name_en="Surgical mask")
-    _say(f"Registering {args.recipients} recipients and their needs ...")
-    needed = {suits.pk: 0, masks.pk: 0}
-    for index in range(args.recipients):
-        recipient = services.recipient_register(
-            actor=desk,
-            drive_id=drive.pk,
-            name=f"Hospital {index:04d}",
-            kind=Recipient.Kind.HOSPITAL,
-            place="",
-            region_code=DISTRICTS[index % len(DISTRICTS)][0],
-        )
-        services.recipient_verify(actor=organiser, recipient_id=recipient.pk)
-        for item, quantity, priority in (
-            (suits, 50 + index % 200, ("urgent", "high", "normal")[index % 3]),
-            (masks, 500 + (index * 37) % 1000, ("high", "normal")[index % 2]),
-        ):
-            services.need_set(
-                actor=organiser,
-                recipient_id=recipient.pk,
-                item_id=item.pk,
-                quantity=quantity,
-                priority=priority,
-            )
-            needed[item.pk] += quantity
-    _say("Pledging, allocating, shipping ...")
-    pledges = 0
-    for item_id, total in needed.items():
-        for _part in range(100):
-            made = services.pledge_make(
-                actor=donor, drive_id=drive.pk, item_id=item_id, quantity=total * 6 // 1000
-            )
-            services.pledge_accept(actor=organiser, pledge_id=made.pledge.pk)
-            pledges += 1
-    round_ = services.drive_allocate(actor=organiser, drive_id=drive.pk)
-    lines = list(round_.lines.order_by("id"))
-    shipped = received = 0
-    for index, line in enumerate(lines):
-        if index % 4:
-            continue
-        shipment = services.shipment_plan(actor=organiser, line_id=line.pk)
-        shipment = services.shipment_send(actor=organiser, shipment_id=shipment.pk)
-        shipped += 1
-        if index % 3:
-            services.shipment_confirm_receipt(
-                actor=organiser,
-                shipment_id=shipment.pk,
-                received_quantity=(shipment.sent_quantity or 0) - index % 2,
-                on_behalf_reason="bench",
-            )
-            received += 1
-    return {
-        "drive": drive.pk,
-        "recipients": args.recipients,
-        "needs": 2 * args.recipients,
-        "pledges": pledges,
-        "allocation_lines": len(lines),
-        "shipments": shipped,
-        "receipts": received,
-        "events": drive.events.count(),
-    }
+    _say(f"Building a drive with {args.recipients} recipients ...")
+    return generate_drive(recipients=args.recipients)
 
 
 def _measure(args: argparse.Namespace, drive_id: int) -> dict[str, Any]:
@@ -250,7 +163,7 @@ def _measure(args: argparse.Namespace, drive_id: int) -> dict[str, Any]:
             "median_ms": round(1000 * statistics.median(times), 2),
             "min_ms": round(1000 * min(times), 2),
             "queries": len(queries),
-            "bytes": len(response.content),
+            "bytes": len(b"".join(response) if response.streaming else response.content),
         }
     baseline = results["bare view (baseline)"]["median_ms"]
     for entry in results.values():
