@@ -448,6 +448,11 @@ def generate_cases(
 
                 fill_derived_columns()
         _reset_sequences()
+        with timer.part("tallies"):
+            # What the case services count as they go (minjian/cases/tallies.py).
+            from minjian.cases.tallies import rebuild_tallies
+
+            rebuild_tallies()
         with timer.part("drive"):
             drive = generate_drive(recipients=recipients) if recipients else {}
         if connection.vendor == "sqlite":

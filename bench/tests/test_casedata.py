@@ -17,6 +17,7 @@ from bench.casedata import GeneratedCases, generate_cases
 from minjian.aid.models import Drive, Need, Recipient
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.rules import organisation_acted_for
+from minjian.cases.selectors import public_case_count
 from minjian.cases.services import TRANSITIONS
 from minjian.orgs.models import Organisation, OrganisationEvent
 from minjian.places.tests.factories import NEIGHBOURS, TREE, make_region_tree
@@ -24,6 +25,7 @@ from minjian.routing.models import InboxItem, Subscription
 from minjian.routing.selectors import subscribed_organisation_ids
 from minjian.search.indexing import index_case
 from minjian.search.models import SearchDocument
+from minjian.topics.models import Topic
 
 CASES = 200
 
@@ -188,3 +190,12 @@ def test_the_drive_has_its_recipients_needs_and_ledger(generated: GeneratedCases
         Need.objects.filter(recipient__drive=drive).values_list("quantity", flat=True)
     )
     assert generated.drive["shipments"] > 0
+
+
+def test_the_tallies_count_the_generated_cases(generated: GeneratedCases) -> None:
+    assert public_case_count() == generated.cases
+    for topic in Topic.objects.all():
+        assert public_case_count(topic=topic) == topic.cases.count()
+    assert public_case_count(state=Case.State.RESOLVED) == (
+        Case.objects.filter(state=Case.State.RESOLVED).count()
+    )
