@@ -201,6 +201,8 @@ def _finish(
 def store_stripped(name: str, photo: PhotoUpload, stored: list[str]) -> str:
     """Store a checked upload with every metadata block removed first
     (`photos.strip_metadata`): what the reporter's camera wrote never reaches the disk."""
+    # From its start, whoever read it before (as storage does when it saves a file).
+    photo.stream.seek(0)
     return _store(name, strip_metadata(photo.stream.read(), name=photo.name), stored)
 
 

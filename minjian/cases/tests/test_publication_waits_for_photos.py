@@ -67,7 +67,9 @@ def _published_once(case: Case) -> None:
 def test_a_case_is_nowhere_public_until_its_photos_are_prepared(
     regions: dict[str, Region], queued_jobs: None
 ) -> None:
-    case = make_case(regions["340321"], title=TITLE, photos=[jpeg_upload(), jpeg_upload()])
+    case = make_case(
+        regions["340321"], title=TITLE, photos=[jpeg_upload(), jpeg_upload()], prepare_photos=False
+    )
     assert case.state == Case.State.SUBMITTED
     _not_public_anywhere(case)
     first, second = case.photos.all()
@@ -88,7 +90,13 @@ def test_the_reporter_reads_that_her_photos_are_being_prepared(
         ("en", "faces are blurred before anyone else sees them"),
         ("zh-hans", "照片正在处理"),
     ):
-        case = make_case(regions["340321"], reporter=user, title=TITLE, photos=[jpeg_upload()])
+        case = make_case(
+            regions["340321"],
+            reporter=user,
+            title=TITLE,
+            photos=[jpeg_upload()],
+            prepare_photos=False,
+        )
         page = reporter.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE=language)
         assert page.status_code == 200 and text in page.text
 
@@ -97,7 +105,7 @@ def test_a_moderator_cannot_publish_before_the_photos_are_prepared(
     regions: dict[str, Region], staff: User, queued_jobs: None, settings: Any
 ) -> None:
     settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
-    case = make_case(regions["340321"], title=TITLE, photos=[jpeg_upload()])
+    case = make_case(regions["340321"], title=TITLE, photos=[jpeg_upload()], prepare_photos=False)
     with pytest.raises(DomainError) as refused:
         case_publish(actor=staff, case_id=case.pk)
     assert refused.value.code == "photos_being_prepared" and refused.value.status == 409
@@ -113,7 +121,7 @@ def test_a_moderator_cannot_publish_before_the_photos_are_prepared(
 def test_a_job_that_fails_only_delays_publication(
     regions: dict[str, Region], queued_jobs: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    case = make_case(regions["340321"], title=TITLE, photos=[jpeg_upload()])
+    case = make_case(regions["340321"], title=TITLE, photos=[jpeg_upload()], prepare_photos=False)
     calls = []
 
     def storage_down_once(*args: Any, **kwargs: Any) -> Any:
@@ -138,7 +146,7 @@ def test_a_job_that_fails_only_delays_publication(
 def test_a_worker_killed_between_the_photo_and_the_publication_publishes_on_the_retry(
     regions: dict[str, Region], queued_jobs: None
 ) -> None:
-    case = make_case(regions["340321"], title=TITLE, photos=[jpeg_upload()])
+    case = make_case(regions["340321"], title=TITLE, photos=[jpeg_upload()], prepare_photos=False)
     photo = case.photos.get()
     # The first run got as far as the prepared photo, then its process died.
     services_photos.case_photo_prepare(photo_id=photo.pk)
