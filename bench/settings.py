@@ -18,3 +18,10 @@ ROOT_URLCONF = "bench.urls"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
 }
+
+# A surge of reports from a few addresses (bench/report_surge.py): the per-client limit on
+# reports is lifted (it is still counted, as in production), and reports without an
+# account are published without review once their photos are ready, so that every report
+# of the benchmark goes the whole way. Neither setting changes what the page benchmarks read.
+MINJIAN_RATE_LIMITS = MINJIAN_RATE_LIMITS | {"case_report": (10**9, 60 * 60)}  # noqa: F405
+MINJIAN_REVIEW_UNTRUSTED_REPORTS = False

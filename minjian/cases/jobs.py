@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from minjian.cases import services_drafts, services_photos
+from minjian.cases import services, services_drafts, services_photos
 from minjian.jobs import job
 
 
 @job
 def prepare_case_photo(photo_id: int) -> None:
-    """Find and blur the faces of a kept upload and publish its re-encoded pixels."""
-    services_photos.case_photo_prepare(photo_id=photo_id)
+    """Find and blur the faces of a kept upload and publish its re-encoded pixels; then
+    publish its case if it was waiting for its photos (a run after a crash between the
+    two steps finds the photo done and publishes)."""
+    case_id = services_photos.case_photo_prepare(photo_id=photo_id)
+    if case_id is not None:
+        services.case_publish_once_photos_ready(case_id=case_id)
 
 
 @job

@@ -152,6 +152,11 @@ class Case(models.Model):
         return self.state in self.PUBLIC_STATES
 
     @property
+    def photos_being_prepared(self) -> bool:
+        """Whether faces may still be on one of its photos: then it is not public yet."""
+        return any(photo.status == CasePhoto.Status.PREPARING for photo in self.photos.all())
+
+    @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
@@ -220,8 +225,8 @@ class CasePhoto(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
     key = models.CharField(max_length=32, unique=True, default=new_photo_key, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
-    # The file as the reporter sent it, with whatever metadata it carries: private,
-    # kept only until the photo is prepared.
+    # The file as the reporter sent it, stripped of every metadata block
+    # (`photos.strip_metadata`): private, kept only until the photo is prepared.
     upload = models.FileField(blank=True)
     image = models.ImageField(blank=True)
     thumbnail = models.ImageField(blank=True)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.models import User
 from minjian.cases import rules
 from minjian.cases.location import Point, Precision, published_point
-from minjian.cases.models import Case, CaseEvent
+from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.receipts import new_receipt_code, receipt_digest
 from minjian.cases.services_photos import (
@@ -275,6 +275,7 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
         )
         count_new_case(case)
         keep_uploads(case, photos, first_position=0, stored=stored)
+        publish = not personal_data and not needs_review(reporter)
         _write_event(
             case,
             CaseEvent.Kind.SUBMITTED,
@@ -286,11 +287,45 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
                 "has_point": point is not None,
                 "location_precision": report.precision.value,
                 "personal_data": personal_data,
+                **({PUBLISH_WHEN_PHOTOS_READY: True} if publish and photos else {}),
             },
         )
-        if not personal_data and not needs_review(reporter):
+        if publish and not photos:
             _move(case, actor=None, to=Case.State.PUBLISHED, kind=CaseEvent.Kind.PUBLISHED)
-    return Submission(case=case, receipt_code=receipt_code)
+    return Submission(
+        case=case, receipt_code=receipt_code, publish_when_photos_ready=publish and bool(photos)
+    )
+
+
+# Noted on the submitted event of a case that is published without review once none of
+# its photos is being prepared (`case_publish_once_photos_ready`).
+PUBLISH_WHEN_PHOTOS_READY = "publish_when_photos_ready"
+
+
+def case_publish_once_photos_ready(*, case_id: int) -> None:
+    """Publish a case filed to be published without review (`case_file`) once none of
+    its photos is being prepared any more: faces are blurred before anyone else sees it.
+
+    Called by the job that prepares each photo, after the photo is done; safe to call
+    any number of times, from several workers at once (the case is locked and must still
+    be submitted): it is published once. A moderator who has asked for an edit or hidden
+    the case meanwhile has the last word.
+    """
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update().filter(pk=case_id, state=Case.State.SUBMITTED).first()
+        )
+        if case is None or case.photos.filter(status=CasePhoto.Status.PREPARING).exists():
+            return
+        events = list(
+            case.events.filter(kind__in=(CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.EDIT_REQUESTED))
+        )
+        submitted = next((e for e in events if e.kind == CaseEvent.Kind.SUBMITTED), None)
+        if submitted is None or not submitted.payload.get(PUBLISH_WHEN_PHOTOS_READY):
+            return
+        if any(e.kind == CaseEvent.Kind.EDIT_REQUESTED for e in events):
+            return
+        _move(case, actor=None, to=Case.State.PUBLISHED, kind=CaseEvent.Kind.PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -298,6 +333,8 @@ class Submission:
     case: Case
     # Shown to an anonymous reporter once; "" for a reporter with an account.
     receipt_code: str
+    # Published without review, but only once its photos are prepared (faces blurred).
+    publish_when_photos_ready: bool = False
 
 
 def needs_review(reporter: Actor) -> bool:
@@ -614,6 +651,8 @@ def _apply(
                 status=409,
                 details={"state": case.state, "action": transition.action},
             )
+        if transition.to == Case.State.PUBLISHED:
+            _refuse_while_photos_are_prepared(case)
         _move(
             case,
             actor=actor,
@@ -626,6 +665,19 @@ def _apply(
             organisation=standing.organisation if transition.rule.for_organisations else None,
         )
     return case
+
+
+def _refuse_while_photos_are_prepared(case: Case) -> None:
+    """A case is public only once faces are blurred on all its photos."""
+    if case.photos.filter(status=CasePhoto.Status.PREPARING).exists():
+        raise DomainError(
+            "photos_being_prepared",
+            _(
+                "The photos of this case are still being prepared (faces blurred): it can "
+                "be published once they are ready. Try again in a few minutes."
+            ),
+            status=409,
+        )
 
 
 def _move(

@@ -35,10 +35,10 @@ from minjian.cases.models import DraftPhoto, PhotoDraft
 from minjian.cases.photos import CheckedPhoto, PhotoUpload, check_photo
 from minjian.cases.services_photos import (
     UPLOAD_PREFIX,
-    _store,
     check_photo_count,
     check_pixel_budget,
     files_removed_on_failure,
+    store_stripped,
 )
 from minjian.core.errors import DomainError
 
@@ -140,8 +140,8 @@ def photo_draft_keep(
                 blur_boxes=new.blur_boxes,
                 preview=new.result.preview,
             )
-            photo.upload.name = _store(
-                f"{DRAFT_PREFIX}{secrets.token_urlsafe(16)}", new.upload.stream, stored
+            photo.upload.name = store_stripped(
+                f"{DRAFT_PREFIX}{secrets.token_urlsafe(16)}", new.upload, stored
             )
             photo.save()
             kept.append(photo)

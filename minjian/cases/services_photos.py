@@ -1,10 +1,10 @@
 """Every change of a case's photos: keeping the uploads of a report, and preparing them.
 
-A report's photos are checked while the reporter waits (`check_uploads`), kept under
-private names in the report's transaction (`keep_uploads`), and prepared by a
-background job (`case_photo_prepare`: faces found and blurred, re-encoded), so that one
-request never holds a worker for the seconds that takes per photo. Only a prepared
-photo is ever served; the upload, with whatever metadata it carries, is deleted then.
+A report's photos are checked while the reporter waits (`check_uploads`), stripped of
+every metadata block and kept under private names in the report's transaction
+(`keep_uploads`), and prepared by a background job (`case_photo_prepare`: faces found
+and blurred, re-encoded), so that one request never holds a worker for the seconds that
+takes per photo. Only a prepared photo is ever served; the kept upload is deleted then.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.cases import jobs
 from minjian.cases.faces import parse_manual_boxes
 from minjian.cases.models import Case, CasePhoto
-from minjian.cases.photos import PhotoUpload, check_photo, prepare_photo
+from minjian.cases.photos import PhotoUpload, check_photo, prepare_photo, strip_metadata
 from minjian.core.errors import DomainError, ServiceUnavailable
 from minjian.core.public_cache import CASES, case_tag, touch
 
@@ -117,21 +117,22 @@ def keep_uploads(
             blur_faces=photo.blur_faces,
             blur_boxes=photo.blur_boxes,
         )
-        record.upload.name = _store(f"{UPLOAD_PREFIX}{record.key}", photo.stream, stored)
+        record.upload.name = store_stripped(f"{UPLOAD_PREFIX}{record.key}", photo, stored)
         record.save()
         jobs.prepare_case_photo.defer(record.pk)
 
 
-def case_photo_prepare(*, photo_id: int) -> None:
-    """Find and blur the faces of a kept upload, re-encode it, and publish the result.
+def case_photo_prepare(*, photo_id: int) -> int | None:
+    """Find and blur the faces of a kept upload, re-encode it, and publish the result;
+    the id of the photo's case (None if the photo was deleted meanwhile).
 
     Safe to run twice: a photo already prepared is left as it is. A photo that cannot be
     prepared after all (the check in the request passed) is marked failed, its upload
     deleted; a full disk or an unreachable storage raises, and the job is tried again.
     """
-    photo = CasePhoto.objects.filter(pk=photo_id, status=CasePhoto.Status.PREPARING).first()
-    if photo is None:
-        return
+    photo = CasePhoto.objects.filter(pk=photo_id).first()
+    if photo is None or photo.status != CasePhoto.Status.PREPARING:
+        return photo.case_id if photo else None
     upload_name = photo.upload.name
     try:
         with default_storage.open(upload_name, "rb") as upload:
@@ -141,7 +142,7 @@ def case_photo_prepare(*, photo_id: int) -> None:
     except DomainError as refused:
         logger.warning("Photo %s could not be prepared: %s", photo_id, refused.code)
         _finish(photo_id, upload_name, status=CasePhoto.Status.FAILED)
-        return
+        return photo.case_id
     _finish(
         photo_id,
         upload_name,
@@ -153,6 +154,7 @@ def case_photo_prepare(*, photo_id: int) -> None:
         height=prepared.height,
         faces_blurred=prepared.faces_blurred,
     )
+    return photo.case_id
 
 
 def _finish(
@@ -198,6 +200,14 @@ def _finish(
             # Its case's page, and the lists, show the photo from now on.
             touch(CASES, case_tag(photo.case_id))
         transaction.on_commit(lambda: default_storage.delete(upload_name))
+
+
+def store_stripped(name: str, photo: PhotoUpload, stored: list[str]) -> str:
+    """Store a checked upload with every metadata block removed first
+    (`photos.strip_metadata`): what the reporter's camera wrote never reaches the disk."""
+    # From its start, whoever read it before (as storage does when it saves a file).
+    photo.stream.seek(0)
+    return _store(name, strip_metadata(photo.stream.read(), name=photo.name), stored)
 
 
 def _store(name: str, content: IO[bytes] | bytes, stored: list[str]) -> str:

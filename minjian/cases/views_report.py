@@ -101,11 +101,21 @@ def case_report(request: HttpRequest) -> HttpResponse:
             "case": case.pk,
             "code": submission.receipt_code,
             "public": case.is_public,
+            "public_once_photos_ready": submission.publish_when_photos_ready,
         }
         return see_other("cases:report_receipt")
     if case.is_public:
         messages.success(
             request, _("Thank you. Your report is now case #%(id)d.") % {"id": case.pk}
+        )
+    elif submission.publish_when_photos_ready:
+        messages.success(
+            request,
+            _(
+                "Thank you. Case #%(id)d will be public once its photos are prepared "
+                "(faces blurred), in a few minutes."
+            )
+            % {"id": case.pk},
         )
     else:
         messages.success(

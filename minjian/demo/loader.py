@@ -34,6 +34,7 @@ from django.db import transaction
 
 from minjian.accounts.models import User, same_pseudonym
 from minjian.accounts.services import account_set_staff, account_sign_up
+from minjian.cases.jobs import prepare_case_photo
 from minjian.cases.models import Case
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.services import (
@@ -362,9 +363,15 @@ class _Loader:
             photos=list(_photo_uploads(case)),
         ).case
         for photo in submitted.photos.all():
-            # Kept as uploads until the job that prepares them runs after the commit.
+            # Prepared now rather than by the jobs after the commit (which then find nothing
+            # to do): a case is public only once its photos are, and the demo's history
+            # goes on with the case public.
             self.stored_files.append(photo.upload.name)
+            prepare_case_photo(photo.pk)
+            photo.refresh_from_db()
+            self.stored_files += [photo.image.name, photo.thumbnail.name, photo.small.name]
             self.photos += 1
+        submitted.refresh_from_db()
         if submitted.state == Case.State.SUBMITTED:
             # This instance reviews reports before publishing them: staff publish the demo's.
             submitted = case_publish(actor=self.users[STAFF_PSEUDONYM], case_id=submitted.pk)

@@ -8,6 +8,7 @@ from django.test import Client
 
 from minjian.accounts.models import User
 from minjian.cases import services
+from minjian.cases.jobs import prepare_case_photo
 from minjian.cases.models import Case
 from minjian.cases.photos import PhotoUpload
 from minjian.places.models import Region
@@ -21,9 +22,12 @@ def make_case(
     description: str = "每天夜里排放黑色污水。",
     topic: str = "environment",
     photos: Sequence[UploadedFile] = (),
+    prepare_photos: bool = True,
     **kwargs: Any,
 ) -> Case:
-    return services.case_submit(
+    """A filed case; its photos prepared (and so the case published, when it is published
+    without review) as the jobs deferred by its commit would, unless `prepare_photos` is off."""
+    case = services.case_submit(
         reporter=reporter,
         title=title,
         description=description,
@@ -32,6 +36,11 @@ def make_case(
         photos=[PhotoUpload.from_upload(upload) for upload in photos],
         **kwargs,
     ).case
+    if prepare_photos and photos:
+        for photo in case.photos.all():
+            prepare_case_photo(photo.pk)
+        case.refresh_from_db()
+    return case
 
 
 def receipt_code_of_report(client: Client, data: dict[str, Any], **extra: Any) -> str:

@@ -11,13 +11,19 @@ import io
 import struct
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pillow_heif
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
 from PIL import Image, PngImagePlugin
 
 from minjian.cases.photos import process_photo
 from minjian.cases.tests.images import GPS_IFD
+from minjian.places.models import Region
 
 SECRET = b"MINJIAN-SECRET-7f3a"
 XMP = (
@@ -149,3 +155,49 @@ def test_data_appended_after_the_image_is_not_stored() -> None:
     for content in (result.image, result.thumbnail):
         assert b"PK\x03\x04" not in content and b"<script>" not in content
         assert content.endswith(b"\xff\xd9")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("maker", "name"),
+    [
+        (jpeg_with_every_block, "every-block.jpg"),
+        (png_with_text_chunks, "chunks.png"),
+        (webp_with_exif_and_xmp, "meta.webp"),
+        (heic_with_exif, "phone.heic"),
+    ],
+)
+def test_no_metadata_block_reaches_the_disk_while_the_photo_waits_to_be_prepared(
+    maker: Callable[[], bytes],
+    name: str,
+    client: Client,
+    regions: dict[str, Region],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    original = maker()
+    # The jobs stay queued: the kept upload is read as it lies on the disk.
+    with (
+        override_settings(MINJIAN_JOBS_BACKEND="redis"),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        response = client.post(
+            "/api/v1/cases",
+            {
+                "title": "River outlet runs black at night",
+                "description": "Under the bridge, from two in the morning.",
+                "topic": "environment",
+                "region": "340321",
+                "photos": [SimpleUploadedFile(name, original)],
+            },
+        )
+    assert response.status_code == 201
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert [p.parent.name for p in stored] == ["incoming"]
+    kept = stored[0].read_bytes()
+    assert SECRET not in kept and SECRET[:8] not in kept and b"8BIM" not in kept
+    assert b"ns.adobe.com" not in kept and b"TestCam" not in kept
+    with Image.open(io.BytesIO(kept)) as decoded:
+        assert set(decoded.getexif()) <= {0x0112} and not decoded.getexif().get_ifd(GPS_IFD)
+        assert not {"xmp", "icc_profile", "comment", "photoshop"} & set(decoded.info)
+    if kept.startswith(b"\xff\xd8"):
+        assert not {m for m in _markers(kept) if 0xE2 <= m <= 0xED or m in (0xE0, 0xFE)}
