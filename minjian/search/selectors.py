@@ -15,8 +15,9 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, FloatField, QuerySet
+from django.db.models import BooleanField, Count, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,7 +35,7 @@ from minjian.search.text import fold, query_terms
 from minjian.topics.models import Topic
 from minjian.topics.selectors import topic_filter
 
-# How much a match in each field counts, title first (see `_rank_sql`).
+# How much a match in each field counts, title first (see `_rank`).
 TITLE_WEIGHT = 1.0
 DESCRIPTION_WEIGHT = 0.4
 UPDATES_WEIGHT = 0.2
@@ -347,8 +348,8 @@ def matching(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     `search_rank` (higher is better); ties go to the most recently reported.
     """
     ranked = _ranked_newest(filters, SEARCH_COUNT_CAP + 1)
-    # The order and the ranks, as ",id:rank,id:rank,": each case finds its position
-    # and its rank there, so that the database sorts the page without ranking again.
+    # The ranks, as ",id:rank,id:rank,": each case reads its own there, so that the
+    # database sorts the page without ranking again.
     listed = "," + "".join(f"{pk}:{rank!r}," for pk, rank in ranked)
     if connection.vendor == "postgresql":
         at = "strpos(%s, ',' || \"cases_case\".\"id\" || ':')"
@@ -356,17 +357,51 @@ def matching(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
         rank = f"CAST(split_part({after}, ',', 1) AS DOUBLE PRECISION)"
     else:
         at = "instr(%s, ',' || \"cases_case\".\"id\" || ':')"
-        after = f'substr(%s, {at} + length("cases_case"."id") + 2, 30)'
         # SQLite's CAST reads the number at the start of the text and ignores the rest.
-        rank = f"CAST({after} AS DOUBLE PRECISION)"
-    return (
-        cases.filter(pk__in=[pk for pk, _rank in ranked])
-        .annotate(
-            search_order=RawSQL(at, [listed]),  # noqa: S611
-            search_rank=RawSQL(rank, [listed, listed], output_field=FloatField()),  # noqa: S611
-        )
-        .order_by("search_order")
+        rank = f'CAST(substr(%s, {at} + length("cases_case"."id") + 2, 30) AS DOUBLE PRECISION)'
+    # The ids written out, not a list of parameters: a query with a thousand of them
+    # costs more to build and copy in Django than to run (they are the database's own
+    # integers).
+    among = ",".join(str(int(pk)) for pk, _rank in ranked) or "NULL"
+    ordered = (
+        cases.filter(RawSQL(f'"cases_case"."id" IN ({among})', [], output_field=BooleanField()))  # noqa: S611
+        .annotate(search_rank=RawSQL(rank, [listed, listed], output_field=FloatField()))  # noqa: S611
+        .order_by("-search_rank", "-id")
     )
+    return SearchResults.of(ordered, ranked)
+
+
+class SearchResults(QuerySet[Case]):
+    """The cases of a search, best first (`matching`), with `ranking`, their ids and
+    ranks in that order: a slice of them, which is what a page asks for, reads only
+    its own cases (found by id, put in the ranking's order), rather than sorting
+    them all in the database. Everything else is a query of them, as for any cases."""
+
+    ranking: list[tuple[int, float]]
+
+    @classmethod
+    def of(cls, cases: QuerySet[Case], ranking: list[tuple[int, float]]) -> SearchResults:
+        results = cls(model=Case, query=cases.query.chain(), using=cases.db)
+        results._prefetch_related_lookups = cases._prefetch_related_lookups
+        results.ranking = ranking
+        return results
+
+    def _clone(self) -> SearchResults:
+        clone = super()._clone()
+        clone.ranking = self.ranking
+        return clone
+
+    def __getitem__(self, k: Any) -> Any:
+        if (
+            not isinstance(k, slice)
+            or k.step not in (None, 1)
+            or self._iterable_class is not ModelIterable
+        ):
+            return super().__getitem__(k)
+        ids = [pk for pk, _rank in self.ranking[k]]
+        by_id = {case.pk: case for case in self.filter(pk__in=ids).order_by()}
+        # A case made private since the search was ranked is left out.
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 # Above any case's id: PostgreSQL's RUM index orders the matches by their distance
@@ -388,52 +423,47 @@ def _ranked_newest(filters: CaseFilters, limit: int) -> list[tuple[int, float]]:
     SQLite from the FTS5 table, read backwards by case id; on PostgreSQL from the
     full-text index or, for very common terms, by walking the documents backwards."""
     marks = _filter_terms(filters)
-    rank, rank_params = _rank_sql(filters.terms)
     if connection.vendor == "postgresql":
-        rows = _postgresql_newest(filters.terms, marks, limit, rank, rank_params)
+        rows = _postgresql_newest(filters.terms, marks, limit)
     else:
         expression = _fts5_words(filters.terms)
         if marks:
             expression += " AND {filters} : (" + " ".join(_quoted(m, '"') for m in marks) + ")"
         # FTS5 reads its lists of documents backwards and stops at the limit.
         rows = _rows(
-            f"SELECT case_id, {rank} FROM (SELECT rowid FROM search_fts"  # noqa: S608
+            f"SELECT {_RANKED_COLUMNS} FROM (SELECT rowid FROM search_fts"  # noqa: S608
             " WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s) AS newest"
             " JOIN search_searchdocument ON case_id = newest.rowid",
-            [*rank_params, expression, limit],
+            [expression, limit],
         )
-    best_first = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
-    return [(pk, float(rank)) for pk, rank in best_first]
+    ranks = [(pk, _rank(texts, filters.terms)) for pk, *texts in rows]
+    return sorted(ranks, key=lambda ranked: (ranked[1], ranked[0]), reverse=True)
 
 
-def _rank_sql(terms: Sequence[str]) -> tuple[str, list[object]]:
-    """How well a search document matches `terms`, higher is better, as SQL that both
-    engines compute alike (so that they list the same cases in the same order): for
-    each term and field, the times the term is in the field, n, counted as n / (n + 1)
-    (a second mention adds less than the first) and weighed by the field's weight.
+# What `_rank` reads of each document found.
+_RANKED_COLUMNS = "case_id, title, description, updates"
 
-    The fields are terms separated by single spaces; with every space doubled, each
-    mention of a term is " term " apart from the others, and the text loses
-    len(term) + 2 characters for each mention removed."""
-    parts = []
-    params: list[object] = []
-    for field, weight in (
-        ("title", TITLE_WEIGHT),
-        ("description", DESCRIPTION_WEIGHT),
-        ("updates", UPDATES_WEIGHT),
-    ):
-        spaced = f"replace(' ' || search_searchdocument.{field} || ' ', ' ', '  ')"
+
+def _rank(texts: Sequence[str], terms: Sequence[str]) -> float:
+    """How well a document's title, description and updates match `terms`, higher is
+    better, the same on both engines: for each term and field, the times the term is
+    in the field, n, counted as n / (n + 1) (a second mention adds less than the
+    first) and weighed by the field's weight. The fields are terms separated by
+    spaces; with every space doubled, no two mentions of a term share one."""
+    score = 0.0
+    for text, weight in zip(texts, (TITLE_WEIGHT, DESCRIPTION_WEIGHT, UPDATES_WEIGHT), strict=True):
+        spaced = ""
         for term in terms:
-            # The divisor is a number of this function's, not a parameter: a whole number
-            # on both engines, so the division is exact.
-            mentions = f"((length({spaced}) - length(replace({spaced}, %s, ''))) / {len(term) + 2})"
-            parts.append(f"{weight!r} * CAST({mentions} AS DOUBLE PRECISION) / ({mentions} + 1)")
-            params += [f" {term} ", f" {term} "]
-    return "(" + " + ".join(parts) + ")", params
+            if term not in text:
+                continue
+            spaced = spaced or " " + text.replace(" ", "  ") + " "
+            mentions = spaced.count(f" {term} ")
+            score += weight * mentions / (mentions + 1)
+    return score
 
 
 def _postgresql_newest(
-    terms: Sequence[str], marks: Sequence[str], limit: int, rank: str, rank_params: list[object]
+    terms: Sequence[str], marks: Sequence[str], limit: int
 ) -> list[tuple[Any, ...]]:
     query = "to_tsquery('simple', %s)"
     params: list[object] = [_postgresql_words(terms)]
@@ -446,10 +476,10 @@ def _postgresql_newest(
         # ts_match_vq is @@ as a function, which no index answers: the plan walks the
         # documents backwards by case id and stops at the limit.
         found = _rows(
-            f"SELECT case_id, {rank} FROM (SELECT * FROM search_searchdocument"  # noqa: S608
+            f"SELECT {_RANKED_COLUMNS} FROM (SELECT * FROM search_searchdocument"  # noqa: S608
             " ORDER BY case_id DESC LIMIT %s) AS search_searchdocument"
             f" WHERE ts_match_vq(vector, {query}) ORDER BY case_id DESC LIMIT %s",
-            [*rank_params, limit * _WALK_BUDGET, *params, limit],
+            [limit * _WALK_BUDGET, *params, limit],
         )
         if len(found) == limit:
             return found
@@ -459,9 +489,9 @@ def _postgresql_newest(
     else:
         newest = "ORDER BY case_id DESC LIMIT %s"
     return _rows(
-        f"SELECT case_id, {rank} FROM search_searchdocument"  # noqa: S608
+        f"SELECT {_RANKED_COLUMNS} FROM search_searchdocument"  # noqa: S608
         f" WHERE vector @@ ({query}) {newest}",
-        [*rank_params, *params, limit],
+        [*params, limit],
     )
 
 
@@ -558,10 +588,14 @@ def capped(ranked: QuerySet[Case]) -> CappedSearch:
     PostgreSQL and SQLite.
     """
     cap = SEARCH_COUNT_CAP
-    oldest_first = list(ranked.order_by("id").values_list("pk", flat=True))
-    if len(oldest_first) > cap:
-        return CappedSearch(ranked.exclude(pk=oldest_first[0]), cap, more_than_cap=True)
-    return CappedSearch(ranked, len(oldest_first), more_than_cap=False)
+    if not isinstance(ranked, SearchResults):
+        raise TypeError("capped() counts the cases of matching() (find_cases with words)")
+    if len(ranked.ranking) > cap:
+        earliest = min(pk for pk, _rank in ranked.ranking)
+        fewer = ranked.exclude(pk=earliest)
+        fewer.ranking = [(pk, rank) for pk, rank in ranked.ranking if pk != earliest]
+        return CappedSearch(fewer, cap, more_than_cap=True)
+    return CappedSearch(ranked, len(ranked.ranking), more_than_cap=False)
 
 
 def _quoted(term: str, quote: str) -> str:
