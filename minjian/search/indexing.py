@@ -96,7 +96,7 @@ def fill_derived_columns(case_ids: Sequence[int] | None = None) -> int:
         else:
             placeholders = ", ".join(["%s"] * len(case_ids))
             cursor.execute(f"{sql} AND search_searchdocument.case_id IN ({placeholders})", case_ids)
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def searchable(stored: str) -> str:

@@ -382,12 +382,14 @@ class SearchResults(QuerySet[Case]):
     @classmethod
     def of(cls, cases: QuerySet[Case], ranking: list[tuple[int, float]]) -> SearchResults:
         results = cls(model=Case, query=cases.query.chain(), using=cases.db)
-        results._prefetch_related_lookups = cases._prefetch_related_lookups
+        # What the cases prefetch (their photos), which a new queryset does not know.
+        results._prefetch_related_lookups = cases._prefetch_related_lookups  # type: ignore[attr-defined]  # private in the stubs
         results.ranking = ranking
         return results
 
     def _clone(self) -> SearchResults:
-        clone = super()._clone()
+        # Django copies a queryset for every call that refines it: the copy keeps the ranking.
+        clone: SearchResults = super()._clone()  # type: ignore[misc]  # private in the stubs
         clone.ranking = self.ranking
         return clone
 
@@ -495,7 +497,7 @@ def _postgresql_newest(
     )
 
 
-def _expected_matches(condition: str, params: Sequence[object]) -> tuple[float, float]:
+def _expected_matches(condition: str, params: Sequence[Any]) -> tuple[float, float]:
     """How many search documents PostgreSQL's planner expects to meet `condition`, and
     how many it expects there are, from one EXPLAIN."""
     with connection.cursor() as cursor:
@@ -509,10 +511,10 @@ def _expected_matches(condition: str, params: Sequence[object]) -> tuple[float, 
     return meeting["Plan Rows"], every["Plan Rows"]
 
 
-def _rows(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def _filter_terms(filters: CaseFilters) -> list[str]:
