@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
@@ -485,16 +485,26 @@ def _postgresql_newest(
         )
         if len(found) == limit:
             return found
-    if _rum_index():
-        newest = "ORDER BY case_id <=| %s::bigint LIMIT %s"
-        params.append(_ABOVE_ANY_ID)
-    else:
-        newest = "ORDER BY case_id DESC LIMIT %s"
-    return _rows(
-        f"SELECT {_RANKED_COLUMNS} FROM search_searchdocument"  # noqa: S608
-        f" WHERE vector @@ ({query}) {newest}",
-        [*params, limit],
-    )
+    if not _rum_index():
+        return _rows(
+            f"SELECT {_RANKED_COLUMNS} FROM search_searchdocument"  # noqa: S608
+            f" WHERE vector @@ ({query}) ORDER BY case_id DESC LIMIT %s",
+            [*params, limit],
+        )
+    # The planner guesses the matches of several words as if they were independent
+    # (489 for 农民工 & 工资, which 21,080 documents hold), and then prefers reading every
+    # match from the table to sort them (0.55 s) over the index's own order (20 ms):
+    # for this one statement, it may not.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(
+            f"SELECT {_RANKED_COLUMNS} FROM search_searchdocument"  # noqa: S608
+            f" WHERE vector @@ ({query}) ORDER BY case_id <=| %s::bigint LIMIT %s",
+            [*params, _ABOVE_ANY_ID, limit],
+        )
+        found = list(cursor.fetchall())
+        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+    return found
 
 
 def _expected_matches(condition: str, params: Sequence[Any]) -> tuple[float, float]:

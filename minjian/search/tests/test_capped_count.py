@@ -137,3 +137,14 @@ def test_the_api_caps_the_count_of_a_search_and_says_so(
     assert (rare["count"], rare["count_is_capped"]) == (2, False)
     every = client.get("/api/v1/cases").json()
     assert (every["count"], every["count_is_capped"]) == (7, False)
+
+
+def test_without_the_rum_index_a_search_lists_the_same(
+    monkeypatch: pytest.MonkeyPatch, small_cap: int, mills: list[Case]
+) -> None:
+    """Where PostgreSQL's RUM extension is missing, the GIN index gives the same list
+    (on SQLite, which has neither, the test only lists twice)."""
+    with_rum = search("排污")
+    monkeypatch.setattr(search_selectors, "_rum_index", lambda: False)
+    without = search("排污")
+    assert (without.count, ids(without.cases)) == (with_rum.count, ids(with_rum.cases))
