@@ -201,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import django
 
         django.setup()
-        data = _prepare_database(args, database_url, database_name)
+        data = _prepare_database(args, database_name, database_url)
         queries = QUERIES + _rare_queries()
         timings = [_measure(query, args) for query in queries]
         version = _database_version()
@@ -228,8 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _prepare_database(
-    args: argparse.Namespace, database_url: str, database_name: str
+    args: argparse.Namespace, database_name: str, database_url: str | None = None
 ) -> dict[str, Any]:
+    """The database of `--cases` cases (bench/map_counts.py uses it too): reused, or
+    made anew at `database_url` (default `--database-url`)."""
     from django.core.management import call_command
     from django.db import DatabaseError, connections
 
@@ -245,7 +247,8 @@ def _prepare_database(
             return {"cases": existing, "reused": True}
         connections.close_all()
     _say(f"Creating the database {database_name} ...")
-    if args.engine == "sqlite":
+    database_url = database_url or args.database_url
+    if connections["default"].vendor == "sqlite":
         Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     else:
         _recreate_database(database_url, database_name)
@@ -556,6 +559,8 @@ def _print_table(timings: Sequence[Timing], data: dict[str, Any], engine: str) -
         f"{data['cases'] // 1_000_000}M"
         if data["cases"] >= 1_000_000
         else f"{data['cases'] // 1000}k"
+        if data["cases"] >= 1000
+        else str(data["cases"])
     )
     print(
         f"\nGOAL search {name} {size}: p95 max {worst:.1f} ms (goal < {GOAL_P95_MS:.0f} ms)"
@@ -566,12 +571,19 @@ def _print_table(timings: Sequence[Timing], data: dict[str, Any], engine: str) -
 def _database_version() -> str:
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {_postgres_version()}"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
         cursor.execute("SELECT sqlite_version()")
         return f"SQLite {cursor.fetchone()[0]}"
+
+
+def _postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return str(cursor.fetchone()[0])
 
 
 def _say(message: str) -> None:

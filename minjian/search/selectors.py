@@ -468,7 +468,7 @@ def _postgresql_newest(
     terms: Sequence[str], marks: Sequence[str], limit: int
 ) -> list[tuple[Any, ...]]:
     query = "to_tsquery('simple', %s)"
-    params: list[object] = [_postgresql_words(terms)]
+    params: list[Any] = [_postgresql_words(terms)]
     if marks:
         # A cast, not to_tsquery: the filters' terms are not folded to lower case.
         query += " && %s::tsquery"
