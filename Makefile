@@ -41,9 +41,10 @@ system-demo:
 
 system-test:
 	@if ! command -v msgfmt >/dev/null || [ ! -x /usr/bin/chromium ] \
-		|| ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+		|| ! fc-list 2>/dev/null | grep -qi wenquanyi \
+		|| [ ! -f /usr/share/postgresql/15/extension/rum.control ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			gettext chromium fonts-wqy-microhei fontconfig; \
+			gettext chromium fonts-wqy-microhei fontconfig postgresql-15-rum; \
 	fi
 
 messages: system-demo | $(BIN)/python
@@ -89,7 +90,8 @@ pytest-postgres: $(VENV)/.dev-installed
 	fi
 
 bench: $(VENV)/.dev-installed node_modules/.installed messages
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@command -v wrk >/dev/null && [ -f /usr/share/postgresql/15/extension/rum.control ] \
+		|| (apt-get update -qq && apt-get install -y -qq wrk postgresql-15-rum)
 	$(BIN)/python bench/run.py
 
 lock: | $(BIN)/python

@@ -94,7 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         django.setup()
         data = prepare_database(args, database_name)
-        data |= _search_documents()
         load = os.getloadavg()
         rng = random.Random(args.seed)
         views = _views(rng)
@@ -122,55 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     say_where(path)
     return 0
-
-
-def _search_documents() -> dict[str, Any]:
-    """A search document for every public case that has none, written with COPY: what
-    `manage.py rebuild_search_index` writes, a hundred times faster."""
-    import importlib
-    from functools import cache
-
-    from django.db import connection
-    from django.utils import timezone
-
-    from minjian.cases.models import Case
-    from minjian.search.indexing import VECTOR, searchable
-    from minjian.search.models import SearchDocument
-
-    missing = Case.objects.filter(state__in=Case.PUBLIC_STATES, search_document__isnull=True)
-    if not missing.exists():
-        return {"search_documents_seconds": 0}
-    print("Writing the search documents ...", flush=True)
-    started = time.monotonic()
-    terms = cache(searchable)
-    index_sql = importlib.import_module("minjian.search.migrations.0002_full_text_index")
-    now = timezone.now()
-    rows = missing.order_by("id").values_list("id", "title", "description")
-    with connection.cursor() as cursor:
-        for statement in index_sql.POSTGRES_BACKWARD:
-            cursor.execute(statement)
-        last_id = 0
-        while chunk := list(rows.filter(id__gt=last_id)[:20_000]):
-            last_id = chunk[-1][0]
-            with (
-                cursor.connection.cursor() as raw,
-                raw.copy(
-                    "COPY search_searchdocument (case_id, title, description, updates,"
-                    " update_notes, indexed_at) FROM STDIN"
-                ) as copy,
-            ):
-                for pk, title, description in chunk:
-                    sentences = description.replace("。", "。\n").replace(". ", ".\n")
-                    text = " ".join(terms(line) for line in sentences.split("\n") if line)
-                    copy.write_row((pk, terms(title), text, "", "[]", now))
-        SearchDocument.objects.update(vector=VECTOR)
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        for statement in index_sql.POSTGRES_FORWARD:
-            cursor.execute(statement)
-        cursor.execute("VACUUM ANALYZE")
-    seconds = time.monotonic() - started
-    print(f"  in {seconds:.0f} s", flush=True)
-    return {"search_documents_seconds": round(seconds, 1)}
 
 
 def _bbox(centre: tuple[float, float], zoom: int) -> str:

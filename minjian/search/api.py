@@ -41,8 +41,8 @@ class CasePageOut(Schema):
         f" ({selectors.SEARCH_COUNT_CAP:,})."
     )
     count_is_capped: bool = Field(
-        description="More cases match `q` than `count`: only the first `count`, newest"
-        " first, are listed. Always false without `q`."
+        description="More cases match `q` than `count`: only the `count` most recently"
+        " reported of them are listed, best match first. Always false without `q`."
     )
     page: int
     page_size: int
@@ -65,7 +65,7 @@ class CaseListQuery(InputSchema):
             "Words to search for in titles, descriptions and public updates, in Chinese "
             "(simplified or traditional) or English, at most 200 characters; every word must "
             "match. Results come best match first; when more than the search ceiling "
-            "match, newest first (see `count_is_capped`)."
+            "match, only the most recently reported are listed (see `count_is_capped`)."
         ),
     )
     page: PageNumber = 1
@@ -83,8 +83,8 @@ def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, o
     region under it) and state; with `q`, only those holding every word searched
     for, best match first, each with a `snippet` and a `score`. A search counts
     its matches up to a ceiling of 1,000: when more match, `count` is 1,000,
-    `count_is_capped` is true, and the cases are the 1,000 newest published,
-    newest first, over pages that stop there. Unknown filter values are refused
+    `count_is_capped` is true, and the cases are the 1,000 most recently
+    reported, best match first, over pages that stop there. Unknown filter values are refused
     with `unknown_topic`, `unknown_region` or `unknown_state`, a longer `q` with
     `query_too_long`."""
     filters = selectors.CaseFilters.parse(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchVector
+from collections.abc import Sequence
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,8 +37,7 @@ def index_case(case_id: int) -> None:
                 "indexed_at": timezone.now(),
             },
         )
-        if connection.vendor == "postgresql":
-            SearchDocument.objects.filter(case=case).update(vector=VECTOR)
+        fill_derived_columns([case.pk])
 
 
 def index_rebuild() -> tuple[int, int]:
@@ -53,23 +53,50 @@ def index_rebuild() -> tuple[int, int]:
     return indexed, dropped
 
 
-def fill_derived_columns() -> int:
-    """Compute, in one UPDATE, the columns of every document that the database derives
-    from its text (on PostgreSQL the weighted `vector`): for documents written in bulk,
-    as the benchmarks' data does, rather than one by one by `index_case`. Returns how
-    many documents were updated."""
-    if connection.vendor != "postgresql":
-        return 0
-    return SearchDocument.objects.update(vector=VECTOR)
-
-
-# PostgreSQL's weighted vector of a document. The fields hold terms separated by
-# spaces, so the 'simple' configuration only splits them there.
-VECTOR = (
-    SearchVector("title", weight="A", config="simple")
-    + SearchVector("description", weight="B", config="simple")
-    + SearchVector("updates", weight="C", config="simple")
+# The terms of the list's filters a document is found by (`SearchDocument.filters`):
+# "T<topic id> S<state> R<code> ..." for the case's region and every region above it,
+# read from the region's path ("/340000/341100/341103/"). The same SQL on both engines.
+FILTERS_SQL = (
+    "'T' || cases_case.topic_id || ' S' || replace(cases_case.state, '_', '')"
+    " || ' R' || replace(substr(places_region.path, 2, length(places_region.path) - 2), '/', ' R')"
 )
+DERIVED_SQL = (
+    f"SELECT cases_case.id, {FILTERS_SQL} AS filters"  # noqa: S608
+    " FROM cases_case JOIN places_region ON places_region.id = cases_case.region_id"
+)
+# PostgreSQL's weighted vector of a document: the fields hold terms separated by
+# spaces, so the 'simple' configuration only splits them there. The filters are
+# added as they are, without a position: no search term can spell them (they start
+# with a capital letter), and as they have no position they weigh nothing in a rank.
+POSTGRESQL_VECTOR_SQL = (
+    "setweight(to_tsvector('simple', search_searchdocument.title), 'A')"
+    " || setweight(to_tsvector('simple', search_searchdocument.description), 'B')"
+    " || setweight(to_tsvector('simple', search_searchdocument.updates), 'C')"
+    " || array_to_tsvector(string_to_array(derived.filters, ' '))"
+)
+
+
+def fill_derived_columns(case_ids: Sequence[int] | None = None) -> int:
+    """Derive from their cases the columns of the search documents that are not text
+    (`filters`, and on PostgreSQL `vector` from the text and the filters) in one
+    UPDATE: of the documents of `case_ids`, or of all of them (after a COPY of the
+    documents' text). The number of documents updated."""
+    assignments = "filters = derived.filters"
+    if connection.vendor == "postgresql":
+        assignments += f", vector = {POSTGRESQL_VECTOR_SQL}"
+    sql = (
+        f"UPDATE search_searchdocument SET {assignments} FROM ({DERIVED_SQL}) AS derived"  # noqa: S608
+        " WHERE derived.id = search_searchdocument.case_id"
+    )
+    with connection.cursor() as cursor:
+        if case_ids is None:
+            cursor.execute(sql)
+        elif not case_ids:
+            return 0
+        else:
+            placeholders = ", ".join(["%s"] * len(case_ids))
+            cursor.execute(f"{sql} AND search_searchdocument.case_id IN ({placeholders})", case_ids)
+        return int(cursor.rowcount)
 
 
 def searchable(stored: str) -> str:

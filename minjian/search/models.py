@@ -14,8 +14,16 @@ class SearchDocument(models.Model):
 
     The database's own full-text index is built from these fields: on SQLite an
     FTS5 table that triggers keep in step (migration 0002), on PostgreSQL
-    `vector`, weighted A (title), B (description), C (updates), under a GIN
-    index. `vector` stays empty on SQLite.
+    `vector`, weighted A (title), B (description), C (updates), under a RUM
+    index that keeps the case's id beside each match, so that the most recently
+    reported matches are read first (a GIN index where the RUM extension is
+    missing, migration 0003). `vector` stays empty on SQLite.
+
+    The list's filters are applied in that index too: `filters` holds them as terms
+    no search can spell (capital letters: the terms of a search are folded to lower
+    case), on SQLite in a column of its own of the FTS5 table, on PostgreSQL as
+    lexemes of `vector` without a position. `filters` is derived from the case by
+    `minjian.search.indexing.fill_derived_columns`.
     """
 
     case = models.OneToOneField(
@@ -28,6 +36,9 @@ class SearchDocument(models.Model):
     # the snippets of the result list, so that a list page needs no event query.
     update_notes = models.JSONField(default=list, blank=True)
     vector = SearchVectorField(null=True, editable=False)
+    # The case's topic, state and region with every region above it, as terms:
+    # "T<topic id> S<state without underscores> R<code> R<code> ...".
+    filters = models.TextField(blank=True, default="", editable=False)
     indexed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

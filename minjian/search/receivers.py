@@ -9,22 +9,27 @@ from typing import Any
 from minjian.cases.models import CaseEvent
 from minjian.search.jobs import reindex_case
 
-# Events that change which text of a case is public without carrying a text themselves.
-VISIBILITY_KINDS = (
+# Events that change which text of a case is public, or the state its document is
+# found by (`SearchDocument.filters`), without carrying a text themselves.
+DOCUMENT_KINDS = (
     CaseEvent.Kind.PUBLISHED,
     CaseEvent.Kind.HIDDEN,
     CaseEvent.Kind.EDITED,
     CaseEvent.Kind.NOTE_RELEASED,
+    CaseEvent.Kind.ACKNOWLEDGED,
+    CaseEvent.Kind.IN_PROGRESS,
+    CaseEvent.Kind.RESOLVED,
+    CaseEvent.Kind.CLOSED,
 )
 
 
-def changes_public_text(event: CaseEvent) -> bool:
+def changes_document(event: CaseEvent) -> bool:
     """Whether the event can change the case's search document.
 
     Not a `routed` event, nor an internal note: publishing a case to 32 inboxes
     must not rebuild its document 32 times.
     """
-    if event.kind in VISIBILITY_KINDS:
+    if event.kind in DOCUMENT_KINDS:
         return True
     return not event.internal and bool(event.payload.get("note"))
 
@@ -32,5 +37,5 @@ def changes_public_text(event: CaseEvent) -> bool:
 def reindex_on_case_events(
     sender: type[CaseEvent], events: Sequence[CaseEvent], **kwargs: Any
 ) -> None:
-    for case_id in dict.fromkeys(event.case_id for event in events if changes_public_text(event)):
+    for case_id in dict.fromkeys(event.case_id for event in events if changes_document(event)):
         reindex_case.defer(case_id)

@@ -3,17 +3,20 @@ API; ranked by their text, each result with the snippet that matched."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, F, FloatField, QuerySet
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,9 +34,7 @@ from minjian.search.text import fold, query_terms
 from minjian.topics.models import Topic
 from minjian.topics.selectors import topic_filter
 
-# How much a match in each field counts, title first. The same proportions on
-# both engines, so that they rank alike: PostgreSQL's weights of D, C, B, A
-# (D is unused), and FTS5's bm25 weights of title, description, updates.
+# How much a match in each field counts, title first (see `_rank`).
 TITLE_WEIGHT = 1.0
 DESCRIPTION_WEIGHT = 0.4
 UPDATES_WEIGHT = 0.2
@@ -43,7 +44,7 @@ SNIPPET_LEAD = 30
 ELLIPSIS = "…"
 # A search counts its matches up to this many and no further: counting every match of
 # a common term costs more than the page itself (see docs/benchmarks.md). Above it,
-# the cases are listed newest first rather than ranked (see `capped`).
+# only the most recently reported this many are ranked and listed (see `capped`).
 SEARCH_COUNT_CAP = 1000
 
 
@@ -108,12 +109,11 @@ class CaseFilters:
 
 def find_cases(filters: CaseFilters) -> QuerySet[Case]:
     """Public cases matching the filters, ready for a list page: newest published first,
-    or with search terms only those holding them all, best match first (`matching`);
-    pages count them with `capped`, which lists very common searches newest first."""
-    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    or with search terms the SEARCH_COUNT_CAP + 1 most recently reported holding them
+    all, best match first (`matching`); pages count and list them with `capped`."""
     if filters.terms:
-        return matching(cases, filters.terms).prefetch_related("search_document")
-    return cases
+        return matching(public_case_list(), filters).prefetch_related("search_document")
+    return public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
 
 
 # The columns of the cases' CSV download: stable English names for scripts; the texts
@@ -303,33 +303,218 @@ def _counted(filters: CaseFilters, level: int) -> RegionCounts:
     return RegionCounts(level=level, by_region=by_region, total=total)
 
 
-def matching(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
-    """The cases of `cases` whose document holds every term, best first.
+def matching(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    """The cases of `cases` among the SEARCH_COUNT_CAP + 1 most recently reported whose
+    document holds every term of `filters` and lies under its topic, region and state,
+    best first.
 
-    Each case gets `search_rank` (higher is better); ties go to the newest
-    published. `terms` come from `minjian.search.text.query_terms`.
+    The words, the filters and the most recent matches are all found in the full-text
+    index, and only these few matches are ranked (`_ranked_newest`), so that a search
+    costs about as much whatever the number of its matches. Each case gets
+    `search_rank` (higher is better); ties go to the most recently reported.
     """
+    ranked = _ranked_newest(filters, SEARCH_COUNT_CAP + 1)
+    # The ranks, as ",id:rank,id:rank,": each case reads its own there, so that the
+    # database sorts the page without ranking again.
+    listed = "," + "".join(f"{pk}:{rank!r}," for pk, rank in ranked)
     if connection.vendor == "postgresql":
-        query = _postgresql_query(terms)
-        ranked = holding(cases, terms).annotate(
-            search_rank=SearchRank(
-                F("search_document__vector"),
-                query,
-                weights=[0.0, UPDATES_WEIGHT, DESCRIPTION_WEIGHT, TITLE_WEIGHT],
-            )
-        )
+        at = "strpos(%s, ',' || \"cases_case\".\"id\" || ':')"
+        after = f'substr(%s, {at} + length("cases_case"."id"::text) + 2, 30)'
+        rank = f"CAST(split_part({after}, ',', 1) AS DOUBLE PRECISION)"
     else:
-        ranked = holding(cases, terms).annotate(
-            # bm25 is lower for better matches; negated so that both engines sort alike.
-            # Raw SQL, because Django knows no FTS5; every value in it is a bound parameter.
-            search_rank=RawSQL(
-                "SELECT -bm25(search_fts, %s, %s, %s) FROM search_fts"
-                ' WHERE search_fts MATCH %s AND rowid = "cases_case"."id"',
-                [TITLE_WEIGHT, DESCRIPTION_WEIGHT, UPDATES_WEIGHT, _fts5_expression(terms)],
-                output_field=FloatField(),
-            )
+        at = "instr(%s, ',' || \"cases_case\".\"id\" || ':')"
+        # SQLite's CAST reads the number at the start of the text and ignores the rest.
+        rank = f'CAST(substr(%s, {at} + length("cases_case"."id") + 2, 30) AS DOUBLE PRECISION)'
+    # The ids written out, not a list of parameters: a query with a thousand of them
+    # costs more to build and copy in Django than to run (they are the database's own
+    # integers).
+    among = ",".join(str(int(pk)) for pk, _rank in ranked) or "NULL"
+    ordered = (
+        cases.filter(RawSQL(f'"cases_case"."id" IN ({among})', [], output_field=BooleanField()))  # noqa: S611
+        .annotate(search_rank=RawSQL(rank, [listed, listed], output_field=FloatField()))  # noqa: S611
+        .order_by("-search_rank", "-id")
+    )
+    return SearchResults.of(ordered, ranked)
+
+
+class SearchResults(QuerySet[Case]):
+    """The cases of a search, best first (`matching`), with `ranking`, their ids and
+    ranks in that order: a slice of them, which is what a page asks for, reads only
+    its own cases (found by id, put in the ranking's order), rather than sorting
+    them all in the database. Everything else is a query of them, as for any cases."""
+
+    ranking: list[tuple[int, float]]
+
+    @classmethod
+    def of(cls, cases: QuerySet[Case], ranking: list[tuple[int, float]]) -> SearchResults:
+        results = cls(model=Case, query=cases.query.chain(), using=cases.db)
+        # What the cases prefetch (their photos), which a new queryset does not know.
+        results._prefetch_related_lookups = cases._prefetch_related_lookups  # type: ignore[attr-defined]  # private in the stubs
+        results.ranking = ranking
+        return results
+
+    def _clone(self) -> SearchResults:
+        # Django copies a queryset for every call that refines it: the copy keeps the ranking.
+        clone: SearchResults = super()._clone()  # type: ignore[misc]  # private in the stubs
+        clone.ranking = self.ranking
+        return clone
+
+    def __getitem__(self, k: Any) -> Any:
+        if (
+            not isinstance(k, slice)
+            or k.step not in (None, 1)
+            or self._iterable_class is not ModelIterable
+        ):
+            return super().__getitem__(k)
+        ids = [pk for pk, _rank in self.ranking[k]]
+        by_id = {case.pk: case for case in self.filter(pk__in=ids).order_by()}
+        # A case made private since the search was ranked is left out.
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# Above any case's id: PostgreSQL's RUM index orders the matches by their distance
+# from it, that is the most recently reported first. 2**53, so that the distance,
+# a double precision number, is exact.
+_ABOVE_ANY_ID = 2**53
+# A search that PostgreSQL expects to match at least this share of the documents is
+# answered by walking the documents from the most recent until enough match, rather
+# than by collecting every match from the full-text index: at 5 %, 20 documents are
+# read per match listed (see docs/benchmarks.md). The walk reads at most `_WALK_BUDGET`
+# documents per match wanted, then leaves the search to the index.
+_WALK_SHARE = 0.05
+_WALK_BUDGET = 40
+
+
+def _ranked_newest(filters: CaseFilters, limit: int) -> list[tuple[int, float]]:
+    """The case ids and ranks of the `limit` most recently reported documents holding
+    every term of `filters` and its filters, best first (ties most recent first): on
+    SQLite from the FTS5 table, read backwards by case id; on PostgreSQL from the
+    full-text index or, for very common terms, by walking the documents backwards."""
+    marks = _filter_terms(filters)
+    if connection.vendor == "postgresql":
+        rows = _postgresql_newest(filters.terms, marks, limit)
+    else:
+        expression = _fts5_words(filters.terms)
+        if marks:
+            expression += " AND {filters} : (" + " ".join(_quoted(m, '"') for m in marks) + ")"
+        # FTS5 reads its lists of documents backwards and stops at the limit.
+        rows = _rows(
+            f"SELECT {_RANKED_COLUMNS} FROM (SELECT rowid FROM search_fts"  # noqa: S608
+            " WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s) AS newest"
+            " JOIN search_searchdocument ON case_id = newest.rowid",
+            [expression, limit],
         )
-    return ranked.order_by("-search_rank", "-published_at", "-id")
+    ranks = [(pk, _rank(texts, filters.terms)) for pk, *texts in rows]
+    return sorted(ranks, key=lambda ranked: (ranked[1], ranked[0]), reverse=True)
+
+
+# What `_rank` reads of each document found.
+_RANKED_COLUMNS = "case_id, title, description, updates"
+
+
+def _rank(texts: Sequence[str], terms: Sequence[str]) -> float:
+    """How well a document's title, description and updates match `terms`, higher is
+    better, the same on both engines: for each term and field, the times the term is
+    in the field, n, counted as n / (n + 1) (a second mention adds less than the
+    first) and weighed by the field's weight. The fields are terms separated by
+    spaces; with every space doubled, no two mentions of a term share one."""
+    score = 0.0
+    for text, weight in zip(texts, (TITLE_WEIGHT, DESCRIPTION_WEIGHT, UPDATES_WEIGHT), strict=True):
+        spaced = ""
+        for term in terms:
+            if term not in text:
+                continue
+            spaced = spaced or " " + text.replace(" ", "  ") + " "
+            mentions = spaced.count(f" {term} ")
+            score += weight * mentions / (mentions + 1)
+    return score
+
+
+def _postgresql_newest(
+    terms: Sequence[str], marks: Sequence[str], limit: int
+) -> list[tuple[Any, ...]]:
+    query = "to_tsquery('simple', %s)"
+    params: list[Any] = [_postgresql_words(terms)]
+    if marks:
+        # A cast, not to_tsquery: the filters' terms are not folded to lower case.
+        query += " && %s::tsquery"
+        params.append(" & ".join(_quoted(mark, "'") for mark in marks))
+    expected, documents = _expected_matches(f"vector @@ ({query})", params)
+    if expected >= limit and expected >= _WALK_SHARE * documents:
+        # ts_match_vq is @@ as a function, which no index answers: the plan walks the
+        # documents backwards by case id and stops at the limit.
+        found = _rows(
+            f"SELECT {_RANKED_COLUMNS} FROM (SELECT * FROM search_searchdocument"  # noqa: S608
+            " ORDER BY case_id DESC LIMIT %s) AS search_searchdocument"
+            f" WHERE ts_match_vq(vector, {query}) ORDER BY case_id DESC LIMIT %s",
+            [limit * _WALK_BUDGET, *params, limit],
+        )
+        if len(found) == limit:
+            return found
+    if not _rum_index():
+        return _rows(
+            f"SELECT {_RANKED_COLUMNS} FROM search_searchdocument"  # noqa: S608
+            f" WHERE vector @@ ({query}) ORDER BY case_id DESC LIMIT %s",
+            [*params, limit],
+        )
+    # The planner guesses the matches of several words as if they were independent
+    # (489 for 农民工 & 工资, which 21,080 documents hold), and then prefers reading every
+    # match from the table to sort them (0.55 s) over the index's own order (20 ms):
+    # for this one statement, it may not.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(
+            f"SELECT {_RANKED_COLUMNS} FROM search_searchdocument"  # noqa: S608
+            f" WHERE vector @@ ({query}) ORDER BY case_id <=| %s::bigint LIMIT %s",
+            [*params, _ABOVE_ANY_ID, limit],
+        )
+        found = list(cursor.fetchall())
+        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+    return found
+
+
+def _expected_matches(condition: str, params: Sequence[Any]) -> tuple[float, float]:
+    """How many search documents PostgreSQL's planner expects to meet `condition`, and
+    how many it expects there are, from one EXPLAIN."""
+    with connection.cursor() as cursor:
+        # `condition` is built by this module from literals; its values are parameters.
+        explain = (
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchdocument"  # noqa: S608
+            f" WHERE {condition} UNION ALL SELECT 1 FROM search_searchdocument"
+        )
+        cursor.execute(explain, params)
+        meeting, every = cursor.fetchone()[0][0]["Plan"]["Plans"]
+    return meeting["Plan Rows"], every["Plan Rows"]
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _filter_terms(filters: CaseFilters) -> list[str]:
+    """The terms of `SearchDocument.filters` a document needs to match `filters`
+    (made from the case by `minjian.search.indexing.FILTERS_SQL`)."""
+    marks = []
+    if filters.topic:
+        marks.append(f"T{filters.topic.pk}")
+    if filters.state:
+        marks.append("S" + filters.state.replace("_", ""))
+    if filters.region:
+        marks.append(f"R{filters.region.code}")
+    return marks
+
+
+@functools.cache
+def _rum_index() -> bool:
+    """Whether the full-text index is RUM's (migration 0003): asked once per process."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'search_document_vector'"
+            " AND indexdef LIKE '%%USING rum%%'"
+        )
+        return cursor.fetchone() is not None
 
 
 def holding(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
@@ -339,19 +524,22 @@ def holding(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
         return cases.filter(search_document__vector=_postgresql_query(terms))
     return cases.filter(
         pk__in=RawSQL(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_expression(terms)]
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_words(terms)]
         )
     )
 
 
 def _postgresql_query(terms: Sequence[str]) -> SearchQuery:
-    return SearchQuery(
-        " & ".join(_quoted(term, "'") for term in terms), search_type="raw", config="simple"
-    )
+    return SearchQuery(_postgresql_words(terms), search_type="raw", config="simple")
 
 
-def _fts5_expression(terms: Sequence[str]) -> str:
-    return " ".join(_quoted(term, '"') for term in terms)
+def _postgresql_words(terms: Sequence[str]) -> str:
+    return " & ".join(_quoted(term, "'") for term in terms)
+
+
+def _fts5_words(terms: Sequence[str]) -> str:
+    """The terms, each in one of the text columns (not in `filters`)."""
+    return "{title description updates} : (" + " ".join(_quoted(t, '"') for t in terms) + ")"
 
 
 @dataclass(frozen=True)
@@ -361,26 +549,31 @@ class CappedSearch:
     cases: QuerySet[Case]
     # The number of matches, or SEARCH_COUNT_CAP when there are more.
     count: int
-    # More than SEARCH_COUNT_CAP cases match: `cases` are then the newest first, and
-    # only the first SEARCH_COUNT_CAP of them are listed.
+    # More than SEARCH_COUNT_CAP cases match: `cases` are then the SEARCH_COUNT_CAP
+    # most recently reported of them, still best first.
     more_than_cap: bool
 
 
 def capped(ranked: QuerySet[Case]) -> CappedSearch:
     """The matches of `matching`, counted up to SEARCH_COUNT_CAP.
 
-    When more match, they are listed newest published first instead of best first:
-    ranking every match of a very common term reads every one of them, whereas the
-    newest are found by walking the cases in date order. The rule is the same on
-    both engines and does not depend on their ranking functions, so the same data
-    lists the same cases in the same order on PostgreSQL and SQLite.
+    `matching` ranks only the SEARCH_COUNT_CAP + 1 most recently reported matches,
+    found in that order in the full-text index: ranking every match of a very common
+    term reads every one of them. When there are that many, more than the cap match,
+    and the earliest reported of them is left out: the list is then the most recently
+    reported SEARCH_COUNT_CAP matches, best first. The rule and the rank are the same
+    on both engines, so the same data lists the same cases in the same order on
+    PostgreSQL and SQLite.
     """
     cap = SEARCH_COUNT_CAP
-    # Neither ordered nor ranked: the engine stops at the first cap + 1 matches it finds.
-    found = ranked.order_by().values("pk")[: cap + 1].count()
-    if found > cap:
-        return CappedSearch(ranked.order_by("-published_at", "-id"), cap, more_than_cap=True)
-    return CappedSearch(ranked, found, more_than_cap=False)
+    if not isinstance(ranked, SearchResults):
+        raise TypeError("capped() counts the cases of matching() (find_cases with words)")
+    if len(ranked.ranking) > cap:
+        earliest = min(pk for pk, _rank in ranked.ranking)
+        fewer = ranked.exclude(pk=earliest)
+        fewer.ranking = [(pk, rank) for pk, rank in ranked.ranking if pk != earliest]
+        return CappedSearch(fewer, cap, more_than_cap=True)
+    return CappedSearch(ranked, len(ranked.ranking), more_than_cap=False)
 
 
 def _quoted(term: str, quote: str) -> str:
