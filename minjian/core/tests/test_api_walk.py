@@ -150,6 +150,15 @@ WALKS: dict[str, Walk] = {
         refusal=lambda client, _world: client.get("/api/v1/cases", {"region": "999999"}),
         refused=(400, "unknown_region"),
     ),
+    "GET /api/v1/cases/map": Walk(
+        success=lambda client, _world: client.get(
+            "/api/v1/cases/map", {"bbox": "73,18,135,54", "zoom": "4"}
+        ),
+        refusal=lambda client, _world: client.get(
+            "/api/v1/cases/map", {"bbox": "135,18,73,54", "zoom": "4"}
+        ),
+        refused=(400, "invalid_bbox"),
+    ),
     "GET /api/v1/cases/{case_id}": Walk(
         success=lambda client, world: client.get(f"/api/v1/cases/{world.case.pk}"),
         refusal=lambda client, _world: client.get(f"/api/v1/cases/{NO_SUCH_ID}"),

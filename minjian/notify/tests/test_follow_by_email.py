@@ -57,7 +57,21 @@ def confirmed_follower(client: Client, smtp: Inbox, case: Any, address: str, **k
     return CaseFollower.objects.get(email=address)
 
 
-def test_the_case_page_offers_the_follow_form(client: Client, case: Any) -> None:
+def test_the_case_page_leads_an_anonymous_reader_to_the_follow_form(
+    client: Client, case: Any
+) -> None:
+    # The case page she reads is the one every anonymous reader gets: no form of hers.
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/notify/follow/{case.pk}/"' in page
+    form = client.get(f"/notify/follow/{case.pk}/").content.decode()
+    assert f'action="/notify/follow/{case.pk}/"' in form
+    assert 'name="email"' in form
+
+
+def test_the_case_page_offers_a_signed_in_reader_the_follow_form(
+    client: Client, case: Any, staff: Any
+) -> None:
+    client.force_login(staff)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f'action="/notify/follow/{case.pk}/"' in page
     assert 'name="email"' in page
