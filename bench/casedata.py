@@ -373,7 +373,16 @@ PHOTO_COLUMNS = (
     "created_at",
 )
 INBOX_COLUMNS = ("id", "organisation_id", "case_id", "routed_at", "addressed", "acknowledged_at")
-DOCUMENT_COLUMNS = ("case_id", "title", "description", "updates", "update_notes", "indexed_at")
+# `filters` is derived from the case by `fill_derived_columns` once the rows are in.
+DOCUMENT_COLUMNS = (
+    "case_id",
+    "title",
+    "description",
+    "updates",
+    "update_notes",
+    "indexed_at",
+    "filters",
+)
 # The tables the cases' rows go into, by part.
 TABLES = {
     "cases": "cases_case",
@@ -1034,6 +1043,7 @@ class CaseDrawer:
                 " ".join(self._terms(note) for note in notes),
                 json.dumps(notes, ensure_ascii=False),
                 max(moment, routed_at) if reached else moment,
+                "",
             )
         )
 
