@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minjian.accounts.models import User
-from minjian.cases.models import Case
+from minjian.cases.models import MAP_TALLY_SHIFT, Case
 from minjian.cases.services import case_close, case_hide
+from minjian.cases.tallies import rebuild_tallies
 from minjian.cases.tests.factories import make_case
 from minjian.core.errors import DomainError
 from minjian.places.models import Region
@@ -225,10 +226,12 @@ def test_clusters_count_what_a_count_of_every_case_gives(
     cases_in_view: int,
     filters: dict[str, str],
 ) -> None:
-    # Points written straight to the rows: the services store a point only at filing.
+    # Points written straight to the rows (the services store a point only at filing),
+    # then counted again, as after a bulk load.
     for case, point in zip(varied, points, strict=True):
         latitude, longitude = point if point else (None, None)
         Case.objects.filter(pk=case.pk).update(latitude=latitude, longitude=longitude)
+    rebuild_tallies()
     monkeypatch.setattr(clustering, "CASES_IN_VIEW", cases_in_view)
     west, south = corner
     view = clustering.Viewport(
@@ -270,6 +273,45 @@ def _matches(case: Case, filters: dict[str, str]) -> bool:
     if "q" in filters:
         return filters["q"] in case.title
     return True
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"topic": "environment"}, {"topic": "housing-land"}, {"state": "closed"}],
+)
+def test_low_zooms_read_the_tallies_and_map_what_the_grouped_count_maps(
+    regions: dict[str, Region],
+    staff: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+    filters: dict[str, str],
+) -> None:
+    # Cases filed with their points through the services, some moved, hidden, or private.
+    for number in range(30):
+        latitude = Decimal(18 + (number * 7) % 36) + Decimal(number) / 1000
+        longitude = Decimal(75 + (number * 11) % 60) + Decimal(number) / 1000
+        case = _case_at(
+            regions["420102" if number % 2 else "340321"],
+            (latitude, longitude),
+            reporter=staff if number % 5 else None,
+            topic="housing-land" if number % 3 == 0 else "environment",
+        )
+        if number % 4 == 0:
+            case_close(actor=staff, case_id=case.pk)
+        if number % 7 == 0:
+            case_hide(actor=staff, case_id=case.pk, reason="spam")
+    monkeypatch.setattr(clustering, "CASES_IN_VIEW", 1)
+    parsed = CaseFilters.parse(**filters)
+    for zoom in range(clustering.CELL_SHIFT_AT_ZOOM_0 - MAP_TALLY_SHIFT + 1):
+        view = clustering.Viewport(60, 10, 140, 55, zoom)
+        # The tallies' rows, then the cases of cells of one case if there are any.
+        with django_assert_max_num_queries(2):
+            tallied = clustering.map_features(parsed, view)
+        with monkeypatch.context() as grouped:
+            grouped.setattr(clustering, "MAP_TALLY_SHIFT", clustering.CELL_SHIFT_AT_ZOOM_0 + 10)
+            counted = clustering.map_features(parsed, view)
+        assert sorted(tallied.clusters, key=repr) == sorted(counted.clusters, key=repr)
+        assert tallied.cases == counted.cases and tallied.total == counted.total > 1
 
 
 @pytest.mark.usefixtures("spread")
