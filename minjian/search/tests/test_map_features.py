@@ -117,6 +117,27 @@ def test_the_features_follow_the_filters_and_search_of_the_list(
 
 
 @pytest.mark.usefixtures("spread")
+def test_a_search_maps_its_most_recently_reported_matches_and_the_map_says_so(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clustering, "MAP_SEARCH_CAP", 3)
+    answer = client.get(FEATURES, {"bbox": CHINA, "zoom": "5", "q": "排污"}).json()
+    matches = Case.objects.filter(state__in=Case.PUBLIC_STATES, title__contains="排污")
+    newest = [case.pk for case in matches.order_by("-pk")[:3] if case.has_point]
+    assert sorted(case["id"] for case in answer["cases"]) == sorted(newest)
+    said = {
+        "en": "at most the 3 most recently reported cases holding these words",
+        "zh-hans": "最近报告的 3 个案例",
+    }
+    for language, words in said.items():
+        page = client.get("/cases/map/", {"q": "排污"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert words in page.content.decode()
+        assert (
+            words not in client.get("/cases/map/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        )
+
+
+@pytest.mark.usefixtures("spread")
 def test_a_view_without_the_cases_shows_none(client: Client) -> None:
     answer = client.get(FEATURES, {"bbox": "100,20,110,25", "zoom": "7"}).json()
     assert answer == {"total": 0, "clusters": [], "cases": []}
