@@ -340,8 +340,9 @@ def test_the_api_maps_the_same_cases_with_their_pages_addresses(
     client: Client, django_assert_max_num_queries: Any
 ) -> None:
     web = client.get(FEATURES, {"bbox": CHINA, "zoom": "5", "q": "排污"}).json()
-    # The grouped count and the cases (the token's lookup is not made without one).
-    with django_assert_max_num_queries(2):
+    # The search's matches, the grouped count and the cases (the token's lookup is not
+    # made without one).
+    with django_assert_max_num_queries(3):
         api = client.get("/api/v1/cases/map", {"bbox": CHINA, "zoom": "5", "q": "排污"})
     assert api.status_code == 200
     answer = api.json()
