@@ -28,7 +28,7 @@ from minjian.cases.models import EVERY, MAP_TALLY_SHIFT, MICRODEGREES, Case, Cas
 from minjian.cases.selectors import public_case_list
 from minjian.core.errors import DomainError
 from minjian.redaction import render_redactions
-from minjian.search.selectors import CaseFilters, newest_holding
+from minjian.search.selectors import CaseFilters, holding, newest_holding
 
 # At zoom 0 a cell is 2**27 microdegrees (134°) wide; one zoom further, half of that.
 CELL_SHIFT_AT_ZOOM_0 = 27
@@ -40,9 +40,13 @@ MAX_CELLS = 512
 # When the view holds at most this many cases, they come one by one, even where
 # several share a point (a cell of a kilometre's coarsened points never splits).
 CASES_IN_VIEW = 200
-# A search maps at most this many of its matches, the most recently reported: the map
-# of a word found in most cases would otherwise read every one of them.
+# Zoomed out (grids of cells at least 2**MATCHES_FIRST_SHIFT wide, zooms 0 to 7), a
+# search maps at most this many of its matches, the most recently reported, read from
+# the search index before the cases; zoomed in, every match in view, each case in view
+# looked up in the index. Measured at a million cases: each way is the faster on its
+# side of zoom 7 (docs/benchmarks.md).
 MAP_SEARCH_CAP = 10_000
+MATCHES_FIRST_SHIFT = CELL_SHIFT_AT_ZOOM_0 - 7
 _WEST_X = 180 * MICRODEGREES
 _SOUTH_Y = 90 * MICRODEGREES
 
@@ -179,16 +183,16 @@ def map_features(filters: CaseFilters, view: Viewport) -> MapFeatures:
     """The public cases with a point in `view` under the list's filters and search:
     every one when they are at most CASES_IN_VIEW, else a cluster per cell of the
     zoom's grid (each with its count and the mean of its points), a cell of one case
-    being that case. A search maps the MAP_SEARCH_CAP most recently reported cases
-    that hold its terms, read first. Two queries: the count per cell, then the cases
-    (and with a search, the matches before them).
+    being that case. A search maps the cases that hold its terms, zoomed out only the
+    MAP_SEARCH_CAP most recently reported (read first). Two queries: the count per
+    cell, then the cases (and zoomed out with a search, the matches before them).
 
     The count per cell is read from the tallies of the map's grid (`CaseMapTally`)
     where the grid is at least as coarse as theirs and neither a region nor a search
     narrows the cases, which the tallies do not hold; elsewhere it is a GROUP BY
     over the cases' grid index."""
     grid = Grid.of(view)
-    in_view = _cases_in(filters).filter(**grid.limits())
+    in_view = _cases_in(filters, grid).filter(**grid.limits())
     tallied = grid.shift >= MAP_TALLY_SHIFT and not (filters.region or filters.terms)
     cells = _tallied_cells(filters, grid) if tallied else _grouped_cells(in_view, grid)
     if sum(cell.count for cell in cells) <= CASES_IN_VIEW:
@@ -256,13 +260,16 @@ def _cases_of(cells: list[_Cell], in_view: QuerySet[Case], grid: Grid) -> QueryS
     return in_view.filter(within)
 
 
-def _cases_in(filters: CaseFilters) -> QuerySet[Case]:
+def _cases_in(filters: CaseFilters, grid: Grid) -> QuerySet[Case]:
     cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
-    if filters.terms:
+    if filters.terms and grid.shift >= MATCHES_FIRST_SHIFT:
         # The matches' ids first, from the search index, in a query of their own:
         # joined to the cases in view, PostgreSQL probed a document for each case in
         # view (1.8 s for China), and as a subquery it ran it again for each.
         cases = cases.filter(_among(newest_holding(filters.terms, MAP_SEARCH_CAP)))
+    elif filters.terms:
+        # Few cases are in view: each is looked up in the search index.
+        cases = holding(cases, filters.terms)
     return cases.select_related(None).prefetch_related(None).order_by().filter(grid_x__isnull=False)
 
 

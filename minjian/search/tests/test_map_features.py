@@ -126,8 +126,8 @@ def test_a_search_maps_its_most_recently_reported_matches_and_the_map_says_so(
     newest = [case.pk for case in matches.order_by("-pk")[:3] if case.has_point]
     assert sorted(case["id"] for case in answer["cases"]) == sorted(newest)
     said = {
-        "en": "at most the 3 most recently reported cases holding these words",
-        "zh-hans": "最近报告的 3 个案例",
+        "en": "Zoomed out, the map shows at most the 3 most recently reported cases",
+        "zh-hans": "缩小地图时，最多显示含有这些词的最近报告的 3 个案例",
     }
     for language, words in said.items():
         page = client.get("/cases/map/", {"q": "排污"}, HTTP_ACCEPT_LANGUAGE=language)
@@ -135,6 +135,10 @@ def test_a_search_maps_its_most_recently_reported_matches_and_the_map_says_so(
         assert (
             words not in client.get("/cases/map/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
         )
+    # Zoomed in, every match in view, past any ceiling.
+    monkeypatch.setattr(clustering, "MAP_SEARCH_CAP", 1)
+    zoomed = client.get(FEATURES, {"bbox": "114,30,115,31", "zoom": "9", "q": "排污"}).json()
+    assert zoomed["total"] == 2
 
 
 @pytest.mark.usefixtures("spread")
