@@ -134,6 +134,14 @@ class Case(models.Model):
                 condition=models.Q(grid_x__isnull=False),
                 name="case_map_grid",
             ),
+            # A search's map: its matches' ids probed for their cell and filters from
+            # this index alone, not from the cases' rows (9,000 rows read: 250 ms).
+            models.Index(
+                fields=("id",),
+                include=("grid_x", "grid_y", "state", "topic", "region"),
+                condition=models.Q(grid_x__isnull=False),
+                name="case_map_by_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +206,45 @@ class CaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.state} (topic {self.topic_id}, region {self.region_id})"
+
+
+# The map's cells counted by `CaseMapTally`: 2**21 millionths of a degree (2.1°) wide,
+# the grid of zoom 6 (minjian.search.clustering). A coarser zoom's cell is a block of
+# these (a right shift of their numbers), so one level of tallies serves zooms 0 to 6.
+MAP_TALLY_SHIFT = 21
+
+
+class CaseMapTally(models.Model):
+    """How many cases with a point are in a state, for a topic (or EVERY topic), in one
+    cell of the map's grid at MAP_TALLY_SHIFT, with the sums of their grid positions
+    (a cluster's point is their mean).
+
+    Written by `minjian.cases.tallies` in the transaction that creates or moves a case
+    (a case's point is set when it is filed and never changes), so that the map of a
+    country reads a few thousand rows instead of every case with a point.
+    """
+
+    topic_id = models.BigIntegerField()
+    state = models.CharField(max_length=20)
+    cell_x = models.IntegerField()
+    cell_y = models.IntegerField()
+    number = models.BigIntegerField(default=0)
+    x_sum = models.BigIntegerField(default=0)
+    y_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # In this order for the map's reads: one topic, a few states, a box of cells.
+            models.UniqueConstraint(
+                fields=["topic_id", "state", "cell_x", "cell_y"],
+                name="case_map_tally_one_row_per_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.number} {self.state} (topic {self.topic_id}, cell {self.cell_x}, {self.cell_y})"
+        )
 
 
 class CasePhoto(models.Model):

@@ -6,24 +6,30 @@ above it (a county's case counts in its prefecture and its province). Creating a
 adds one to its scopes in `submitted`; moving it takes one from the old state's and
 adds one to the new state's. The case services call these in the transaction that
 writes the change and its event, so the counts are always those of the committed cases.
+
+A case with a point also counts in its cell of the map's grid (`CaseMapTally`), for
+every topic and its own, with its grid position added to the cell's sums: its point
+is set when it is filed and never changes, so only its state moves it between rows.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Sum
 
-from minjian.cases.models import EVERY, Case, CaseTally
+from minjian.cases.models import EVERY, MAP_TALLY_SHIFT, Case, CaseMapTally, CaseTally
 from minjian.places.models import Region
 
 Scope = tuple[int, int, str]
+# (topic, state, cell_x, cell_y) of a CaseMapTally.
+MapScope = tuple[int, str, int, int]
 
 
 def count_new_case(case: Case) -> None:
     _add(Counter(dict.fromkeys(_scopes(case, case.state), 1)))
+    _add_to_map(_map_changes(case, case.state, 1))
 
 
 def count_move(case: Case, *, previous: str) -> None:
@@ -36,11 +42,17 @@ def count_move(case: Case, *, previous: str) -> None:
     for scope in _scopes(case, case.state):
         changes[scope] += 1
     _add(changes)
+    _add_to_map(_map_changes(case, previous, -1) | _map_changes(case, case.state, 1))
 
 
 def rebuild_tallies() -> int:
     """Count every case again, e.g. after a restore or a bulk load that bypassed the
-    services; returns how many tally rows there are."""
+    services; returns how many tally rows there are, on the map's grid included."""
+    return rebuild_case_tallies() + rebuild_map_tallies()
+
+
+def rebuild_case_tallies() -> int:
+    """The CaseTally rows of `rebuild_tallies`."""
     above = _regions_above()
     tallies: Counter[Scope] = Counter()
     grouped = Case.objects.values_list("topic_id", "region_id", "state").annotate(Count("id"))
@@ -54,6 +66,43 @@ def rebuild_tallies() -> int:
             [
                 CaseTally(topic_id=topic_id, region_id=region_id, state=state, number=number)
                 for (topic_id, region_id, state), number in tallies.items()
+            ],
+            batch_size=5000,
+        )
+    return len(tallies)
+
+
+def rebuild_map_tallies() -> int:
+    """The CaseMapTally rows of `rebuild_tallies`."""
+    shift = MAP_TALLY_SHIFT
+    grouped = (
+        Case.objects.filter(grid_x__isnull=False)
+        .values_list(
+            "topic_id", "state", F("grid_x").bitrightshift(shift), F("grid_y").bitrightshift(shift)
+        )
+        .annotate(Count("id"), Sum("grid_x"), Sum("grid_y"))
+        .order_by()
+    )
+    tallies: dict[MapScope, tuple[int, int, int]] = {}
+    for topic_id, state, cell_x, cell_y, number, x_sum, y_sum in grouped:
+        for topic in (EVERY, topic_id):
+            scope = (topic, state, cell_x, cell_y)
+            kept = tallies.get(scope, (0, 0, 0))
+            tallies[scope] = (kept[0] + number, kept[1] + x_sum, kept[2] + y_sum)
+    with transaction.atomic():
+        CaseMapTally.objects.all().delete()
+        CaseMapTally.objects.bulk_create(
+            [
+                CaseMapTally(
+                    topic_id=topic_id,
+                    state=state,
+                    cell_x=cell_x,
+                    cell_y=cell_y,
+                    number=number,
+                    x_sum=x_sum,
+                    y_sum=y_sum,
+                )
+                for (topic_id, state, cell_x, cell_y), (number, x_sum, y_sum) in tallies.items()
             ],
             batch_size=5000,
         )
@@ -81,23 +130,52 @@ def _regions_above() -> dict[int, list[int]]:
     }
 
 
+def _map_changes(case: Case, state: str, sign: int) -> dict[MapScope, tuple[int, int, int]]:
+    """What the case adds to (sign 1) or takes from (sign -1) the map's rows of `state`."""
+    if case.latitude is None or case.longitude is None:
+        return {}
+    grid_x, grid_y = case.grid_x, case.grid_y
+    cell = (grid_x >> MAP_TALLY_SHIFT, grid_y >> MAP_TALLY_SHIFT)
+    change = (sign, sign * grid_x, sign * grid_y)
+    return {(topic, state, *cell): change for topic in (EVERY, case.topic_id)}
+
+
 def _add(changes: Counter[Scope]) -> None:
-    rows = sorted((scope, number) for scope, number in changes.items() if number)
+    _upsert(
+        CaseTally,
+        ("topic_id", "region_id", "state"),
+        ("number",),
+        [(*scope, number) for scope, number in changes.items() if number],
+    )
+
+
+def _add_to_map(changes: dict[MapScope, tuple[int, int, int]]) -> None:
+    _upsert(
+        CaseMapTally,
+        ("topic_id", "state", "cell_x", "cell_y"),
+        ("number", "x_sum", "y_sum"),
+        [(*scope, *change) for scope, change in changes.items()],
+    )
+
+
+def _upsert(
+    model: type[CaseTally | CaseMapTally],
+    keys: tuple[str, ...],
+    added: tuple[str, ...],
+    rows: list[tuple[int | str, ...]],
+) -> None:
+    """Add each row's `added` columns to the tally row of its `keys`, made if missing."""
     if not rows:
         return
-    table = CaseTally._meta.db_table
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    table = model._meta.db_table
+    columns = (*keys, *added)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    sums = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in added)
     # One statement, its rows in one order: concurrent moves lock the shared rows (the
     # totals of every topic and region) in the same order and cannot deadlock.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (topic_id, region_id, state, number) VALUES {values} "  # noqa: S608  # the table's name, not input
-            f"ON CONFLICT (topic_id, region_id, state) DO UPDATE "
-            f"SET number = {table}.number + excluded.number",
-            list(_flattened(rows)),
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "  # noqa: S608  # names of the model's own, not input
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sums}",
+            [value for row in sorted(rows) for value in row],
         )
-
-
-def _flattened(rows: Iterable[tuple[Scope, int]]) -> Iterable[int | str]:
-    for (topic_id, region_id, state), number in rows:
-        yield from (topic_id, region_id, state, number)

@@ -18,15 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, QuerySet, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Min, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from minjian.cases.models import MICRODEGREES, Case
+from minjian.cases.models import EVERY, MAP_TALLY_SHIFT, MICRODEGREES, Case, CaseMapTally
 from minjian.cases.selectors import public_case_list
 from minjian.core.errors import DomainError
 from minjian.redaction import render_redactions
-from minjian.search.selectors import CaseFilters, holding
+from minjian.search.selectors import CaseFilters, holding, newest_holding
 
 # At zoom 0 a cell is 2**27 microdegrees (134°) wide; one zoom further, half of that.
 CELL_SHIFT_AT_ZOOM_0 = 27
@@ -38,6 +40,13 @@ MAX_CELLS = 512
 # When the view holds at most this many cases, they come one by one, even where
 # several share a point (a cell of a kilometre's coarsened points never splits).
 CASES_IN_VIEW = 200
+# Zoomed out (grids of cells at least 2**MATCHES_FIRST_SHIFT wide, zooms 0 to 7), a
+# search maps at most this many of its matches, the most recently reported, read from
+# the search index before the cases; zoomed in, every match in view, each case in view
+# looked up in the index. Measured at a million cases: each way is the faster on its
+# side of zoom 7 (docs/benchmarks.md).
+MAP_SEARCH_CAP = 10_000
+MATCHES_FIRST_SHIFT = CELL_SHIFT_AT_ZOOM_0 - 7
 _WEST_X = 180 * MICRODEGREES
 _SOUTH_Y = 90 * MICRODEGREES
 
@@ -146,6 +155,13 @@ class Grid:
             "grid_y__range": (self.y_cells[0] << self.shift, self._end(self.y_cells[1])),
         }
 
+    def limits_of(self, cell_x: int, cell_y: int) -> dict[str, tuple[int, int]]:
+        """The grid positions of one cell, as a range filter of the cases."""
+        return {
+            "grid_x__range": (cell_x << self.shift, self._end(cell_x)),
+            "grid_y__range": (cell_y << self.shift, self._end(cell_y)),
+        }
+
     def _end(self, cell: int) -> int:
         return ((cell + 1) << self.shift) - 1
 
@@ -167,38 +183,109 @@ def map_features(filters: CaseFilters, view: Viewport) -> MapFeatures:
     """The public cases with a point in `view` under the list's filters and search:
     every one when they are at most CASES_IN_VIEW, else a cluster per cell of the
     zoom's grid (each with its count and the mean of its points), a cell of one case
-    being that case. A search maps every case that holds its terms (no ceiling: the
-    count per cell needs no rank). Two queries: the grouped count, then the cases."""
+    being that case. A search maps the cases that hold its terms, zoomed out only the
+    MAP_SEARCH_CAP most recently reported (read first). Two queries: the count per
+    cell, then the cases (and zoomed out with a search, the matches before them).
+
+    The count per cell is read from the tallies of the map's grid (`CaseMapTally`)
+    where the grid is at least as coarse as theirs and neither a region nor a search
+    narrows the cases, which the tallies do not hold; elsewhere it is a GROUP BY
+    over the cases' grid index."""
     grid = Grid.of(view)
-    in_view = _cases_in(filters).filter(**grid.limits())
-    cells = list(
-        in_view.values_list(
-            F("grid_x").bitrightshift(grid.shift), F("grid_y").bitrightshift(grid.shift)
-        ).annotate(
-            count=Count("pk"), x_sum=Sum("grid_x"), y_sum=Sum("grid_y"), first_case=Min("pk")
-        )
-    )
-    if sum(count for *_cell, count, _x, _y, _first in cells) <= CASES_IN_VIEW:
+    in_view = _cases_in(filters, grid).filter(**grid.limits())
+    tallied = grid.shift >= MAP_TALLY_SHIFT and not (filters.region or filters.terms)
+    cells = _tallied_cells(filters, grid) if tallied else _grouped_cells(in_view, grid)
+    if sum(cell.count for cell in cells) <= CASES_IN_VIEW:
         return MapFeatures(grid.shift, [], _map_cases(in_view))
-    single = [first for *_cell, count, _x, _y, first in cells if count == 1]
+    single = [cell for cell in cells if cell.count == 1]
     clusters = [
         Cluster(
-            count=count,
-            latitude=_degrees(y_sum / count, _SOUTH_Y),
-            longitude=_degrees(x_sum / count, _WEST_X),
+            count=cell.count,
+            latitude=_degrees(cell.y_sum / cell.count, _SOUTH_Y),
+            longitude=_degrees(cell.x_sum / cell.count, _WEST_X),
         )
-        for *_cell, count, x_sum, y_sum, _first in cells
-        if count > 1
+        for cell in cells
+        if cell.count > 1
     ]
-    cases = _map_cases(Case.objects.filter(pk__in=single)) if single else []
+    cases = _map_cases(_cases_of(single, in_view, grid)) if single else []
     return MapFeatures(grid.shift, clusters, cases)
 
 
-def _cases_in(filters: CaseFilters) -> QuerySet[Case]:
+@dataclass(frozen=True)
+class _Cell:
+    """The cases of one cell of a grid: how many, the sums of their grid positions and,
+    when it was counted over the cases, the smallest id."""
+
+    x: int
+    y: int
+    count: int
+    x_sum: int
+    y_sum: int
+    first_case: int | None = None
+
+
+def _grouped_cells(in_view: QuerySet[Case], grid: Grid) -> list[_Cell]:
+    rows = in_view.values_list(
+        F("grid_x").bitrightshift(grid.shift), F("grid_y").bitrightshift(grid.shift)
+    ).annotate(count=Count("pk"), x_sum=Sum("grid_x"), y_sum=Sum("grid_y"), first_case=Min("pk"))
+    return [_Cell(*row) for row in rows]
+
+
+def _tallied_cells(filters: CaseFilters, grid: Grid) -> list[_Cell]:
+    """The cells of `grid` summed from the tallies' finer cells, each a block of them."""
+    blocks = grid.shift - MAP_TALLY_SHIFT
+    rows = (
+        CaseMapTally.objects.filter(
+            topic_id=filters.topic.pk if filters.topic else EVERY,
+            state__in=[s for s in Case.PUBLIC_STATES if not filters.state or s == filters.state],
+            cell_x__range=(grid.x_cells[0] << blocks, ((grid.x_cells[1] + 1) << blocks) - 1),
+            cell_y__range=(grid.y_cells[0] << blocks, ((grid.y_cells[1] + 1) << blocks) - 1),
+        )
+        .values_list(F("cell_x").bitrightshift(blocks), F("cell_y").bitrightshift(blocks))
+        .annotate(Sum("number"), Sum("x_sum"), Sum("y_sum"))
+        .order_by()
+    )
+    return [_Cell(*row) for row in rows if row[2]]
+
+
+def _cases_of(cells: list[_Cell], in_view: QuerySet[Case], grid: Grid) -> QuerySet[Case]:
+    """The cases of cells of one case each: by id where it is known, else as the case
+    of `in_view` in one of the cells."""
+    ids = [cell.first_case for cell in cells if cell.first_case is not None]
+    if len(ids) == len(cells):
+        return Case.objects.filter(pk__in=ids)
+    within = Q()
+    for cell in cells:
+        within |= Q(**grid.limits_of(cell.x, cell.y))
+    return in_view.filter(within)
+
+
+def _cases_in(filters: CaseFilters, grid: Grid) -> QuerySet[Case]:
     cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
-    if filters.terms:
+    if filters.terms and grid.shift >= MATCHES_FIRST_SHIFT:
+        # The matches' ids first, from the search index, in a query of their own:
+        # joined to the cases in view, PostgreSQL probed a document for each case in
+        # view (1.8 s for China), and as a subquery it ran it again for each.
+        cases = cases.filter(_among(newest_holding(filters.terms, MAP_SEARCH_CAP)))
+    elif filters.terms:
+        # Few cases are in view: each is looked up in the search index.
         cases = holding(cases, filters.terms)
     return cases.select_related(None).prefetch_related(None).order_by().filter(grid_x__isnull=False)
+
+
+def _among(ids: list[int]) -> Q:
+    if connection.vendor == "postgresql":
+        # One array, not ten thousand parameters, which took 100 to 200 ms to send and
+        # plan; unnested, so that it is joined through a hash, not compared with each
+        # case in view in turn.
+        return Q(
+            RawSQL(
+                '"cases_case"."id" IN (SELECT unnest(%s::bigint[]))',
+                [ids],
+                output_field=BooleanField(),
+            )
+        )
+    return Q(pk__in=ids)
 
 
 def _map_cases(cases: QuerySet[Case]) -> list[MapCase]:

@@ -529,6 +529,20 @@ def holding(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
     )
 
 
+def newest_holding(terms: Sequence[str], limit: int) -> list[int]:
+    """The ids of the `limit` most recently reported public cases whose document holds
+    every term, read from the search index alone (no case row is read)."""
+    if connection.vendor == "postgresql":
+        documents = SearchDocument.objects.filter(vector=_postgresql_query(terms))
+    else:
+        documents = SearchDocument.objects.filter(
+            case_id__in=RawSQL(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_words(terms)]
+            )
+        )
+    return list(documents.order_by("-case_id").values_list("case_id", flat=True)[:limit])
+
+
 def _postgresql_query(terms: Sequence[str]) -> SearchQuery:
     return SearchQuery(_postgresql_words(terms), search_type="raw", config="simple")
 

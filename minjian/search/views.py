@@ -153,6 +153,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
         "outlines_url": reverse("places:outlines", kwargs={"level": 1}),
         "counts_url": reverse("search:map-counts") + query,
         "features_url": reverse("search:map-features") + query,
+        "map_search_cap": clustering.MAP_SEARCH_CAP,
         "map_texts": _map_texts(),
     }
     return render(request, "search/map.html", context, status=status)

@@ -4,9 +4,9 @@ from django.db import migrations, models
 
 
 def count_existing_cases(apps, schema_editor):
-    from minjian.cases.tallies import rebuild_tallies
+    from minjian.cases.tallies import rebuild_case_tallies
 
-    rebuild_tallies()
+    rebuild_case_tallies()
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,7 @@
 """The counts pages show come from tallies kept in step with every change of a case: after
 each kind of event, every tally equals a count over the cases themselves, for every topic,
-region and state; and a rebuild gives the same tallies."""
+region and state, and every tally of the map's grid a count of the cases with a point in
+its cell; and a rebuild gives the same tallies."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.test import Client
 
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
-from minjian.cases.models import EVERY, Case, CaseTally
+from minjian.cases.models import EVERY, MAP_TALLY_SHIFT, Case, CaseMapTally, CaseTally
 from minjian.cases.tallies import rebuild_tallies
 from minjian.cases.tests.factories import make_case
 from minjian.places.models import Region
@@ -45,8 +46,36 @@ def tallied() -> Counter[tuple[int, int, str]]:
     )
 
 
+MapCounts = Counter[tuple[int, str, int, int, str]]
+
+
+def recounted_on_the_map() -> MapCounts:
+    """The map's tallies counted again from the cases with a point: for each topic and
+    every topic, state and cell, the number of cases and the sums of their positions."""
+    counts: MapCounts = Counter()
+    for topic_id, state, grid_x, grid_y in Case.objects.filter(grid_x__isnull=False).values_list(
+        "topic_id", "state", "grid_x", "grid_y"
+    ):
+        cell = (grid_x >> MAP_TALLY_SHIFT, grid_y >> MAP_TALLY_SHIFT)
+        for topic in (EVERY, topic_id):
+            for total, added in (("number", 1), ("x_sum", grid_x), ("y_sum", grid_y)):
+                counts[(topic, state, *cell, total)] += added
+    return counts
+
+
+def tallied_on_the_map() -> MapCounts:
+    counts: MapCounts = Counter()
+    for row in CaseMapTally.objects.values():
+        if row["number"]:
+            scope = (row["topic_id"], row["state"], row["cell_x"], row["cell_y"])
+            for total in ("number", "x_sum", "y_sum"):
+                counts[(*scope, total)] = row[total]
+    return counts
+
+
 def assert_in_step() -> None:
     assert tallied() == recounted()
+    assert tallied_on_the_map() == recounted_on_the_map()
     # What the pages read from the tallies equals what their lists hold.
     for topic in [None, *Topic.objects.filter(cases__isnull=False).distinct()]:
         for region in [None, *Region.objects.filter(code__in=["340000", "340321", "420100"])]:
@@ -57,16 +86,30 @@ def assert_in_step() -> None:
                 )
 
 
+# Points in the test's counties, one as the reporter gave it, one coarsened to a kilometre.
+HUAIYUAN: dict[str, Any] = {
+    "latitude": "32.951234",
+    "longitude": "117.191234",
+    "location_precision": "exact",
+}
+WUCHANG: dict[str, Any] = {
+    "latitude": "30.55",
+    "longitude": "114.31",
+    "location_precision": "approximate",
+}
+
+
 def test_tallies_equal_a_recount_after_every_kind_of_event(
     regions: dict[str, Region], staff: User, user: User, settings: Any
 ) -> None:
     settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
     huaiyuan, wuchang = regions["340321"], regions["420106"]
-    anonymous = make_case(huaiyuan)
+    anonymous = make_case(huaiyuan, **HUAIYUAN)
     assert_in_step()
-    trusted = make_case(wuchang, reporter=staff, topic="labour")
+    trusted = make_case(wuchang, reporter=staff, topic="labour", **WUCHANG)
     assert_in_step()
-    waiting = make_case(regions["420102"], topic="labour")
+    make_case(wuchang, reporter=staff, topic="labour")
+    waiting = make_case(regions["420102"], topic="labour", **WUCHANG)
     steps: list[tuple[str, Callable[[], object]]] = [
         ("published", lambda: services.case_publish(actor=staff, case_id=anonymous.pk)),
         ("acknowledged", lambda: services.case_acknowledge(actor=staff, case_id=anonymous.pk)),
@@ -84,23 +127,27 @@ def test_tallies_equal_a_recount_after_every_kind_of_event(
                 actor=staff, case_id=anonymous.pk, reason=Case.HiddenReason.values[0]
             ),
         ),
-        ("new report", lambda: make_case(huaiyuan, reporter=staff, topic="labour")),
+        ("new report", lambda: make_case(huaiyuan, reporter=staff, topic="labour", **HUAIYUAN)),
     ]
     for name, step in steps:
         step()
         assert tallied() == recounted(), f"after {name}"
+        assert tallied_on_the_map() == recounted_on_the_map(), f"on the map after {name}"
     assert_in_step()
 
 
 def test_a_rebuild_gives_the_tallies_the_events_kept(
     regions: dict[str, Region], staff: User
 ) -> None:
-    first = make_case(regions["340321"], reporter=staff)
+    first = make_case(regions["340321"], reporter=staff, **HUAIYUAN)
+    make_case(regions["420106"], reporter=staff, topic="labour", **WUCHANG)
     make_case(regions["420106"], reporter=staff, topic="labour")
     services.case_resolve(actor=staff, case_id=first.pk)
-    kept = tallied()
+    kept, kept_on_the_map = tallied(), tallied_on_the_map()
     rebuild_tallies()
     assert tallied() == kept == recounted()
+    assert tallied_on_the_map() == kept_on_the_map == recounted_on_the_map()
+    assert kept_on_the_map
 
 
 def test_home_page_counts_come_from_the_tallies(

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minjian.accounts.models import User
-from minjian.cases.models import Case
+from minjian.cases.models import MAP_TALLY_SHIFT, Case
 from minjian.cases.services import case_close, case_hide
+from minjian.cases.tallies import rebuild_tallies
 from minjian.cases.tests.factories import make_case
 from minjian.core.errors import DomainError
 from minjian.places.models import Region
@@ -114,6 +115,31 @@ def test_the_features_follow_the_filters_and_search_of_the_list(
 ) -> None:
     answer = client.get(FEATURES, {"bbox": CHINA, "zoom": "5", **filters}).json()
     assert _counts(answer) == counts
+
+
+@pytest.mark.usefixtures("spread")
+def test_a_search_maps_its_most_recently_reported_matches_and_the_map_says_so(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clustering, "MAP_SEARCH_CAP", 3)
+    answer = client.get(FEATURES, {"bbox": CHINA, "zoom": "5", "q": "排污"}).json()
+    matches = Case.objects.filter(state__in=Case.PUBLIC_STATES, title__contains="排污")
+    newest = [case.pk for case in matches.order_by("-pk")[:3] if case.has_point]
+    assert sorted(case["id"] for case in answer["cases"]) == sorted(newest)
+    said = {
+        "en": "Zoomed out, the map shows at most the 3 most recently reported cases",
+        "zh-hans": "缩小地图时，最多显示含有这些词的最近报告的 3 个案例",
+    }
+    for language, words in said.items():
+        page = client.get("/cases/map/", {"q": "排污"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert words in page.content.decode()
+        assert (
+            words not in client.get("/cases/map/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        )
+    # Zoomed in, every match in view, past any ceiling.
+    monkeypatch.setattr(clustering, "MAP_SEARCH_CAP", 1)
+    zoomed = client.get(FEATURES, {"bbox": "114,30,115,31", "zoom": "9", "q": "排污"}).json()
+    assert zoomed["total"] == 2
 
 
 @pytest.mark.usefixtures("spread")
@@ -226,10 +252,12 @@ def test_clusters_count_what_a_count_of_every_case_gives(
     cases_in_view: int,
     filters: dict[str, str],
 ) -> None:
-    # Points written straight to the rows: the services store a point only at filing.
+    # Points written straight to the rows (the services store a point only at filing),
+    # then counted again, as after a bulk load.
     for case, point in zip(varied, points, strict=True):
         latitude, longitude = point if point else (None, None)
         Case.objects.filter(pk=case.pk).update(latitude=latitude, longitude=longitude)
+    rebuild_tallies()
     monkeypatch.setattr(clustering, "CASES_IN_VIEW", cases_in_view)
     west, south = corner
     view = clustering.Viewport(
@@ -273,13 +301,53 @@ def _matches(case: Case, filters: dict[str, str]) -> bool:
     return True
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"topic": "environment"}, {"topic": "housing-land"}, {"state": "closed"}],
+)
+def test_low_zooms_read_the_tallies_and_map_what_the_grouped_count_maps(
+    regions: dict[str, Region],
+    staff: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+    filters: dict[str, str],
+) -> None:
+    # Cases filed with their points through the services, some moved, hidden, or private.
+    for number in range(30):
+        latitude = Decimal(18 + (number * 7) % 36) + Decimal(number) / 1000
+        longitude = Decimal(75 + (number * 11) % 60) + Decimal(number) / 1000
+        case = _case_at(
+            regions["420102" if number % 2 else "340321"],
+            (latitude, longitude),
+            reporter=staff if number % 5 else None,
+            topic="housing-land" if number % 3 == 0 else "environment",
+        )
+        if number % 4 == 0:
+            case_close(actor=staff, case_id=case.pk)
+        if number % 7 == 0:
+            case_hide(actor=staff, case_id=case.pk, reason="spam")
+    monkeypatch.setattr(clustering, "CASES_IN_VIEW", 1)
+    parsed = CaseFilters.parse(**filters)
+    for zoom in range(clustering.CELL_SHIFT_AT_ZOOM_0 - MAP_TALLY_SHIFT + 1):
+        view = clustering.Viewport(60, 10, 140, 55, zoom)
+        # The tallies' rows, then the cases of cells of one case if there are any.
+        with django_assert_max_num_queries(2):
+            tallied = clustering.map_features(parsed, view)
+        with monkeypatch.context() as grouped:
+            grouped.setattr(clustering, "MAP_TALLY_SHIFT", clustering.CELL_SHIFT_AT_ZOOM_0 + 10)
+            counted = clustering.map_features(parsed, view)
+        assert sorted(tallied.clusters, key=repr) == sorted(counted.clusters, key=repr)
+        assert tallied.cases == counted.cases and tallied.total == counted.total > 1
+
+
 @pytest.mark.usefixtures("spread")
 def test_the_api_maps_the_same_cases_with_their_pages_addresses(
     client: Client, django_assert_max_num_queries: Any
 ) -> None:
     web = client.get(FEATURES, {"bbox": CHINA, "zoom": "5", "q": "排污"}).json()
-    # The grouped count and the cases (the token's lookup is not made without one).
-    with django_assert_max_num_queries(2):
+    # The search's matches, the grouped count and the cases (the token's lookup is not
+    # made without one).
+    with django_assert_max_num_queries(3):
         api = client.get("/api/v1/cases/map", {"bbox": CHINA, "zoom": "5", "q": "排污"})
     assert api.status_code == 200
     answer = api.json()
