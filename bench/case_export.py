@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
 
 from bench.http_pages import (  # noqa: E402
     DEFAULT_DATABASE_URL,
+    droppable_database,
     prepare_database,
     server_environment,
 )
@@ -73,11 +74,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    import dj_database_url
-
-    database_name = str(dj_database_url.parse(args.database_url)["NAME"])
-    if "bench" not in database_name:
-        print(f"The database {database_name!r} would be dropped: name one with 'bench'.")
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-export-") as data_dir:
         os.environ.update(server_environment(args, Path(data_dir)))

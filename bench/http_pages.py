@@ -199,13 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wrk is None:
         print(f"{args.wrk} not found: install it (apt-get install wrk).", file=sys.stderr)
         return 2
-    database_name = _database_name(args.database_url)
-    if "bench" not in database_name:
-        print(
-            f"The database {database_name!r} would be dropped: give one whose name "
-            "contains 'bench'.",
-            file=sys.stderr,
-        )
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-bench-") as data_dir:
         environment = server_environment(args, Path(data_dir))
@@ -242,6 +237,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Not measured (see the errors above): {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def droppable_database(database_url: str) -> str | None:
+    """The name of the database a benchmark may drop and make again, or None (and why, on
+    stderr) when the name lacks "bench": no benchmark drops a database of real data."""
+    database_name = _database_name(database_url)
+    if "bench" in database_name:
+        return database_name
+    print(
+        f"The database {database_name!r} would be dropped: give one whose name contains 'bench'.",
+        file=sys.stderr,
+    )
+    return None
 
 
 def _database_name(database_url: str) -> str:

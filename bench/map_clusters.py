@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_pages import prepare_database, server_environment  # noqa: E402
+from bench.http_pages import droppable_database, prepare_database, server_environment  # noqa: E402
 from bench.report import machine, say_where, write_results  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minjian_bench_map"
@@ -87,11 +87,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    import dj_database_url
-
-    database_name = str(dj_database_url.parse(args.database_url)["NAME"])
-    if "bench" not in database_name:
-        print(f"The database {database_name!r} would be dropped: name one with 'bench'.")
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-bench-map-") as data_dir:
         os.environ.update(server_environment(args, Path(data_dir)))

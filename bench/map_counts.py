@@ -30,7 +30,7 @@ BENCH_DIR = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_pages import _database_name  # noqa: E402
+from bench.http_pages import droppable_database  # noqa: E402
 from bench.report import machine, say_where, write_results  # noqa: E402
 from bench.search import (  # noqa: E402
     DEFAULT_DATABASE_URL,
@@ -71,9 +71,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    database_name = _database_name(args.database_url)
-    if "bench" not in database_name:
-        print(f"The database {database_name!r} would be dropped: give one with 'bench' in it.")
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-bench-map-") as data_dir:
         os.environ.update(

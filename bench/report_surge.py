@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_pages import free_port, serving  # noqa: E402
+from bench.http_pages import droppable_database, free_port, serving  # noqa: E402
 from bench.report import machine, say_where, write_results  # noqa: E402
 
 BENCH_DIR = ROOT / "bench"
@@ -315,11 +315,8 @@ def stored_files(media: Path) -> dict[str, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    import dj_database_url
-
-    database_name = str(dj_database_url.parse(args.database_url)["NAME"])
-    if "bench" not in database_name:
-        print(f"The database {database_name!r} would be dropped: name one with 'bench'.")
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-surge-") as data_dir:
         data = Path(data_dir)

@@ -85,15 +85,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    from bench.http_pages import _database_name, _recreate_database
+    from bench.http_pages import _recreate_database, droppable_database
 
-    database_name = _database_name(args.database_url)
-    if "bench" not in database_name:
-        print(
-            f"The database {database_name!r} would be dropped: give one whose name "
-            "contains 'bench'.",
-            file=sys.stderr,
-        )
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-bench-") as data_dir:
         os.environ.update(

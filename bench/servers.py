@@ -37,6 +37,7 @@ from bench.http_pages import (  # noqa: E402
     SERVERS,
     Measurement,
     describe_machine,
+    droppable_database,
     free_port,
     measure,
     parse_args,
@@ -60,11 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wrk is None:
         print(f"{args.wrk} not found: install it (apt-get install wrk).", file=sys.stderr)
         return 2
-    import dj_database_url
-
-    database_name = str(dj_database_url.parse(args.database_url)["NAME"])
-    if "bench" not in database_name:
-        print(f"The database {database_name!r} would be dropped: name one with 'bench'.")
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-servers-") as data_dir:
         environment = server_environment(args, Path(data_dir))
