@@ -70,7 +70,6 @@ import hashlib
 import json
 import os
 import random
-import secrets
 import sys
 import tempfile
 import time
@@ -1385,23 +1384,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    from bench.http_pages import _recreate_database, droppable_database
+    from bench.http_pages import _recreate_database, droppable_database, server_environment
     from bench.report import machine, say_where, write_results
 
     database_name = droppable_database(args.database_url)
     if database_name is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="minjian-bench-data-") as data_dir:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "bench.settings",
-                "DATABASE_URL": args.database_url,
-                "REDIS_URL": "",
-                "MINJIAN_DATA_DIR": data_dir,
-                "MINJIAN_PRODUCTION": "",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-            }
-        )
+        os.environ.update(server_environment(args, Path(data_dir)))
         import django
 
         django.setup()

@@ -259,11 +259,13 @@ def _database_name(database_url: str) -> str:
 
 
 def server_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
+    """The environment of Minjian under a benchmark: `bench.settings` on `args.database_url`
+    (and `args.redis_url`, for the scripts that take one), its data in `data_dir`."""
     (data_dir / "static").mkdir()
     return {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
+        "REDIS_URL": getattr(args, "redis_url", ""),
         "MINJIAN_DATA_DIR": str(data_dir),
         "MINJIAN_PRODUCTION": "",
         "MINJIAN_DEBUG": "",
