@@ -23,6 +23,12 @@ from minjian.orgs.models import Organisation
 # recent 90 days"; a range "may not span more than 90 days"; and at most 1000 results.
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
+# Like other GeoReport v2 servers (Chicago's, for one), a list comes a page at a time
+# (`page`, `page_size`): a whole national list of 90 days would be hundreds of kilobytes
+# for every client that asks without filters. A client may ask for the spec's 1000.
+DEFAULT_PAGE_SIZE = 100
+# Far beyond any list of 90 days, and small enough that no offset overflows.
+MOST_PAGES = 1_000_000
 # Dates a query may name: wide enough for any report, far enough from the ends of
 # Python's and the databases' calendars that a 90-day window never overflows them.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -74,6 +80,8 @@ class RequestQuery:
     start: datetime | None = None
     end: datetime | None = None
     states: tuple[str, ...] = ()
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
 
     @classmethod
     def parse(
@@ -84,6 +92,8 @@ class RequestQuery:
         start_date: str | None = None,
         end_date: str | None = None,
         status: str | None = None,
+        page: str | None = None,
+        page_size: str | None = None,
     ) -> RequestQuery:
         ids = [parse_id(part) for part in _comma_list(service_request_id)]
         if None in ids:
@@ -120,7 +130,25 @@ class RequestQuery:
             start=start,
             end=end,
             states=tuple(state for part in statuses for state in STATUS_STATES[part]),
+            page=_whole_number(page, field="page", default=1, most=MOST_PAGES),
+            page_size=_whole_number(
+                page_size, field="page_size", default=DEFAULT_PAGE_SIZE, most=MAX_RESULTS
+            ),
         )
+
+
+def _whole_number(raw: str | None, *, field: str, default: int, most: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    number = parse_id(raw)
+    if number is None or number > most:
+        raise DomainError(
+            f"invalid_{field}",
+            _("%(field)s must be a whole number from 1 to %(most)s.")
+            % {"field": field, "most": most},
+            field=field,
+        )
+    return number
 
 
 def _for_output(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -136,8 +164,10 @@ def _for_output(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def service_requests(query: RequestQuery) -> list[Case]:
-    """Public cases matching the query, newest published first; never more than MAX_RESULTS."""
+    """Public cases matching the query, newest published first: a page of them, or the
+    ids asked for by `service_request_id` (never more than MAX_RESULTS)."""
     cases = public_cases()
+    first, last = 0, MAX_RESULTS
     if query.ids:
         cases = cases.filter(pk__in=query.ids)
     else:
@@ -150,7 +180,9 @@ def service_requests(query: RequestQuery) -> list[Case]:
             cases = cases.filter(topic__slug__in=query.service_codes)
         if query.states:
             cases = cases.filter(state__in=query.states)
-    return list(_for_output(cases).order_by("-published_at", "-id")[:MAX_RESULTS])
+        first = (query.page - 1) * query.page_size
+        last = first + query.page_size
+    return list(_for_output(cases).order_by("-published_at", "-id")[first:last])
 
 
 def agencies_addressed(case: Case) -> list[Organisation]:

@@ -187,9 +187,17 @@ def service_requests(request: HttpRequest, fmt: Format) -> HttpResponse:
         start_date=request.GET.get("start_date"),
         end_date=request.GET.get("end_date"),
         status=request.GET.get("status"),
+        page=request.GET.get("page"),
+        page_size=request.GET.get("page_size"),
     )
     cases = selectors.service_requests(query)
-    return respond(fmt, "service_requests", [_service_request(request, c) for c in cases])
+    response = respond(fmt, "service_requests", [_service_request(request, c) for c in cases])
+    if not query.ids and len(cases) == query.page_size:
+        # The next page, as RFC 8288 links it (the body is the spec's bare list).
+        following = request.GET.copy()
+        following["page"] = str(query.page + 1)
+        response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
+    return response
 
 
 def _post_service_request(request: HttpRequest, fmt: Format) -> HttpResponse:

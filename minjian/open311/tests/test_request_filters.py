@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from minjian.cases.models import Case, CaseEvent
 from minjian.cases.services import case_hide, case_resolve
 from minjian.cases.tests.factories import make_case
 from minjian.open311 import selectors
-from minjian.open311.tests.conftest import as_json
+from minjian.open311.tests.conftest import ROOT, as_json
 from minjian.orgs.tests.factories import make_organisation
 from minjian.places.models import Region
 
@@ -100,13 +101,38 @@ def test_bad_dates_are_spec_errors(client: Client, query: dict[str, str]) -> Non
     assert (status, error["code"]) == (400, 400)
 
 
-def test_never_more_than_the_spec_s_limit(
-    regions: dict[str, Region], settings: Any, monkeypatch: pytest.MonkeyPatch
+def test_the_list_comes_a_page_at_a_time_with_a_link_to_the_next(
+    client: Client, regions: dict[str, Region]
+) -> None:
+    made = [make_case(regions["340321"]).pk for _ in range(3)]
+    newest_first = sorted(made, reverse=True)
+
+    first = client.get(f"{ROOT}/requests.json", {"page_size": "2", "status": "open"})
+    last = client.get(f"{ROOT}/requests.json", {"page_size": "2", "status": "open", "page": "2"})
+
+    assert [r["service_request_id"] for r in json.loads(first.content)] == newest_first[:2]
+    assert first["Link"] == (f'<{ROOT}/requests.json?page_size=2&status=open&page=2>; rel="next"')
+    assert [r["service_request_id"] for r in json.loads(last.content)] == newest_first[2:]
+    assert "Link" not in last
+    assert ids(client) == newest_first  # fewer than a page by default
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"), [("page", "0"), ("page", "x"), ("page_size", "1001"), ("page_size", "-5")]
+)
+def test_a_page_that_cannot_be_is_a_spec_error(client: Client, field: str, raw: str) -> None:
+    status, [error] = as_json(client, "requests", **{field: raw})
+    assert (status, error["code"]) == (400, 400)
+    assert field in error["description"]
+
+
+def test_never_more_ids_than_the_spec_s_limit(
+    regions: dict[str, Region], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(selectors, "MAX_RESULTS", 2)
-    for _ in range(3):
-        make_case(regions["340321"])
-    assert len(selectors.service_requests(selectors.RequestQuery.parse())) == 2
+    made = ",".join(str(make_case(regions["340321"]).pk) for _ in range(3))
+    query = selectors.RequestQuery.parse(service_request_id=made)
+    assert len(selectors.service_requests(query)) == 2
 
 
 def test_one_hidden_request_is_gone_and_a_waiting_one_missing(
