@@ -461,6 +461,11 @@ def generate_cases(
             from minjian.cases.tallies import rebuild_tallies
 
             rebuild_tallies()
+        with timer.part("accountability facts"):
+            # What the accountability app keeps as the timelines grow (its facts.py).
+            from minjian.accountability.facts import rebuild_facts
+
+            rebuild_facts()
         with timer.part("drive"):
             drive = generate_drive(recipients=recipients) if recipients else {}
         if connection.vendor == "sqlite":

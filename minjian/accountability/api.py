@@ -90,7 +90,4 @@ def league_table(request: HttpRequest, query: Query[FiguresQuery]) -> list[Organ
     is explained on that page."""
     filters = selectors.Filters(period=query.period, organisation_kind=query.kind)
     figures = selectors.organisation_figures(filters)
-    return [
-        _figures_out(row)
-        for row in selectors.league_table([row for row, _facts in figures], query.sort)
-    ]
+    return [_figures_out(row) for row in selectors.league_table(figures, query.sort)]

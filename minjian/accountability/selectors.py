@@ -17,8 +17,14 @@ Every time is taken to the whole second (fractions dropped) before subtracting,
 so the per-case CSV, which shows those times, gives exactly the same durations
 to anyone who subtracts its columns.
 
-Medians and 90th percentiles are *nearest-rank* percentiles (`nearest_rank`):
-always a duration one case really had, never an interpolation between two.
+Medians and 90th percentiles are *nearest-rank* percentiles: sorted ascending, the
+value at rank ceil(percent × n / 100) counting from 1 (for an even count, the median is
+the lower of the two middle values) — always a duration one case really had, never an
+interpolation between two.
+
+These facts are kept per (organisation, case) in `RoutedCase` as the timelines grow
+(`minjian.accountability.facts`), so a page reads them with a few aggregate queries,
+however many cases were routed.
 
 Only cases the public can read count. A case hidden by a moderator drops out of
 every figure, because its timeline is no longer public: every figure can then
@@ -31,27 +37,21 @@ event marked internal is left out whatever its kind.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol, TypeVar
+from typing import Final
 
-from django.db.models import Min, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minjian.cases.models import Case, CaseEvent
+from minjian.accountability.facts import to_second
+from minjian.accountability.models import RoutedCase
+from minjian.cases.models import Case
 from minjian.core.errors import NotFound
 from minjian.orgs.models import Organisation
-
-Kind = CaseEvent.Kind
-ANSWER_KINDS = (Kind.PUBLIC_UPDATE, Kind.OFFICIAL_RESPONSE)
-ORGANISATION_KINDS = (Kind.ROUTED, *CaseEvent.RESPONSE_KINDS)
-# When two responses share their first second, the one named first is the first response.
-RESPONSE_ORDER: dict[str, int] = {
-    kind: position for position, kind in enumerate(CaseEvent.RESPONSE_KINDS)
-}
 
 # An organisation takes a place in the league table once this many cases were routed
 # to it in the period: below that, one quick or slow answer would decide its place.
@@ -61,67 +61,8 @@ MIN_ROUTED_TO_RANK = 5
 PERIODS: dict[str, int | None] = {"30": 30, "90": 90, "365": 365, "all": None}
 DEFAULT_PERIOD: Final = "all"
 
-
-class Comparable(Protocol):
-    def __lt__(self, other: Any, /) -> bool: ...
-
-
-Ordered = TypeVar("Ordered", bound=Comparable)
-
-
-def nearest_rank(values: Iterable[Ordered], percent: int) -> Ordered | None:
-    """The nearest-rank percentile: the smallest of the values such that at least
-    `percent` per cent of them are less than or equal to it. None when there are none.
-
-    Sorted ascending, it is the value at rank ceil(percent × n / 100), counting from
-    1 (and rank 1 for percent 0). The median is `nearest_rank(values, 50)`: for an
-    even count, the lower of the two middle values.
-    """
-    if not 0 <= percent <= 100:
-        raise ValueError(f"a percentile is between 0 and 100, not {percent}")
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    rank = max(1, -(-percent * len(ordered) // 100))
-    return ordered[rank - 1]
-
-
-def _to_second(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """What the figures of one organisation take from one case routed to it."""
-
-    organisation_id: int
-    case_id: int
-    routed_at: datetime
-    first_response_at: datetime | None
-    first_response_kind: str
-    acknowledged: bool
-    answered: bool
-    resolved_at: datetime | None
-
-    @property
-    def responded(self) -> bool:
-        return self.first_response_at is not None
-
-    @property
-    def resolved(self) -> bool:
-        return self.resolved_at is not None
-
-    @property
-    def time_to_first_response(self) -> timedelta | None:
-        if self.first_response_at is None:
-            return None
-        return max(timedelta(0), self.first_response_at - self.routed_at)
-
-    @property
-    def time_to_resolution(self) -> timedelta | None:
-        if self.resolved_at is None:
-            return None
-        return self.resolved_at - self.routed_at
+# The percentiles each duration is summed up by.
+MEDIAN, P90 = 50, 90
 
 
 @dataclass(frozen=True)
@@ -136,27 +77,6 @@ class OrganisationFigures:
     p90_first_response: timedelta | None
     median_resolution: timedelta | None
     p90_resolution: timedelta | None
-
-    @classmethod
-    def from_facts(
-        cls, organisation: Organisation, facts: Sequence[CaseFacts]
-    ) -> OrganisationFigures:
-        responses = [
-            f.time_to_first_response for f in facts if f.time_to_first_response is not None
-        ]
-        resolutions = [f.time_to_resolution for f in facts if f.time_to_resolution is not None]
-        return cls(
-            organisation=organisation,
-            routed=len(facts),
-            acknowledged=sum(f.acknowledged for f in facts),
-            answered=sum(f.answered for f in facts),
-            resolved=len(resolutions),
-            responded=len(responses),
-            median_first_response=nearest_rank(responses, 50),
-            p90_first_response=nearest_rank(responses, 90),
-            median_resolution=nearest_rank(resolutions, 50),
-            p90_resolution=nearest_rank(resolutions, 90),
-        )
 
     @property
     def response_rate(self) -> float | None:
@@ -187,93 +107,112 @@ class Filters:
 
 def case_facts(
     filters: Filters, *, organisation: Organisation | None = None, now: datetime | None = None
-) -> list[CaseFacts]:
-    """One row per (organisation, public case routed to it in the period), in two queries,
-    ordered by organisation and routed time."""
-    routed_events = CaseEvent.objects.filter(
-        kind=Kind.ROUTED, organisation__isnull=False, case__state__in=Case.PUBLIC_STATES
-    )
+) -> QuerySet[RoutedCase]:
+    """One row per (organisation, public case routed to it in the period), ordered by
+    organisation and routed time: a query to iterate, never loaded whole."""
+    facts = RoutedCase.objects.all()
     if organisation is not None:
-        routed_events = routed_events.filter(organisation=organisation)
+        facts = facts.filter(organisation=organisation)
     elif filters.organisation_kind:
-        routed_events = routed_events.filter(organisation__kind=filters.organisation_kind)
+        facts = facts.filter(organisation__kind=filters.organisation_kind)
     since = filters.routed_since(now or timezone.now())
     if since is not None:
-        since = _to_second(since)
-        # Narrows the cases read to those routed in the period; whether a case's *first*
-        # routing falls in the period is decided below, from all its routed events.
-        routed_events = routed_events.filter(created_at__gte=since)
-    # The first event of each kind each organisation wrote or received on each case.
-    firsts = (
-        CaseEvent.objects.filter(
-            kind__in=ORGANISATION_KINDS,
-            internal=False,
-            case_id__in=routed_events.values("case_id"),
-            organisation_id__in=routed_events.values("organisation_id"),
-        )
-        .values("organisation_id", "case_id", "kind")
-        .annotate(first_at=Min("created_at"))
-        .order_by()
-    )
-    first_of: dict[tuple[int, int], dict[str, datetime]] = defaultdict(dict)
-    for row in firsts:
-        first_of[row["organisation_id"], row["case_id"]][row["kind"]] = _to_second(row["first_at"])
-    resolutions: dict[int, list[datetime]] = defaultdict(list)
-    for case_id, resolved_at in (
-        CaseEvent.objects.filter(kind=Kind.RESOLVED, case_id__in=routed_events.values("case_id"))
-        .order_by("created_at", "id")
-        .values_list("case_id", "created_at")
-    ):
-        resolutions[case_id].append(_to_second(resolved_at))
-
-    facts = []
-    for (organisation_id, case_id), first in first_of.items():
-        routed_at = first.get(Kind.ROUTED)
-        # The other organisations of a routed case, or a case routed before the period.
-        if routed_at is None or (since is not None and routed_at < since):
-            continue
-        responses = sorted(
-            (moment, RESPONSE_ORDER[kind], kind)
-            for kind, moment in first.items()
-            if kind in RESPONSE_ORDER
-        )
-        facts.append(
-            CaseFacts(
-                organisation_id=organisation_id,
-                case_id=case_id,
-                routed_at=routed_at,
-                first_response_at=responses[0][0] if responses else None,
-                first_response_kind=responses[0][2] if responses else "",
-                acknowledged=Kind.ACKNOWLEDGED in first,
-                answered=any(kind in first for kind in ANSWER_KINDS),
-                resolved_at=next((m for m in resolutions[case_id] if m > routed_at), None),
-            )
-        )
-    facts.sort(key=lambda f: (f.organisation_id, f.routed_at, f.case_id))
-    return facts
+        facts = facts.filter(routed_at__gte=to_second(since))
+    return facts.order_by("organisation_id", "routed_at", "case_id")
 
 
 def organisation_figures(
     filters: Filters, *, now: datetime | None = None
-) -> list[tuple[OrganisationFigures, list[CaseFacts]]]:
-    """The figures of every organisation with cases routed to it in the period, with
-    the facts they come from, in three queries whatever the number of organisations."""
+) -> list[OrganisationFigures]:
+    """The figures of every organisation with cases routed to it in the period, in
+    four queries whatever the number of organisations and cases."""
     facts = case_facts(filters, now=now)
-    by_organisation: dict[int, list[CaseFacts]] = defaultdict(list)
-    for fact in facts:
-        by_organisation[fact.organisation_id].append(fact)
-    organisations = Organisation.objects.in_bulk(list(by_organisation))
-    return [
-        (OrganisationFigures.from_facts(organisations[pk], rows), rows)
-        for pk, rows in by_organisation.items()
-    ]
+    return _figures(facts)
 
 
 def figures_of(
     organisation: Organisation, filters: Filters, *, now: datetime | None = None
-) -> tuple[OrganisationFigures, list[CaseFacts]]:
+) -> OrganisationFigures:
     facts = case_facts(filters, organisation=organisation, now=now)
-    return OrganisationFigures.from_facts(organisation, facts), facts
+    [figures] = _figures(facts, {organisation.pk: organisation}) or [_no_figures(organisation)]
+    return figures
+
+
+def _figures(
+    facts: QuerySet[RoutedCase], organisations: dict[int, Organisation] | None = None
+) -> list[OrganisationFigures]:
+    """The figures of the organisations of these facts (read from the database unless
+    they are given)."""
+    # Counted over columns of the index by organisation and time, never the row's id,
+    # so that PostgreSQL reads the index alone.
+    counted = {
+        "routed": Count("routed_at"),
+        "acknowledged": Count("routed_at", filter=Q(acknowledged=True)),
+        "answered": Count("routed_at", filter=Q(answered=True)),
+        "resolved": Count("resolution_seconds"),
+        "responded": Count("first_response_seconds"),
+    }
+    counts = (
+        facts.order_by()
+        .values("organisation_id")
+        .annotate(**{f"{figure}_count": count for figure, count in counted.items()})
+    )
+    responses = _nearest_ranks(facts, "first_response_seconds")
+    resolutions = _nearest_ranks(facts, "resolution_seconds")
+    rows = list(counts)
+    if organisations is None:
+        organisations = Organisation.objects.in_bulk([row["organisation_id"] for row in rows])
+    return [
+        OrganisationFigures(
+            organisation=organisations[row["organisation_id"]],
+            **{figure: row[f"{figure}_count"] for figure in counted},
+            median_first_response=responses.get((row["organisation_id"], MEDIAN)),
+            p90_first_response=responses.get((row["organisation_id"], P90)),
+            median_resolution=resolutions.get((row["organisation_id"], MEDIAN)),
+            p90_resolution=resolutions.get((row["organisation_id"], P90)),
+        )
+        for row in rows
+    ]
+
+
+def _nearest_ranks(facts: QuerySet[RoutedCase], column: str) -> dict[tuple[int, int], timedelta]:
+    """The median and 90th percentile of a duration column for each organisation, as
+    {(organisation id, percent): duration}, computed by the database: each row is
+    numbered within its organisation in ascending order, and the rows whose number is
+    a percentile's rank are kept."""
+    numbered = (
+        facts.filter(**{f"{column}__isnull": False})
+        .order_by()
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("organisation_id")], order_by=column),
+            out_of=Window(Count(column), partition_by=[F("organisation_id")]),
+        )
+    )
+    # ceil(percent × n / 100) in integer arithmetic, the same on both databases.
+    rank = {percent: (F("out_of") * percent + 99) / 100 for percent in (MEDIAN, P90)}
+    found: dict[tuple[int, int], timedelta] = {}
+    for organisation_id, position, out_of, seconds in numbered.filter(
+        Q(position=rank[MEDIAN]) | Q(position=rank[P90])
+    ).values_list("organisation_id", "position", "out_of", column):
+        for percent in (MEDIAN, P90):
+            if position == -(-percent * out_of // 100):
+                found[organisation_id, percent] = timedelta(seconds=seconds)
+    return found
+
+
+def _no_figures(organisation: Organisation) -> OrganisationFigures:
+    return OrganisationFigures(
+        organisation=organisation,
+        routed=0,
+        acknowledged=0,
+        answered=0,
+        resolved=0,
+        responded=0,
+        median_first_response=None,
+        p90_first_response=None,
+        median_resolution=None,
+        p90_resolution=None,
+    )
 
 
 def organisation_by_slug(slug: str) -> Organisation:

@@ -16,9 +16,20 @@ from django.urls import reverse
 from minjian.accountability import charts, exports, selectors
 from minjian.accountability.forms import SORT_CHOICES, LeagueForm, PeriodForm
 from minjian.core.downloads import csv_download
-from minjian.core.public_cache import CASES, ORGANISATIONS, public_page, tags_for_everything
+from minjian.core.public_cache import (
+    ACCOUNTABILITY,
+    CASES,
+    ORGANISATIONS,
+    public_page,
+    tags_for_everything,
+)
+from minjian.orgs.models import Organisation
 
 CASES_PER_PAGE = 50
+# A national instance has thousands of organisations: the table shows them a page at a time.
+ORGANISATIONS_PER_PAGE = 100
+# Rows of the facts CSV read from the database at a time while the download is sent.
+FACTS_READ_AT_ONCE = 2000
 
 
 @dataclass(frozen=True)
@@ -29,33 +40,35 @@ class _League:
     filters: selectors.Filters
     sort: str
     table: list[selectors.LeagueRow]
-    facts: list[selectors.CaseFacts]
 
 
 def _league(request: HttpRequest) -> _League:
     form = LeagueForm(request.GET)
     filters = form.chosen_filters()
     sort = form.chosen_sort()
-    figures = selectors.organisation_figures(filters)
     return _League(
         form=form,
         filters=filters,
         sort=sort,
-        table=selectors.league_table([row for row, _facts in figures], sort),
-        facts=[fact for _row, rows in figures for fact in rows],
+        table=selectors.league_table(selectors.organisation_figures(filters), sort),
     )
 
 
-def _filter_query(filters: selectors.Filters, **extra: str) -> str:
+def _filter_params(filters: selectors.Filters, **extra: str) -> dict[str, str]:
     query = {"period": filters.period}
     if filters.organisation_kind:
         query["kind"] = filters.organisation_kind
-    return urlencode({**query, **extra})
+    return {**query, **extra}
 
 
-@public_page(tags_for_everything(ORGANISATIONS, CASES))
+def _filter_query(filters: selectors.Filters, **extra: str) -> str:
+    return urlencode(_filter_params(filters, **extra))
+
+
+@public_page(tags_for_everything(ORGANISATIONS, ACCOUNTABILITY))
 def league(request: HttpRequest) -> HttpResponse:
     league = _league(request)
+    page = Paginator(league.table, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accountability/league.html",
@@ -63,7 +76,9 @@ def league(request: HttpRequest) -> HttpResponse:
             "form": league.form,
             "sort": league.sort,
             "period": league.filters.period,
-            "table": league.table,
+            "table": page.object_list,
+            "page": page,
+            "query": _filter_params(league.filters, sort=league.sort),
             "sort_links": {
                 key: "?" + _filter_query(league.filters, sort=key) for key, _label in SORT_CHOICES
             },
@@ -95,24 +110,29 @@ def cases_csv(request: HttpRequest) -> StreamingHttpResponse:
     return csv_download(
         f"minjian-accountability-cases-{league.filters.period}.csv",
         exports.CASE_COLUMNS,
-        exports.case_rows(league.facts, organisations, _case_url(request)),
+        exports.case_rows(
+            selectors.case_facts(league.filters).iterator(chunk_size=FACTS_READ_AT_ONCE),
+            organisations,
+            _case_url(request),
+        ),
     )
 
 
 def _organisation(
     request: HttpRequest, slug: str
-) -> tuple[PeriodForm, selectors.Filters, selectors.OrganisationFigures, list[selectors.CaseFacts]]:
+) -> tuple[PeriodForm, selectors.Filters, Organisation]:
     organisation = selectors.organisation_by_slug(slug)
     form = PeriodForm(request.GET)
-    filters = form.chosen_filters()
-    figures, facts = selectors.figures_of(organisation, filters)
-    return form, filters, figures, facts
+    return form, form.chosen_filters(), organisation
 
 
-@public_page(tags_for_everything(ORGANISATIONS, CASES))
+# The titles of the cases listed are the cases' own: a case's change may change this page.
+@public_page(tags_for_everything(ORGANISATIONS, ACCOUNTABILITY, CASES))
 def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
-    form, filters, figures, facts = _organisation(request, slug)
-    newest_first = sorted(facts, key=lambda f: (f.routed_at, f.case_id), reverse=True)
+    form, filters, organisation = _organisation(request, slug)
+    figures = selectors.figures_of(organisation, filters)
+    facts = selectors.case_facts(filters, organisation=organisation)
+    newest_first = facts.order_by("-routed_at", "-case_id")
     page = Paginator(newest_first, CASES_PER_PAGE).get_page(request.GET.get("page"))
     titles = selectors.case_titles(fact.case_id for fact in page.object_list)
     return render(
@@ -134,10 +154,14 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def organisation_cases_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    _form, filters, figures, facts = _organisation(request, slug)
-    organisation = figures.organisation
+    _form, filters, organisation = _organisation(request, slug)
+    facts = selectors.case_facts(filters, organisation=organisation)
     return csv_download(
         f"minjian-accountability-{organisation.slug}-cases-{filters.period}.csv",
         exports.CASE_COLUMNS,
-        exports.case_rows(facts, {organisation.pk: organisation}, _case_url(request)),
+        exports.case_rows(
+            facts.iterator(chunk_size=FACTS_READ_AT_ONCE),
+            {organisation.pk: organisation},
+            _case_url(request),
+        ),
     )

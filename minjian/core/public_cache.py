@@ -46,10 +46,12 @@ from django.utils.translation import get_language
 
 from minjian.core.models import PublicChange
 
-# What the public reads of cases in lists, counts and feeds, of organisations, of drives.
+# What the public reads of cases in lists, counts and feeds, of organisations, of drives,
+# and the accountability figures (touched only when a case's routing facts change).
 CASES = "cases"
 ORGANISATIONS = "orgs"
 DRIVES = "drives"
+ACCOUNTABILITY = "accountability"
 
 # Headers of a stored answer that belong to one request and are not kept with it.
 _UNSTORED_HEADERS = frozenset({"set-cookie", "vary", "etag", "last-modified", "cache-control"})

@@ -1,0 +1,140 @@
+"""Keeping `RoutedCase` in step with the timelines.
+
+Every event that can change a case's facts (a routing, a response, a resolution, a
+move in or out of the public states) makes its case's rows be computed again from
+that case's timeline, in the transaction that writes the event: a few queries over
+one case, never over all of them. `facts_from_timeline` is that computation, and
+`rebuild_facts` runs it over every routed case, after a bulk load that bypassed the
+services; the tests compare the kept rows with it after every kind of event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min
+
+from minjian.accountability.models import RoutedCase
+from minjian.cases.models import Case, CaseEvent
+from minjian.core.public_cache import ACCOUNTABILITY, touch
+
+Kind = CaseEvent.Kind
+ANSWER_KINDS = (Kind.PUBLIC_UPDATE, Kind.OFFICIAL_RESPONSE)
+ORGANISATION_KINDS = (Kind.ROUTED, *CaseEvent.RESPONSE_KINDS)
+# When two responses share their first second, the one named first is the first response.
+RESPONSE_ORDER: dict[str, int] = {
+    kind: position for position, kind in enumerate(CaseEvent.RESPONSE_KINDS)
+}
+# Events that can change the facts of their case without moving it between states.
+FACT_KINDS = frozenset((*ORGANISATION_KINDS, Kind.RESOLVED))
+
+# Cases computed together by `rebuild_facts`: a few queries per batch.
+REBUILD_BATCH = 2000
+
+
+def to_second(moment: datetime) -> datetime:
+    return moment.replace(microsecond=0)
+
+
+def facts_from_timeline(case_ids: Sequence[int]) -> list[RoutedCase]:
+    """The facts of these cases computed from their timelines (unsaved), for the
+    public ones among them, in four queries."""
+    public = set(
+        Case.objects.filter(pk__in=case_ids, state__in=Case.PUBLIC_STATES).values_list(
+            "pk", flat=True
+        )
+    )
+    if not public:
+        return []
+    # The first event of each kind each organisation wrote or received on each case.
+    firsts = (
+        CaseEvent.objects.filter(
+            kind__in=ORGANISATION_KINDS,
+            internal=False,
+            organisation__isnull=False,
+            case_id__in=public,
+        )
+        .values("organisation_id", "case_id", "kind")
+        .annotate(first_at=Min("created_at"))
+        .order_by()
+    )
+    first_of: dict[tuple[int, int], dict[str, datetime]] = defaultdict(dict)
+    for row in firsts:
+        first_of[row["organisation_id"], row["case_id"]][row["kind"]] = to_second(row["first_at"])
+    resolutions: dict[int, list[datetime]] = defaultdict(list)
+    for case_id, resolved_at in (
+        CaseEvent.objects.filter(kind=Kind.RESOLVED, case_id__in=public)
+        .order_by("created_at", "id")
+        .values_list("case_id", "created_at")
+    ):
+        resolutions[case_id].append(to_second(resolved_at))
+
+    facts = []
+    for (organisation_id, case_id), first in first_of.items():
+        routed_at = first.get(Kind.ROUTED)
+        if routed_at is None:  # an organisation that acted on a case not routed to it
+            continue
+        responses = sorted(
+            (moment, RESPONSE_ORDER[kind], kind)
+            for kind, moment in first.items()
+            if kind in RESPONSE_ORDER
+        )
+        facts.append(
+            RoutedCase.from_times(
+                organisation_id=organisation_id,
+                case_id=case_id,
+                routed_at=routed_at,
+                first_response_at=responses[0][0] if responses else None,
+                first_response_kind=responses[0][2] if responses else "",
+                acknowledged=Kind.ACKNOWLEDGED in first,
+                answered=any(kind in first for kind in ANSWER_KINDS),
+                resolved_at=next((m for m in resolutions[case_id] if m > routed_at), None),
+            )
+        )
+    return facts
+
+
+def refresh_facts(case_ids: Sequence[int]) -> None:
+    """Compute these cases' facts again from their timelines and store them."""
+    with transaction.atomic():
+        removed, _by_model = RoutedCase.objects.filter(case_id__in=case_ids).delete()
+        facts = facts_from_timeline(case_ids)
+        RoutedCase.objects.bulk_create(facts)
+        if removed or facts:
+            touch(ACCOUNTABILITY)
+
+
+def rebuild_facts() -> int:
+    """Compute every routed case's facts again, e.g. after a bulk load that bypassed
+    the services; returns how many rows there are."""
+    with transaction.atomic():
+        RoutedCase.objects.all().delete()
+        case_ids = _routed_case_ids()
+        while batch := list(islice(case_ids, REBUILD_BATCH)):
+            RoutedCase.objects.bulk_create(facts_from_timeline(batch))
+        touch(ACCOUNTABILITY)
+    return RoutedCase.objects.count()
+
+
+def _routed_case_ids() -> Iterator[int]:
+    routed = CaseEvent.objects.filter(kind=Kind.ROUTED, organisation__isnull=False)
+    return routed.values_list("case_id", flat=True).distinct().order_by("case_id").iterator()
+
+
+def changes_facts(event: CaseEvent) -> bool:
+    """Whether the event can change its case's facts: one of the kinds they are made
+    of, or a move into or out of the public states (every move carries `to`)."""
+    return event.kind in FACT_KINDS or "to" in event.payload
+
+
+def refresh_on_case_events(
+    sender: type[CaseEvent], events: Iterable[CaseEvent], **kwargs: Any
+) -> None:
+    case_ids = list(dict.fromkeys(event.case_id for event in events if changes_facts(event)))
+    if case_ids:
+        refresh_facts(case_ids)
