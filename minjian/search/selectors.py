@@ -517,15 +517,45 @@ def _rum_index() -> bool:
         return cursor.fetchone() is not None
 
 
-def holding(cases: QuerySet[Case], terms: Sequence[str]) -> QuerySet[Case]:
+def holding(
+    cases: QuerySet[Case], terms: Sequence[str], *, candidates: int | None = None
+) -> QuerySet[Case]:
     """The cases of `cases` whose document holds every term, unranked: for counting
-    them, which needs no rank (`matching` ranks them)."""
+    them, which needs no rank (`matching` ranks them).
+
+    `candidates`, when the caller knows it, is how many cases `cases` holds before the
+    search (a map's view). On PostgreSQL, when that is fewer than the documents holding
+    the rarest of the terms, each candidate's own document is checked instead of
+    reading every match from the full-text index: a map's view of 3,000 cases and a
+    search matched by 21,000 documents read 3,000 documents, not 21,000."""
     if connection.vendor == "postgresql":
+        if candidates is not None and candidates < _fewest_matches(terms):
+            # ts_match_vq is @@ as a function, which no index answers: the plan probes
+            # each candidate's document by its case id.
+            return cases.filter(
+                RawSQL(
+                    "EXISTS (SELECT 1 FROM search_searchdocument AS document"
+                    ' WHERE document.case_id = "cases_case"."id"'
+                    " AND ts_match_vq(document.vector, to_tsquery('simple', %s)))",
+                    [_postgresql_words(terms)],
+                    output_field=BooleanField(),
+                )
+            )
         return cases.filter(search_document__vector=_postgresql_query(terms))
     return cases.filter(
         pk__in=RawSQL(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_words(terms)]
         )
+    )
+
+
+def _fewest_matches(terms: Sequence[str]) -> float:
+    """How many documents PostgreSQL expects the rarest of the terms in: no more hold
+    them all (its guess for several terms together supposes them independent, and
+    was 513 for 工资 & 拖欠, which 21,101 documents hold)."""
+    return min(
+        _expected_matches("vector @@ to_tsquery('simple', %s)", [_quoted(term, "'")])[0]
+        for term in terms
     )
 
 

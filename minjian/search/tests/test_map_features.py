@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from minjian.cases.tests.factories import make_case
 from minjian.core.errors import DomainError
 from minjian.places.models import Region
 from minjian.search import clustering
+from minjian.search import selectors as search_selectors
 from minjian.search.selectors import CaseFilters
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +142,30 @@ def test_a_search_maps_its_most_recently_reported_matches_and_the_map_says_so(
     monkeypatch.setattr(clustering, "MAP_SEARCH_CAP", 1)
     zoomed = client.get(FEATURES, {"bbox": "114,30,115,31", "zoom": "9", "q": "排污"}).json()
     assert zoomed["total"] == 2
+
+
+@pytest.mark.usefixtures("spread")
+@pytest.mark.parametrize("words", ["排污", "武昌区 排污", "道路", "不存在的词"])
+def test_zoomed_in_checking_each_case_in_view_maps_what_the_index_finds(
+    client: Client, monkeypatch: pytest.MonkeyPatch, words: str
+) -> None:
+    view = {"bbox": "113,29,118,34", "zoom": "8", "q": words}
+    answers = []
+    for fewest in (0.0, float("inf")):  # the index read whole, or each case in view checked
+        monkeypatch.setattr(search_selectors, "_fewest_matches", lambda _terms, n=fewest: n)
+        cache.clear()
+        answers.append(client.get(FEATURES, view).json())
+    assert answers[0] == answers[1]
+    assert (
+        answers[0]["total"]
+        == Case.objects.filter(
+            state__in=Case.PUBLIC_STATES,
+            latitude__isnull=False,
+            title__contains=words.split()[-1],
+        )
+        .filter(title__contains=words.split()[0])
+        .count()
+    )
 
 
 @pytest.mark.usefixtures("spread")
