@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 
 from minjian.accountability.models import RoutedCase
@@ -41,9 +41,56 @@ def to_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def facts_from_timeline(case_ids: Sequence[int]) -> list[RoutedCase]:
-    """The facts of these cases computed from their timelines (unsaved), for the
-    public ones among them, in four queries."""
+class Fact(NamedTuple):
+    """One `RoutedCase` row as computed, its fields named as the table's columns."""
+
+    organisation_id: int
+    case_id: int
+    routed_at: datetime
+    first_response_at: datetime | None
+    first_response_kind: str
+    first_response_seconds: int | None
+    acknowledged: bool
+    answered: bool
+    resolved_at: datetime | None
+    resolution_seconds: int | None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        organisation_id: int,
+        case_id: int,
+        routed_at: datetime,
+        first_response_at: datetime | None,
+        first_response_kind: str,
+        acknowledged: bool,
+        answered: bool,
+        resolved_at: datetime | None,
+    ) -> Fact:
+        """The fact with its durations counted from routed_at (a response before the
+        routing takes no time)."""
+        return cls(
+            organisation_id=organisation_id,
+            case_id=case_id,
+            routed_at=routed_at,
+            first_response_at=first_response_at,
+            first_response_kind=first_response_kind,
+            first_response_seconds=None
+            if first_response_at is None
+            else max(0, int((first_response_at - routed_at).total_seconds())),
+            acknowledged=acknowledged,
+            answered=answered,
+            resolved_at=resolved_at,
+            resolution_seconds=None
+            if resolved_at is None
+            else int((resolved_at - routed_at).total_seconds()),
+        )
+
+
+def facts_from_timeline(case_ids: Sequence[int]) -> list[Fact]:
+    """The facts of these cases computed from their timelines, for the public ones
+    among them, in three queries."""
     public = set(
         Case.objects.filter(pk__in=case_ids, state__in=Case.PUBLIC_STATES).values_list(
             "pk", flat=True
@@ -59,13 +106,13 @@ def facts_from_timeline(case_ids: Sequence[int]) -> list[RoutedCase]:
             organisation__isnull=False,
             case_id__in=public,
         )
-        .values("organisation_id", "case_id", "kind")
+        .values_list("organisation_id", "case_id", "kind")
         .annotate(first_at=Min("created_at"))
         .order_by()
     )
     first_of: dict[tuple[int, int], dict[str, datetime]] = defaultdict(dict)
-    for row in firsts:
-        first_of[row["organisation_id"], row["case_id"]][row["kind"]] = to_second(row["first_at"])
+    for organisation_id, case_id, kind, first_at in firsts:
+        first_of[organisation_id, case_id][kind] = to_second(first_at)
     resolutions: dict[int, list[datetime]] = defaultdict(list)
     for case_id, resolved_at in (
         CaseEvent.objects.filter(kind=Kind.RESOLVED, case_id__in=public)
@@ -85,7 +132,7 @@ def facts_from_timeline(case_ids: Sequence[int]) -> list[RoutedCase]:
             if kind in RESPONSE_ORDER
         )
         facts.append(
-            RoutedCase.from_times(
+            Fact.of(
                 organisation_id=organisation_id,
                 case_id=case_id,
                 routed_at=routed_at,
@@ -104,7 +151,7 @@ def refresh_facts(case_ids: Sequence[int]) -> None:
     with transaction.atomic():
         removed, _by_model = RoutedCase.objects.filter(case_id__in=case_ids).delete()
         facts = facts_from_timeline(case_ids)
-        RoutedCase.objects.bulk_create(facts)
+        _store(facts)
         if removed or facts:
             touch(ACCOUNTABILITY)
 
@@ -116,9 +163,27 @@ def rebuild_facts() -> int:
         RoutedCase.objects.all().delete()
         case_ids = _routed_case_ids()
         while batch := list(islice(case_ids, REBUILD_BATCH)):
-            RoutedCase.objects.bulk_create(facts_from_timeline(batch))
+            _store(facts_from_timeline(batch))
         touch(ACCOUNTABILITY)
     return RoutedCase.objects.count()
+
+
+def _store(facts: Sequence[Fact]) -> None:
+    # Rows, not model instances: a rebuild stores 1.3 million of them at a million
+    # cases, and making an instance of each took a third of its time.
+    if not facts:
+        return
+    # Times as the database keeps them (SQLite: as text in UTC, as Django writes them).
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        [adapt(value) if isinstance(value, datetime) else value for value in fact] for fact in facts
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {RoutedCase._meta.db_table} ({', '.join(Fact._fields)})"  # noqa: S608
+            f" VALUES ({', '.join(['%s'] * len(Fact._fields))})",
+            rows,
+        )
 
 
 def _routed_case_ids() -> Iterator[int]:

@@ -10,7 +10,7 @@ from the events, which is what the tests compare them with.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import models
 
@@ -94,37 +94,6 @@ class RoutedCase(models.Model):
     @property
     def time_to_resolution(self) -> timedelta | None:
         return _duration(self.resolution_seconds)
-
-    @classmethod
-    def from_times(
-        cls,
-        *,
-        organisation_id: int,
-        case_id: int,
-        routed_at: datetime,
-        first_response_at: datetime | None,
-        first_response_kind: str,
-        acknowledged: bool,
-        answered: bool,
-        resolved_at: datetime | None,
-    ) -> RoutedCase:
-        """The facts with their durations counted from routed_at."""
-        return cls(
-            organisation_id=organisation_id,
-            case_id=case_id,
-            routed_at=routed_at,
-            first_response_at=first_response_at,
-            first_response_kind=first_response_kind,
-            first_response_seconds=None
-            if first_response_at is None
-            else max(0, int((first_response_at - routed_at).total_seconds())),
-            acknowledged=acknowledged,
-            answered=answered,
-            resolved_at=resolved_at,
-            resolution_seconds=None
-            if resolved_at is None
-            else int((resolved_at - routed_at).total_seconds()),
-        )
 
 
 def _duration(seconds: int | None) -> timedelta | None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from minjian.accountability.facts import Fact
 from minjian.accountability.models import RoutedCase
 from minjian.accountability.selectors import Filters, OrganisationFigures, figures_of
 from minjian.accountability.tests.percentiles import nearest_rank
@@ -34,8 +35,8 @@ def figures_for(
     resolutions: list[int | None],
 ) -> OrganisationFigures:
     RoutedCase.objects.all().delete()
-    RoutedCase.objects.bulk_create(
-        RoutedCase.from_times(
+    facts = [
+        Fact.of(
             organisation_id=organisation.pk,
             case_id=case.pk,
             routed_at=ROUTED_AT,
@@ -46,7 +47,8 @@ def figures_for(
             resolved_at=None if resolution is None else ROUTED_AT + timedelta(seconds=resolution),
         )
         for case, response, resolution in zip(cases, responses, resolutions, strict=False)
-    )
+    ]
+    RoutedCase.objects.bulk_create(RoutedCase(**fact._asdict()) for fact in facts)
     return figures_of(organisation, Filters())
 
 
