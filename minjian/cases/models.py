@@ -142,6 +142,9 @@ class Case(models.Model):
                 condition=models.Q(grid_x__isnull=False),
                 name="case_map_by_id",
             ),
+            # A search of very common words in one state walks that state's cases from
+            # the most recently reported (search.selectors._postgresql_newest).
+            models.Index(fields=("state", "id"), name="case_state_by_id"),
         ]
 
     def __str__(self) -> str:

@@ -148,3 +148,19 @@ def test_without_the_rum_index_a_search_lists_the_same(
     monkeypatch.setattr(search_selectors, "_rum_index", lambda: False)
     without = search("排污")
     assert (without.count, ids(without.cases)) == (with_rum.count, ids(with_rum.cases))
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_walking_a_state_s_cases_lists_what_the_index_lists(
+    monkeypatch: pytest.MonkeyPatch, small_cap: int, mills: list[Case], common: bool
+) -> None:
+    """On PostgreSQL, very common words in one state are found by walking that state's
+    cases from the most recent; the list is the one the full-text index gives."""
+    # As rare as can be with the filters, so that every document is not walked instead.
+    monkeypatch.setattr(search_selectors, "_expected_matches", lambda *_args: (0.0, 1.0))
+    by_index = search("排污", state="published")
+    monkeypatch.setattr(search_selectors, "_words_are_common", lambda _terms: common)
+    walked = search("排污", state="published")
+    assert (walked.count, ids(walked.cases)) == (by_index.count, ids(by_index.cases))
+    newest, best, third, *_earlier = mills
+    assert ids(walked.cases) == ids([best, newest, third])
