@@ -91,20 +91,25 @@ class Fact(NamedTuple):
 def facts_from_timeline(case_ids: Sequence[int]) -> list[Fact]:
     """The facts of these cases computed from their timelines, for the public ones
     among them, in three queries."""
-    public = set(
-        Case.objects.filter(pk__in=case_ids, state__in=Case.PUBLIC_STATES).values_list(
-            "pk", flat=True
-        )
+    if not case_ids:
+        return []
+    # The cases are read by the range of their ids, not by a list of them, and those not
+    # asked for are left out here: a rebuild asks for 2,000 at a time, and binding and
+    # planning a list of 2,000 ids cost more than reading the few cases in between.
+    asked = set(case_ids)
+    first_id, last_id = min(asked), max(asked)
+    within = {"case_id__gte": first_id, "case_id__lte": last_id}
+    public = asked & set(
+        Case.objects.filter(pk__range=(first_id, last_id), state__in=Case.PUBLIC_STATES)
+        .values_list("pk", flat=True)
+        .order_by()
     )
     if not public:
         return []
     # The first event of each kind each organisation wrote or received on each case.
     firsts = (
         CaseEvent.objects.filter(
-            kind__in=ORGANISATION_KINDS,
-            internal=False,
-            organisation__isnull=False,
-            case_id__in=public,
+            kind__in=ORGANISATION_KINDS, internal=False, organisation__isnull=False, **within
         )
         .values_list("organisation_id", "case_id", "kind")
         .annotate(first_at=Min("created_at"))
@@ -112,10 +117,11 @@ def facts_from_timeline(case_ids: Sequence[int]) -> list[Fact]:
     )
     first_of: dict[tuple[int, int], dict[str, datetime]] = defaultdict(dict)
     for organisation_id, case_id, kind, first_at in firsts:
-        first_of[organisation_id, case_id][kind] = to_second(first_at)
+        if case_id in public:
+            first_of[organisation_id, case_id][kind] = to_second(first_at)
     resolutions: dict[int, list[datetime]] = defaultdict(list)
     for case_id, resolved_at in (
-        CaseEvent.objects.filter(kind=Kind.RESOLVED, case_id__in=public)
+        CaseEvent.objects.filter(kind=Kind.RESOLVED, **within)
         .order_by("created_at", "id")
         .values_list("case_id", "created_at")
     ):
@@ -169,20 +175,25 @@ def rebuild_facts() -> int:
 
 
 def _store(facts: Sequence[Fact]) -> None:
-    # Rows, not model instances: a rebuild stores 1.3 million of them at a million
-    # cases, and making an instance of each took a third of its time.
+    # Rows, not model instances, and not INSERT statements on PostgreSQL: a rebuild
+    # stores 1.3 million of them at a million cases; making an instance of each took a
+    # third of its time, and psycopg spent more binding the values into statements
+    # than PostgreSQL spent storing them. COPY takes the rows as they are.
     if not facts:
         return
-    # Times as the database keeps them (SQLite: as text in UTC, as Django writes them).
-    adapt = connection.ops.adapt_datetimefield_value
-    rows = [
-        [adapt(value) if isinstance(value, datetime) else value for value in fact] for fact in facts
-    ]
+    table, columns = RoutedCase._meta.db_table, ", ".join(Fact._fields)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for fact in facts:
+                    copy.write_row(fact)
+            return
+        # Times as SQLite keeps them: text in UTC, as Django writes them.
+        adapt = connection.ops.adapt_datetimefield_value
         cursor.executemany(
-            f"INSERT INTO {RoutedCase._meta.db_table} ({', '.join(Fact._fields)})"  # noqa: S608
+            f"INSERT INTO {table} ({columns})"  # noqa: S608
             f" VALUES ({', '.join(['%s'] * len(Fact._fields))})",
-            rows,
+            [[adapt(v) if isinstance(v, datetime) else v for v in fact] for fact in facts],
         )
 
 
