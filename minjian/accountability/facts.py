@@ -35,6 +35,8 @@ FACT_KINDS = frozenset((*ORGANISATION_KINDS, Kind.RESOLVED))
 
 # Cases computed together by `rebuild_facts`: a few queries per batch.
 REBUILD_BATCH = 2000
+# Cases whose ids span at most this many times their number are read as a range.
+DENSE_SPREAD = 4
 
 
 def to_second(moment: datetime) -> datetime:
@@ -93,16 +95,20 @@ def facts_from_timeline(case_ids: Sequence[int]) -> list[Fact]:
     among them, in three queries."""
     if not case_ids:
         return []
-    # The cases are read by the range of their ids, not by a list of them, and those not
-    # asked for are left out here: a rebuild asks for 2,000 at a time, and binding and
-    # planning a list of 2,000 ids cost more than reading the few cases in between.
+    # Many cases close together (a rebuild asks for 2,000 at a time) are read by the
+    # range of their ids and those not asked for left out here: binding and planning a
+    # list of 2,000 ids cost more than reading the few cases in between. A few cases
+    # far apart are read by their ids.
     asked = set(case_ids)
     first_id, last_id = min(asked), max(asked)
-    within = {"case_id__gte": first_id, "case_id__lte": last_id}
+    if last_id - first_id < DENSE_SPREAD * len(asked):
+        within: dict[str, Any] = {"case_id__gte": first_id, "case_id__lte": last_id}
+        cases = Case.objects.filter(pk__range=(first_id, last_id))
+    else:
+        within = {"case_id__in": asked}
+        cases = Case.objects.filter(pk__in=asked)
     public = asked & set(
-        Case.objects.filter(pk__range=(first_id, last_id), state__in=Case.PUBLIC_STATES)
-        .values_list("pk", flat=True)
-        .order_by()
+        cases.filter(state__in=Case.PUBLIC_STATES).values_list("pk", flat=True).order_by()
     )
     if not public:
         return []

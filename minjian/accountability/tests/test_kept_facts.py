@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.test import Client
 
+from minjian.accountability import facts
 from minjian.accountability.facts import facts_from_timeline, rebuild_facts
 from minjian.accountability.models import RoutedCase
 from minjian.accounts.models import User
@@ -97,10 +99,10 @@ def test_the_facts_equal_a_recomputation_after_every_kind_of_event(
     for name, step in steps:
         step()
         assert kept() == recomputed(), f"after {name}"
-    facts = kept()
-    assert {(row[0], row[1]) for row in facts} == {(ngo.pk, first.pk), (agency.pk, first.pk)}
+    rows = kept()
+    assert {(row[0], row[1]) for row in rows} == {(ngo.pk, first.pk), (agency.pk, first.pk)}
     rebuild_facts()
-    assert kept() == facts
+    assert kept() == rows
 
 
 def test_a_change_of_the_facts_shows_on_the_stored_league_page(
@@ -117,3 +119,22 @@ def test_a_change_of_the_facts_shows_on_the_stored_league_page(
 
     assert after["ETag"] != before["ETag"]
     assert after.content != before.content
+
+
+def test_cases_read_by_their_ids_give_the_facts_read_by_a_range(
+    regions: dict[str, Region],
+    django_capture_on_commit_callbacks: Capture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    member = make_user("ngo-member")
+    ngo = subscribed("huai-river-guardians", members=(member,))
+    cases = [published(django_capture_on_commit_callbacks, regions["340321"]) for _ in range(3)]
+    inbox.inbox_acknowledge(actor=member, organisation=ngo, case_id=cases[1].pk)
+    asked = [cases[0].pk, cases[2].pk]
+
+    by_range = facts_from_timeline(asked)
+    monkeypatch.setattr(facts, "DENSE_SPREAD", 0)
+    by_ids = facts_from_timeline(asked)
+
+    assert by_ids == by_range
+    assert sorted(fact.case_id for fact in by_ids) == asked
