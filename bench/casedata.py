@@ -56,7 +56,10 @@ The rows are the ones the services would have written, field by field (kept in s
   by the database (`search.indexing.fill_derived_columns`). The terms are those of each
   sentence, segmented once per distinct sentence: the same terms as segmenting the whole
   text, but jieba's extra dictionary words come after each sentence rather than at the end
-  of the text, so their positions in `vector` differ a little from `index_case`'s.
+  of the text, so their positions in `vector` differ a little from `index_case`'s;
+- what the services keep as they go, made again from the rows above by the site's own
+  rebuilds: the case tallies (`cases.tallies.rebuild_tallies`) and the accountability
+  facts of every routed case (`accountability.facts.rebuild_facts`).
 
 What the generated data leaves out: photo files, cases still waiting for review, hidden
 cases, held notes, addressed cases and internal notes.
