@@ -1,7 +1,7 @@
 """Keeping `RoutedCase` in step with the timelines.
 
 Every event that can change a case's facts (a routing, a response, a resolution, a
-move in or out of the public states) makes its case's rows be computed again from
+move out of the public states) makes its case's rows be computed again from
 that case's timeline, in the transaction that writes the event: a few queries over
 one case, never over all of them. `facts_from_timeline` is that computation, and
 `rebuild_facts` runs it over every routed case, after a bulk load that bypassed the
@@ -210,8 +210,15 @@ def _routed_case_ids() -> Iterator[int]:
 
 def changes_facts(event: CaseEvent) -> bool:
     """Whether the event can change its case's facts: one of the kinds they are made
-    of, or a move into or out of the public states (every move carries `to`)."""
-    return event.kind in FACT_KINDS or "to" in event.payload
+    of, or a move out of the public states (every move carries `from` and `to`).
+
+    A move into them cannot: a case becomes public only from `submitted`, and was never
+    routed before it was (routing reads public cases), so a report being published, the
+    most common move of all, costs no query here."""
+    if event.kind in FACT_KINDS:
+        return True
+    moved_from, moved_to = event.payload.get("from"), event.payload.get("to")
+    return moved_from in Case.PUBLIC_STATES and moved_to not in Case.PUBLIC_STATES
 
 
 def refresh_on_case_events(

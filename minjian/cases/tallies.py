@@ -28,7 +28,8 @@ MapScope = tuple[int, str, int, int]
 
 
 def count_new_case(case: Case) -> None:
-    _add(Counter(dict.fromkeys(_scopes(case, case.state), 1)))
+    regions = _region_and_above(case.region_id)
+    _add(Counter(dict.fromkeys(_scopes(case, case.state, regions), 1)))
     _add_to_map(_map_changes(case, case.state, 1))
 
 
@@ -37,9 +38,10 @@ def count_move(case: Case, *, previous: str) -> None:
     if previous == case.state:
         return
     changes: Counter[Scope] = Counter()
-    for scope in _scopes(case, previous):
+    regions = _region_and_above(case.region_id)
+    for scope in _scopes(case, previous, regions):
         changes[scope] -= 1
-    for scope in _scopes(case, case.state):
+    for scope in _scopes(case, case.state, regions):
         changes[scope] += 1
     _add(changes)
     _add_to_map(_map_changes(case, previous, -1) | _map_changes(case, case.state, 1))
@@ -109,9 +111,11 @@ def rebuild_map_tallies() -> int:
     return len(tallies)
 
 
-def _scopes(case: Case, state: str) -> list[Scope]:
-    regions = (EVERY, *_region_and_above(case.region_id))
-    return [(topic, region, state) for topic in (EVERY, case.topic_id) for region in regions]
+def _scopes(case: Case, state: str, regions: list[int]) -> list[Scope]:
+    """`regions`: the case's region and those above it (`_region_and_above`)."""
+    return [
+        (topic, region, state) for topic in (EVERY, case.topic_id) for region in (EVERY, *regions)
+    ]
 
 
 def _region_and_above(region_id: int) -> list[int]:
