@@ -61,6 +61,10 @@ def _seconds(duration: timedelta | None) -> str:
     return "" if duration is None else str(int(duration.total_seconds()))
 
 
+def _whole(number: int | None) -> str:
+    return "" if number is None else str(number)
+
+
 def _rate(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.4f}"
 
@@ -107,9 +111,9 @@ def case_rows(
             _time(fact.routed_at),
             _time(fact.first_response_at),
             fact.first_response_kind,
-            _seconds(fact.time_to_first_response),
+            _whole(fact.first_response_seconds),
             "1" if fact.acknowledged else "0",
             "1" if fact.answered else "0",
             _time(fact.resolved_at),
-            _seconds(fact.time_to_resolution),
+            _whole(fact.resolution_seconds),
         ]

@@ -80,14 +80,6 @@ class RoutedCase(models.Model):
         return f"case {self.case_id} routed to organisation {self.organisation_id}"
 
     @property
-    def responded(self) -> bool:
-        return self.first_response_at is not None
-
-    @property
-    def resolved(self) -> bool:
-        return self.resolved_at is not None
-
-    @property
     def time_to_first_response(self) -> timedelta | None:
         return _duration(self.first_response_seconds)
 
