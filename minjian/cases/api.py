@@ -236,9 +236,10 @@ def create_case(
         ),
     )
     # The sender sees what was stored, whether or not it is public yet.
-    detail = _detail(
-        request, selectors.case_with_timeline(submission.case.pk), reader=REPORTER_READER
+    filed = selectors.case_as_filed(
+        submission.case, photos=submission.photos, events=submission.events
     )
+    detail = _detail(request, filed, reader=REPORTER_READER)
     return Status(201, detail | {"receipt_code": submission.receipt_code or None})
 
 

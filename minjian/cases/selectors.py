@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Model, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,8 @@ from minjian.orgs.models import Organisation
 from minjian.places.models import Region
 from minjian.redaction import render_redactions
 from minjian.topics.models import Topic
+
+M = TypeVar("M", bound=Model)
 
 
 def public_cases() -> QuerySet[Case]:
@@ -68,6 +71,27 @@ def case_with_timeline(case_id: int) -> Case | None:
         .filter(pk=case_id)
         .first()
     )
+
+
+def case_as_filed(case: Case, *, photos: list[CasePhoto], events: list[CaseEvent]) -> Case:
+    """The case just filed, as `case_with_timeline` reads it, from the rows the filing
+    service wrote (`services.Submission`): the answer to a report reads nothing again,
+    which was a sixth of what a report cost."""
+    # Django keeps what `prefetch_related` read in this cache: filled with the rows at
+    # hand (already in the order `case_with_timeline` gives), `case.photos.all()` and
+    # `case.events.all()` answer without a query.
+    case._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django's own cache, not in the stubs
+        "photos": _already_read(CasePhoto.objects.filter(case=case), photos),
+        "events": _already_read(CaseEvent.objects.filter(case=case), events),
+    }
+    return case
+
+
+def _already_read(queryset: QuerySet[M], rows: list[M]) -> QuerySet[M]:
+    # How prefetching fills a queryset.
+    queryset._result_cache = rows
+    queryset._prefetch_done = True  # type: ignore[attr-defined]  # nothing more to prefetch
+    return queryset
 
 
 @dataclass(frozen=True)

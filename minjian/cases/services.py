@@ -256,6 +256,10 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
     personal_data = report.personal_data
     point = report.point
     receipt_code = new_receipt_code() if reporter is None else ""
+    publish = not personal_data and not needs_review(reporter)
+    # Without photos there is nothing to prepare: the case is filed straight into the
+    # published state, its two events written together (one insert, one count).
+    publish_now = publish and not photos
     with files_removed_on_failure() as stored, transaction.atomic():
         now = timezone.now()
         case = Case.objects.create(
@@ -269,31 +273,46 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
             personal_data_found=personal_data,
             receipt_digest=receipt_digest(receipt_code) if receipt_code else "",
             reporter=reporter,
-            state=Case.State.SUBMITTED,
+            state=Case.State.PUBLISHED if publish_now else Case.State.SUBMITTED,
             created_at=now,
             updated_at=now,
+            published_at=now if publish_now else None,
         )
         count_new_case(case)
-        keep_uploads(case, photos, first_position=0, stored=stored)
-        publish = not personal_data and not needs_review(reporter)
-        _write_event(
-            case,
-            CaseEvent.Kind.SUBMITTED,
-            actor=reporter,
-            at=now,
-            payload={
-                "photos": len(photos),
-                "unblurred_photos": sum(not p.blur_faces for p in photos),
-                "has_point": point is not None,
-                "location_precision": report.precision.value,
-                "personal_data": personal_data,
-                **({PUBLISH_WHEN_PHOTOS_READY: True} if publish and photos else {}),
-            },
-        )
-        if publish and not photos:
-            _move(case, actor=None, to=Case.State.PUBLISHED, kind=CaseEvent.Kind.PUBLISHED)
+        kept = keep_uploads(case, photos, first_position=0, stored=stored)
+        events = [
+            CaseEvent(
+                case=case,
+                kind=CaseEvent.Kind.SUBMITTED,
+                actor=reporter,
+                created_at=now,
+                payload={
+                    "photos": len(photos),
+                    "unblurred_photos": sum(not p.blur_faces for p in photos),
+                    "has_point": point is not None,
+                    "location_precision": report.precision.value,
+                    "personal_data": personal_data,
+                    **({PUBLISH_WHEN_PHOTOS_READY: True} if publish and photos else {}),
+                },
+            )
+        ]
+        if publish_now:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind=CaseEvent.Kind.PUBLISHED,
+                    actor=None,
+                    created_at=now,
+                    payload=_move_payload(Case.State.SUBMITTED, Case.State.PUBLISHED),
+                )
+            )
+        written = _write_events(events)
     return Submission(
-        case=case, receipt_code=receipt_code, publish_when_photos_ready=publish and bool(photos)
+        case=case,
+        receipt_code=receipt_code,
+        publish_when_photos_ready=publish and bool(photos),
+        photos=kept,
+        events=written,
     )
 
 
@@ -334,7 +353,11 @@ class Submission:
     # Shown to an anonymous reporter once; "" for a reporter with an account.
     receipt_code: str
     # Published without review, but only once its photos are prepared (faces blurred).
-    publish_when_photos_ready: bool = False
+    publish_when_photos_ready: bool
+    # What was written with the case, so that the answer to the reporter need not read
+    # it all again (`selectors.case_as_filed`).
+    photos: list[CasePhoto]
+    events: list[CaseEvent]
 
 
 def needs_review(reporter: Actor) -> bool:
@@ -704,12 +727,16 @@ def _move(
         fields.append("published_at")
     case.save(update_fields=fields)
     count_move(case, previous=previous)
-    payload: dict[str, Any] = {"from": previous, "to": to.value, **(changes or {})}
+    payload = _move_payload(previous, to) | (changes or {})
     if note:
         payload["note"] = note
     if note_held:
         payload["held"] = True
     return _write_event(case, kind, actor=actor, at=now, payload=payload, organisation=organisation)
+
+
+def _move_payload(previous: str, to: Case.State) -> dict[str, Any]:
+    return {"from": previous, "to": to.value}
 
 
 def _write_event(

@@ -102,13 +102,15 @@ def files_removed_on_failure() -> Iterator[list[str]]:
 
 def keep_uploads(
     case: Case, photos: Sequence[PhotoUpload], *, first_position: int, stored: list[str]
-) -> None:
-    """Store each checked upload under a private name and defer its preparation.
+) -> list[CasePhoto]:
+    """Store each checked upload under a private name and defer its preparation; the
+    photos' rows, in order.
 
     Call inside the transaction that writes the case or its addition, within
     `files_removed_on_failure`: the job is deferred in that transaction too (the
     jobs outbox), so it runs if and only if the photo rows were committed.
     """
+    records = []
     for offset, photo in enumerate(photos):
         record = CasePhoto(
             case=case,
@@ -120,6 +122,8 @@ def keep_uploads(
         record.upload.name = store_stripped(f"{UPLOAD_PREFIX}{record.key}", photo, stored)
         record.save()
         jobs.prepare_case_photo.defer(record.pk)
+        records.append(record)
+    return records
 
 
 def case_photo_prepare(*, photo_id: int) -> int | None:

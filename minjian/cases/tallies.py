@@ -28,7 +28,7 @@ MapScope = tuple[int, str, int, int]
 
 
 def count_new_case(case: Case) -> None:
-    regions = _region_and_above(case.region_id)
+    regions = _region_and_above(case)
     _add(Counter(dict.fromkeys(_scopes(case, case.state, regions), 1)))
     _add_to_map(_map_changes(case, case.state, 1))
 
@@ -38,7 +38,7 @@ def count_move(case: Case, *, previous: str) -> None:
     if previous == case.state:
         return
     changes: Counter[Scope] = Counter()
-    regions = _region_and_above(case.region_id)
+    regions = _region_and_above(case)
     for scope in _scopes(case, previous, regions):
         changes[scope] -= 1
     for scope in _scopes(case, case.state, regions):
@@ -118,8 +118,12 @@ def _scopes(case: Case, state: str, regions: list[int]) -> list[Scope]:
     ]
 
 
-def _region_and_above(region_id: int) -> list[int]:
-    path = Region.objects.values_list("path", flat=True).get(pk=region_id)
+def _region_and_above(case: Case) -> list[int]:
+    # A case being filed has its region at hand; a case read to be moved may not.
+    if Case.region.is_cached(case):
+        path = case.region.path
+    else:
+        path = Region.objects.values_list("path", flat=True).get(pk=case.region_id)
     codes = [code for code in path.split("/") if code]
     return list(Region.objects.filter(code__in=codes).values_list("id", flat=True))
 

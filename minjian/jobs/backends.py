@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -69,7 +69,24 @@ class RedisBackend:
             logger.warning("Redis unreachable: job %s left in the database queue.", name)
             PendingJob.objects.filter(pk=row_pk).update(run_after=timezone.now())
         else:
-            PendingJob.objects.filter(pk=row_pk).delete()
+            _forget_sent(row_pk)
+
+
+def _forget_sent(row_pk: int) -> None:
+    """Delete the database's copy of a job that Redis now has.
+
+    On PostgreSQL the deletion commits without waiting for the disk (asynchronous
+    commit): should the database crash before it reaches the disk, the copy comes back
+    and the job runs a second time after SEND_GRACE, which every job allows, as they
+    run at least once anyway (a worker killed during a job runs it again). Waiting for
+    the disk would cost each request one flush (4 ms here) per job it defers.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        # `_raw_delete`: a job row has no related rows to collect nor signals to send.
+        PendingJob.objects.filter(pk=row_pk)._raw_delete(PendingJob.objects.db)
 
 
 BACKENDS: dict[str, type[Backend]] = {

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from minjian.accounts.models import User
 from minjian.accounts.services import api_token_issue
@@ -78,6 +80,36 @@ def test_report_with_a_token_belongs_to_the_account(
     response = post_case(client, REPORT, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 201
     assert Case.objects.get().reporter == user
+
+
+@pytest.mark.parametrize("with_photo", [False, True], ids=["published at once", "photo preparing"])
+def test_the_answer_to_a_report_is_the_case_as_its_reporter_reads_it_again(
+    client: Client,
+    regions: dict[str, Region],
+    user: User,
+    settings: Any,
+    with_photo: bool,
+) -> None:
+    settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = False
+    _, token = api_token_issue(actor=user, user=user, name="phone")
+    authorised = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "en"}
+    photos = {"photos": [jpeg_upload()]} if with_photo else {}
+    with CaptureQueriesContext(connection) as queries:
+        answer = post_case(client, REPORT | photos, **authorised).json()
+    # The answer is made from what filing wrote: the case is not read again.
+    case_tables = ('"cases_case"', '"cases_caseevent"', '"cases_casephoto"')
+    assert not [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and any(t in query["sql"] for t in case_tables)
+    ]
+    again = client.get(f"/api/v1/cases/{answer['id']}", **authorised).json()
+    assert answer.pop("receipt_code") is None
+    assert answer == again
+    assert answer["state"] == ("submitted" if with_photo else "published")
+    assert [entry["kind"] for entry in answer["timeline"]] == (
+        ["submitted"] if with_photo else ["submitted", "published"]
+    )
 
 
 def test_wrong_token_is_refused_with_json(client: Client, regions: dict[str, Region]) -> None:

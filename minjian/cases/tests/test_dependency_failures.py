@@ -6,18 +6,18 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from django.db import connection
-from django.db.models.signals import post_save
 from PIL import Image
 
 from minjian.abuse.tests.processes import Browser, Gunicorn, free_port
 from minjian.cases.models import Case, CaseEvent, CasePhoto, DraftPhoto
+from minjian.cases.signals import case_events_written
 from minjian.cases.tests.images import jpeg_upload, upload
 from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.open311.services import open311_key_issue
@@ -41,8 +41,8 @@ def database_dies_in_the_middle_of_a_report() -> Iterator[None]:
     once the report's case, its photos' files and rows and its first event are written,
     before the transaction commits."""
 
-    def terminate(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
-        if instance.kind != CaseEvent.Kind.SUBMITTED:
+    def terminate(sender: Any, events: Sequence[CaseEvent], **kwargs: Any) -> None:
+        if not any(event.kind == CaseEvent.Kind.SUBMITTED for event in events):
             return
         pid = connection.connection.info.backend_pid
         settings = connection.settings_dict
@@ -55,11 +55,11 @@ def database_dies_in_the_middle_of_a_report() -> Iterator[None]:
         ) as other:
             other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
-    post_save.connect(terminate, sender=CaseEvent, dispatch_uid="terminate-backend")
+    case_events_written.connect(terminate, dispatch_uid="terminate-backend")
     try:
         yield
     finally:
-        post_save.disconnect(sender=CaseEvent, dispatch_uid="terminate-backend")
+        case_events_written.disconnect(dispatch_uid="terminate-backend")
 
 
 @pytest.mark.postgres

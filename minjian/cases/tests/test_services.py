@@ -161,10 +161,10 @@ def test_more_than_ten_photos_are_refused(regions: dict[str, Region]) -> None:
 def test_files_are_removed_when_the_transaction_fails_after_storing(
     regions: dict[str, Region], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fail(**kwargs: object) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(CaseEvent.objects, "create", fail)
+    monkeypatch.setattr(CaseEvent.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
         make_case(regions["420102"], photos=[photo()])
     assert not Case.objects.exists() and stored_files() == []
