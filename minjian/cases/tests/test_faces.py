@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -67,7 +68,7 @@ def test_detection_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    faces._model_bytes.cache_clear()
+    faces._session.cache_clear()
     sample = face_samples.photos_with_faces()[0]
 
     assert face_samples.is_found(sample.faces[0], detect_faces(sample.image))
@@ -120,6 +121,36 @@ def test_detected_boxes_lie_inside_the_photo_and_leave_it_unchanged() -> None:
     for box in detect_faces(sample.image):
         assert box.clipped(*sample.image.size) == box
     assert sample.image.tobytes() == before
+
+
+def test_photos_of_other_sizes_in_a_row_get_the_boxes_each_gets_alone() -> None:
+    # One network serves every photo of a process: it must not keep the shape of
+    # the first input it saw.
+    photos = [
+        face_samples.close_ups()[4].image,
+        face_samples.photos_with_faces()[1].image,
+        face_samples.close_ups()[0].image,
+        face_samples.photos_with_faces()[0].image,
+    ]
+    alone = []
+    for photo in photos:
+        faces._session.cache_clear()
+        alone.append(detect_faces(photo))
+
+    assert [detect_faces(photo) for photo in photos] == alone
+    assert all(alone)
+
+
+def test_photos_prepared_side_by_side_get_the_boxes_each_gets_alone() -> None:
+    # A worker's threads share that network.
+    photos = [sample.image for sample in face_samples.turned_photos()[:8]]
+    alone = [detect_faces(photo) for photo in photos]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        side_by_side = list(pool.map(detect_faces, photos))
+
+    assert side_by_side == alone
+    assert all(alone)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (10, 10), (31, 64), (64, 48)])
