@@ -19,10 +19,11 @@
    reads every file and answers 201: the baseline, measured in the same run under the
    same load.
 4. At 60 s one job worker is killed (SIGKILL), at 70 s started again.
-5. After the surge, waits until every accepted report is published and no photo is being
-   prepared (at most `--drain-limit` seconds), then checks in the database that each
-   accepted report is stored once, each photo prepared once (ready, three files, upload
-   deleted), each case published once (one `published` event).
+5. After the surge, waits until every accepted report is published, no photo is being
+   prepared and no job is left to run, in Redis or in the database (at most
+   `--drain-limit` seconds), then checks in the database that each accepted report is
+   stored once, each photo prepared once (ready, three files, upload deleted), each case
+   published once (one `published` event) and indexed for search.
 
 Prints accept latency p50/p99 of reports and of the bare upload, their ratios (bare /
 report: 1.0 means a report is accepted as fast as a bare upload of the same bytes; the
@@ -266,13 +267,26 @@ def job_workers(
         workers.stop_all()
 
 
-def backlog(case_ids: Sequence[int]) -> tuple[int, int]:
-    """How many of these cases are not published yet, and how many photos are being prepared."""
+def backlog(case_ids: Sequence[int]) -> tuple[int, int, int]:
+    """How many of these cases are not published yet, how many photos are being prepared,
+    and how many jobs are still to run (routing, indexing, publishing: in Redis, queued,
+    under way or waiting to be tried again, or left in the database's queue)."""
+    import redis
+    from django.conf import settings
+
     from minjian.cases.models import Case, CasePhoto
+    from minjian.jobs.models import PendingJob
+    from minjian.jobs.redis_queue import QUEUE_NAME
 
     unpublished = Case.objects.filter(pk__in=case_ids, published_at__isnull=True).count()
     preparing = CasePhoto.objects.filter(status=CasePhoto.Status.PREPARING).count()
-    return unpublished, preparing
+    # Dramatiq keeps each message in the queue's hash until a worker acknowledges it,
+    # and a message to be tried later in the delay queue's.
+    queue = f"{settings.MINJIAN_JOBS_NAMESPACE}:{QUEUE_NAME}"
+    client = redis.Redis.from_url(settings.MINJIAN_JOBS_REDIS_URL)
+    jobs = sum(int(client.hlen(f"{queue}{suffix}.msgs")) for suffix in ("", ".DQ"))
+    jobs += PendingJob.objects.filter(status=PendingJob.Status.PENDING).count()
+    return unpublished, preparing, jobs
 
 
 def verify(case_ids: Sequence[int], with_photo: int) -> dict[str, int]:
@@ -280,6 +294,7 @@ def verify(case_ids: Sequence[int], with_photo: int) -> dict[str, int]:
     from django.db.models import Count
 
     from minjian.cases.models import Case, CaseEvent, CasePhoto
+    from minjian.search.models import SearchDocument
 
     published_events = (
         CaseEvent.objects.filter(kind=CaseEvent.Kind.PUBLISHED)
@@ -301,6 +316,7 @@ def verify(case_ids: Sequence[int], with_photo: int) -> dict[str, int]:
         "photos_ready": photos.filter(status=CasePhoto.Status.READY).count(),
         "photos_failed": photos.filter(status=CasePhoto.Status.FAILED).count(),
         "photos_with_upload_left": photos.exclude(upload="").count(),
+        "indexed": SearchDocument.objects.filter(case_id__in=case_ids).count(),
     }
 
 
@@ -405,12 +421,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 flush=True,
             )
             drain_seconds: float | None = None
-            waited_from = time.monotonic()
+            waited_from = said_at = time.monotonic()
             while time.monotonic() - waited_from < args.drain_limit:
-                unpublished, preparing = backlog(accepted)
-                if not unpublished and not preparing:
+                unpublished, preparing, jobs = backlog(accepted)
+                if not unpublished and not preparing and not jobs:
                     drain_seconds = time.monotonic() - last_due
                     break
+                if time.monotonic() - said_at >= 30:
+                    said_at = time.monotonic()
+                    print(
+                        f"  {time.monotonic() - last_due:.0f} s after the surge: {unpublished} "
+                        f"unpublished, {preparing} photos preparing, {jobs} jobs to run",
+                        flush=True,
+                    )
                 time.sleep(1.0)
             counts = verify(accepted, photo_reports)
             files = stored_files(media)
@@ -428,6 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         and counts["published_events"] == counts["accepted"]
         and counts["photos"] == counts["photos_ready"] == photo_reports
         and counts["photos_with_upload_left"] == 0
+        and counts["indexed"] == counts["accepted"]
         and files == {"incoming": 0, "photos": 3 * photo_reports}
     )
     print()

@@ -92,7 +92,10 @@ def test_the_answer_to_a_report_is_the_case_as_its_reporter_reads_it_again(
 ) -> None:
     settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = False
     _, token = api_token_issue(actor=user, user=user, name="phone")
-    authorised = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "en"}
+    authorised: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "HTTP_ACCEPT_LANGUAGE": "en",
+    }
     photos = {"photos": [jpeg_upload()]} if with_photo else {}
     with CaptureQueriesContext(connection) as queries:
         answer = post_case(client, REPORT | photos, **authorised).json()
