@@ -4,10 +4,12 @@
 
 1. (Re)creates the PostgreSQL database `minjian_bench_surge` (the name must contain
    "bench": it is dropped), migrates it and loads China's regions; empties Redis db 14.
-2. Starts gunicorn (`config.wsgi`, 2 sync workers, settings `bench.settings`, which lift
-   the per-client report limit and publish reports without review) and two job workers
-   (`manage.py run_worker`, Redis backend), the workers at a lower CPU priority (nice 10),
-   as background work should run beside the web.
+2. Starts gunicorn (`config.wsgi`, 4 sync workers as docs/deploy.md runs it, settings
+   `bench.settings`, which lift the per-client report limit and publish reports without
+   review) and two job workers
+   (`manage.py run_worker --threads 2`, Redis backend) that give way to the web: nice 19,
+   and so is their session's scheduling group (`give_way`), as docs/deploy.md's
+   `CPUWeight=1` does for the workers' systemd unit.
 3. Sends reports to the API (`POST /api/v1/cases`, multipart: the path with the least
    overhead besides the work, no proof of work) at a fixed rate, whatever the answers'
    latency (an open loop: a late answer does not slow the sending down, and latency is
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -73,6 +76,10 @@ GOAL_RATIO = 0.5
 GOAL_DRAIN_SECONDS = 600
 # "Accepted in well under a second".
 GOAL_ACCEPT_MS = 1000
+# The job workers' priority, within their session and of their session: a session at 19
+# weighs 15 against the web's 1,024, about what `CPUWeight=1` against 100 gives the
+# workers' systemd unit (docs/deploy.md, "Workers"): what the web leaves.
+WORKER_NICE = 19
 # Of every this many due moments, one also sends the same body to the bare upload view.
 BARE_EVERY = 10
 FIELDS = {
@@ -95,9 +102,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--drain-limit", type=float, default=900.0, help="longest wait for the backlog (s)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="gunicorn workers (as docs/deploy.md runs it)"
+    )
     parser.add_argument("--job-workers", type=int, default=2, help="job worker processes")
-    parser.add_argument("--job-threads", type=int, default=1, help="threads per job worker")
+    parser.add_argument("--job-threads", type=int, default=2, help="threads per job worker")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument(
@@ -221,7 +230,7 @@ class Workers:
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def start(self, index: int) -> subprocess.Popen[bytes]:
-        command = ["nice", "-n", "10", sys.executable, "manage.py", "run_worker"]
+        command = ["nice", "-n", str(WORKER_NICE), sys.executable, "manage.py", "run_worker"]
         log = (self.log_dir / f"worker-{index}.log").open("ab")
         process = subprocess.Popen(
             [*command, "--threads", str(self.threads)],
@@ -232,6 +241,7 @@ class Workers:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        give_way(process.pid)
         if index < len(self.processes):
             self.processes[index] = process
         else:
@@ -252,6 +262,20 @@ class Workers:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def give_way(pid: int) -> None:
+    """Let the worker's session give way to the web, as `CPUWeight=10` does for the
+    worker's systemd unit in docs/deploy.md.
+
+    A process's nice value counts only against processes of its own scheduling group:
+    each session is a group of its own where the kernel groups them (autogroup, on by
+    default), and the groups share the CPU by their own weight. A worker that is only
+    niced gets as much as all the web processes together; measured, the web then took
+    75 reports a second instead of 100."""
+    # Without autogroup (no such file) the nice value alone sets the worker's share.
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text(str(WORKER_NICE))
 
 
 @contextmanager

@@ -8,7 +8,8 @@ anything smuggled inside) reaches the public.
 The work is cut in two. `check_photo` runs in the request, before a row or a file
 is written, so a refused photo leaves nothing behind and the reporter learns at
 once what to correct. `prepare_photo` (finding and blurring faces, re-encoding)
-costs seconds per photo and runs in a background job.
+costs a quarter of a second to a second of CPU per photo (docs/privacy.md) and
+runs in a background job.
 """
 
 from __future__ import annotations
