@@ -119,11 +119,8 @@ def _scopes(case: Case, state: str, regions: list[int]) -> list[Scope]:
 
 
 def _region_and_above(case: Case) -> list[int]:
-    # A case being filed has its region at hand; a case read to be moved may not.
-    if Case.region.is_cached(case):
-        path = case.region.path
-    else:
-        path = Region.objects.values_list("path", flat=True).get(pk=case.region_id)
+    # A case being filed holds its region already; one read to be moved loads it here.
+    path = case.region.path
     codes = [code for code in path.split("/") if code]
     return list(Region.objects.filter(code__in=codes).values_list("id", flat=True))
 
