@@ -32,6 +32,16 @@ class Case(models.Model):
         CLOSED = "closed", _("closed")
         HIDDEN = "hidden", _("hidden")
 
+    class Verdict(models.TextChoices):
+        """What verifiers found the report to be (`minjian.claims`); public once confirmed."""
+
+        UNVERIFIED = "unverified", _("unverified")
+        CHECKING = "checking", _("being checked")
+        CORROBORATED = "corroborated", _("corroborated")
+        DISPUTED = "disputed", _("disputed")
+        FALSE = "false", _("false")
+        NOT_A_CLAIM = "not_a_claim", _("not a claim")
+
     class HiddenReason(models.TextChoices):
         PERSONAL_DATA = "personal_data", _("exposes someone's personal data")
         HARASSMENT = "harassment", _("harassment or a call to hunt someone down")
@@ -102,6 +112,12 @@ class Case(models.Model):
     # choice for phones, e-mail and plates); never the data itself.
     personal_data_found = models.JSONField(default=list, blank=True)
     hidden_reason = models.CharField(max_length=20, choices=HiddenReason.choices, blank=True)
+    # The public verdict, kept in step with the case's `verdict` events by
+    # `cases.services.case_record_verdict`; a verdict still waiting for a second
+    # verifier is not here (`minjian.claims` keeps it).
+    verdict = models.CharField(
+        max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED, db_index=True
+    )
     # The public case a case hidden as a duplicate repeats: its tombstone links there.
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -363,6 +379,13 @@ class CaseEvent(Event):
         PUBLIC_UPDATE = "public_update", _("update from an organisation")
         INTERNAL_NOTE = "internal_note", _("internal note")
         OFFICIAL_RESPONSE = "official_response", _("official response")
+        # Written for the verifiers' organisation (`organisation` is set), the
+        # verdict, its rationale and evidence in the payload:
+        VERDICT = "verdict", _("verdict")
+        # A confirmed duplicate: on the duplicate, pointing to its original
+        # (`payload["into"]`), and on the original (`payload["from"]`).
+        MERGED = "merged", _("merged into another case")
+        MERGED_IN = "merged_in", _("a duplicate report joined this case")
 
     # What the public moderation log lists.
     MODERATION_KINDS = (
@@ -410,6 +433,70 @@ class CaseEvent(Event):
         """The category of reason of a hide or a withheld text, as the public log shows it."""
         reason = self.payload.get("hidden_reason") or self.payload.get("reason")
         return str(Case.HiddenReason(reason).label) if reason else ""
+
+
+class CaseFingerprint(models.Model):
+    """The MinHash signature of a public case's text (`cases.similarity`), kept so that
+    a candidate found through its buckets is scored without reading its text again."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="fingerprint"
+    )
+    signature = models.BinaryField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"fingerprint of case {self.case_id}"
+
+
+class CaseLshBucket(models.Model):
+    """One band of a case's signature, hashed: two cases that share a bucket in any
+    band are candidates for being one story (locality-sensitive hashing). The band's
+    number is part of the hash, so one indexed column serves every band."""
+
+    bucket = models.BigIntegerField()
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=("bucket",), name="case_lsh_bucket")]
+
+    def __str__(self) -> str:
+        return f"bucket {self.bucket} of case {self.case_id}"
+
+
+class DuplicateSuggestion(models.Model):
+    """A public case that may repeat an earlier one, for verifiers to confirm (the
+    case is merged into its original) or reject (never suggested again: one row per
+    pair, whatever its fate)."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("suggested")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    original = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-score", "id")
+        constraints = [
+            models.UniqueConstraint(fields=("case", "original"), name="one_suggestion_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(case=models.F("original")),
+                name="suggestion_is_not_the_case_itself",
+            ),
+        ]
+        indexes = [models.Index(fields=("status", "-score"), name="suggestion_by_status")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} may repeat case {self.original_id} ({self.score:.2f})"
 
 
 class PhotoDraft(models.Model):

@@ -61,6 +61,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # Given by an admin of a verified organisation: may judge claims (`minjian.claims`)
+    # and confirm duplicates in the organisation's name.
+    verifier = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
