@@ -130,6 +130,24 @@ def user_is_member_of_verified_organisation(user: Viewer) -> bool:
     return verified_organisations_of(user).exists()
 
 
+def verifying_organisations_of(user: Viewer) -> QuerySet[Organisation]:
+    """The verified organisations in whose name `user` may judge claims and confirm
+    duplicates: those where an admin gave her the verifier mark."""
+    return (
+        verified_organisations_of(user)
+        .filter(memberships__user=user, memberships__verifier=True)
+        .distinct()
+    )
+
+
+def user_is_verifier(user: Viewer) -> bool:
+    """Whether `user` may judge claims and confirm duplicates: staff, or a verifier of a
+    verified organisation."""
+    if not isinstance(user, User):
+        return False
+    return user.is_staff or verifying_organisations_of(user).exists()
+
+
 def user_by_pseudonym(pseudonym: str) -> User | None:
     return User.objects.filter(username=pseudonym, is_active=True).first()
 
