@@ -1,0 +1,255 @@
+"""Public cases similar to a text being written, or to a case: "is it one of these?"
+
+How a lookup runs, in four queries whatever the number of cases:
+
+1. the text's 32 LSH buckets (`cases.similarity.buckets`) are looked up in the index
+   (`CaseLshBucket`), grouped by case, the cases sharing the most buckets first, at most
+   `CANDIDATES` of them;
+2. their fingerprints are read, with where and when each case is, for the public ones;
+   each one's text similarity is the estimated Jaccard similarity of the two signatures
+   (`similarity.similarity`), and those below `TEXT_FLOOR` are left out;
+3. and 4. the best `limit` of them are read as a list shows them (topic, region, photos).
+
+How they are ranked, each part between 0 and 1:
+
+    score = 0.7 × text + 0.2 × place + 0.1 × time
+
+- text: the text similarity above (1 for the same words, whatever the characters'
+  form: the text is folded to simplified characters before it is compared);
+- place: the nearer of two, 0 where neither can be told:
+  the regions: the share of the deeper region's path that the two paths share (same
+  region 1; a county and its prefecture 2/3, its province 1/3; two counties of one
+  prefecture 2/3; two provinces 0), and the points, when both have one:
+  1 / (1 + km / 5) (1 at the same point, 1/2 at 5 km, 1/11 at 50 km);
+- time: 1 / (1 + days / 7) between the two publication times (a text being written is
+  "now"): 1 the same day, 1/2 a week apart, about 1/5 a month apart.
+
+Every part rises with what it measures and the weights are positive and add up to 1, so
+the score stays in [0, 1] and is higher for a text more alike, nearer or closer in
+time, all else equal; nearness only reorders cases whose text is similar enough, never
+brings in one that is not.
+
+A reporter's text is redacted (`minjian.redaction.redact`) before anything else, so
+that what she typed of personal data reaches neither the index, nor a log, nor the
+comparison, and her text compares as the stored texts do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minjian.cases import similarity
+from minjian.cases.access import CaseHidden
+from minjian.cases.models import Case, CaseFingerprint, CaseLshBucket
+from minjian.cases.selectors import public_case_list
+from minjian.cases.validation import clean_description, clean_title
+from minjian.core.errors import NotFound
+from minjian.places.models import Region
+from minjian.redaction import redact
+
+# Cases read from the index for one lookup, those sharing the most buckets first: a
+# near-duplicate shares most of its 32, an unrelated text rarely more than one.
+CANDIDATES = 200
+# Below this text similarity a case is not offered, however near. Rewrites of one report
+# by different people (10 % of the characters changed) are far above it; reports of the
+# same topic and place about different events far below.
+TEXT_FLOOR = 0.3
+TEXT_WEIGHT = 0.7
+PLACE_WEIGHT = 0.2
+TIME_WEIGHT = 0.1
+# Where nearness has fallen to one half.
+HALF_NEAR_KM = 5.0
+HALF_NEAR_DAYS = 7.0
+MAX_LIMIT = 50
+EARTH_RADIUS_KM = 6371.0
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    # A public case with its topic, region and photos, as a list shows it.
+    case: Case
+    score: float
+    text_similarity: float
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where and when a text or a case is: its region's path, its point, its time."""
+
+    region_path: str | None = None
+    point: Point | None = None
+    at: datetime | None = None
+
+
+def similar_to_text(
+    title: str,
+    description: str,
+    *,
+    latitude: float | Decimal | None = None,
+    longitude: float | Decimal | None = None,
+    region: Region | None = None,
+    limit: int = 10,
+    exclude_case_id: int | None = None,
+) -> list[SimilarCase]:
+    """The public cases most similar to a report being written, best first: at most
+    `limit`, none below `TEXT_FLOOR`; none for a text without words. The point and the
+    region, when given, count as nearness (see the module's docstring). A title or a
+    description longer than a report may have is refused (`title_too_long`,
+    `description_too_long`), as the report itself would be."""
+    point = (
+        (float(latitude), float(longitude))
+        if latitude is not None and longitude is not None
+        else None
+    )
+    # Cleaned as the report's own fields will be, and refused where they would be.
+    stored_title = redact(clean_title(title)).text if title.strip() else ""
+    stored_description = redact(clean_description(description)).text if description.strip() else ""
+    if not similarity.comparable_text(stored_title, stored_description):
+        return []
+    signature = similarity.signature(stored_title, stored_description)
+    here = Whereabouts(region_path=region.path if region else None, point=point, at=timezone.now())
+    return _similar(signature, here, limit=limit, exclude_case_id=exclude_case_id)
+
+
+def similar_to_case(case: Case, *, limit: int = 10) -> list[SimilarCase]:
+    """The public cases most similar to `case` (its stored text, region, point and
+    publication time), best first, never the case itself: its near-duplicates."""
+    signature = similarity.signature(case.title, case.description)
+    here = Whereabouts(
+        region_path=case.region.path,
+        point=(float(case.latitude), float(case.longitude))
+        if case.latitude is not None and case.longitude is not None
+        else None,
+        at=case.published_at,
+    )
+    return _similar(signature, here, limit=limit, exclude_case_id=case.pk)
+
+
+def public_case_for_similar(case_id: int) -> Case:
+    """The public case whose near-duplicates are asked for, with its region: a hidden
+    one raises `CaseHidden` (its tombstone), any other that is not public `NotFound`,
+    as the case's own address answers the public."""
+    case = Case.objects.select_related("region").filter(pk=case_id).first()
+    if case is not None and case.state == Case.State.HIDDEN:
+        raise CaseHidden(case)
+    if case is None or not case.is_public:
+        raise NotFound(_("There is no such case."))
+    return case
+
+
+def _similar(
+    signature: Sequence[int], here: Whereabouts, *, limit: int, exclude_case_id: int | None
+) -> list[SimilarCase]:
+    if limit < 1:
+        return []
+    candidates = CaseLshBucket.objects.filter(bucket__in=similarity.buckets(signature))
+    if exclude_case_id is not None:
+        candidates = candidates.exclude(case_id=exclude_case_id)
+    candidate_ids = list(
+        candidates.values_list("case_id", flat=True)
+        .annotate(shared=Count("case_id"))
+        .order_by("-shared", "-case_id")[:CANDIDATES]
+    )
+    if not candidate_ids:
+        return []
+    scored: list[tuple[float, float, int]] = []
+    for (
+        case_id,
+        signed,
+        region_path,
+        latitude,
+        longitude,
+        published_at,
+    ) in CaseFingerprint.objects.filter(
+        case_id__in=candidate_ids, case__state__in=Case.PUBLIC_STATES
+    ).values_list(
+        "case_id",
+        "signature",
+        "case__region__path",
+        "case__latitude",
+        "case__longitude",
+        "case__published_at",
+    ):
+        text = similarity.similarity(signature, similarity.from_bytes(bytes(signed)))
+        if text < TEXT_FLOOR:
+            continue
+        there = Whereabouts(
+            region_path=region_path,
+            point=(float(latitude), float(longitude))
+            if latitude is not None and longitude is not None
+            else None,
+            at=published_at,
+        )
+        score = combined_score(text, place_nearness(here, there), time_nearness(here, there))
+        scored.append((score, text, case_id))
+    best = sorted(scored, reverse=True)[: min(limit, MAX_LIMIT)]
+    if not best:
+        return []
+    cases = public_case_list().filter(pk__in=[case_id for _score, _text, case_id in best])
+    by_id = {case.pk: case for case in cases}
+    return [
+        SimilarCase(case=by_id[case_id], score=score, text_similarity=text)
+        for score, text, case_id in best
+        if case_id in by_id
+    ]
+
+
+def combined_score(text: float, place: float, time: float) -> float:
+    """The weighted sum of the module's docstring: in [0, 1], rising with each part
+    (rounded, so that a case alike in every way scores 1, not 0.9999999999999999)."""
+    return round(TEXT_WEIGHT * text + PLACE_WEIGHT * place + TIME_WEIGHT * time, 6)
+
+
+def place_nearness(here: Whereabouts, there: Whereabouts) -> float:
+    """The nearer of the regions' and the points' nearness; 0 where neither is known."""
+    nearness = 0.0
+    if here.region_path and there.region_path:
+        nearness = region_nearness(here.region_path, there.region_path)
+    if here.point and there.point:
+        nearness = max(nearness, distance_nearness(distance_km(here.point, there.point)))
+    return nearness
+
+
+def region_nearness(path: str, other: str) -> float:
+    """The share of the deeper region's path ("/340000/340300/340321/") the two share."""
+    codes, other_codes = path.strip("/").split("/"), other.strip("/").split("/")
+    shared = 0
+    for code, other_code in zip(codes, other_codes, strict=False):
+        if code != other_code:
+            break
+        shared += 1
+    return shared / max(len(codes), len(other_codes))
+
+
+def distance_nearness(km: float) -> float:
+    return 1 / (1 + max(km, 0.0) / HALF_NEAR_KM)
+
+
+def time_nearness(here: Whereabouts, there: Whereabouts) -> float:
+    if here.at is None or there.at is None:
+        return 0.0
+    days = abs((here.at - there.at).total_seconds()) / 86400
+    return 1 / (1 + days / HALF_NEAR_DAYS)
+
+
+def distance_km(point: Point, other: Point) -> float:
+    """The great-circle distance between two points (latitude, longitude in degrees)."""
+    latitude, longitude = map(math.radians, point)
+    other_latitude, other_longitude = map(math.radians, other)
+    haversine = (
+        math.sin((other_latitude - latitude) / 2) ** 2
+        + math.cos(latitude)
+        * math.cos(other_latitude)
+        * math.sin((other_longitude - longitude) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(haversine)))
