@@ -16,21 +16,15 @@ sides alike.
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from collections.abc import Iterable
 
-import jieba
-from django.conf import settings
-
 from minjian.core.text import fold as fold
+from minjian.core.words import tokenizer
 
 # A term is a run of letters and digits (Chinese characters are letters).
 _TERM = re.compile(r"[^\W_]+")
 _CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_jieba_ready = threading.Lock()
-_jieba_initialised = False
 
 
 def index_terms(text: str) -> list[str]:
@@ -43,11 +37,11 @@ def index_terms(text: str) -> list[str]:
     character where it knows none) is found wherever the text holds it.
     """
     folded = fold(text)
-    tokenizer = _tokenizer()
-    terms = _terms(tokenizer.cut_for_search(folded, HMM=False))
+    segmenter = tokenizer()
+    terms = _terms(segmenter.cut_for_search(folded, HMM=False))
     seen = set(terms)
     for run in _CHINESE_RUN.findall(folded):
-        for start, ends in tokenizer.get_DAG(run).items():
+        for start, ends in segmenter.get_DAG(run).items():
             for end in ends:
                 word = run[start : end + 1]
                 if end > start and word not in seen:
@@ -58,28 +52,8 @@ def index_terms(text: str) -> list[str]:
 
 def query_terms(text: str) -> list[str]:
     """The terms of a query, in order and without repeats; a document must hold them all."""
-    return list(dict.fromkeys(_terms(_tokenizer().cut(fold(text), HMM=False))))
+    return list(dict.fromkeys(_terms(tokenizer().cut(fold(text), HMM=False))))
 
 
 def _terms(pieces: Iterable[str]) -> list[str]:
     return [term for piece in pieces for term in _TERM.findall(piece)]
-
-
-def _tokenizer() -> jieba.Tokenizer:
-    """jieba's tokenizer, its dictionary loaded once per process.
-
-    Loading builds a cache of the dictionary the first time (about 1.5 s); it is
-    kept in the data folder rather than wherever jieba would choose, and jieba's
-    chatter about it goes to its logger, quietened.
-    """
-    global _jieba_initialised
-    if not _jieba_initialised:
-        with _jieba_ready:
-            if not _jieba_initialised:
-                jieba.setLogLevel(logging.WARNING)
-                cache_dir = settings.DATA_DIR / "cache"
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                jieba.dt.tmp_dir = str(cache_dir)
-                jieba.dt.initialize()
-                _jieba_initialised = True
-    return jieba.dt
