@@ -57,8 +57,29 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         case = access_case_by_id(request.user, case_id)
     except CaseHidden as hidden:
-        return render(request, "cases/tombstone.html", {"hidden": hidden}, status=410)
+        return _tombstone(request, hidden, ReporterForms())
     return _case_page(request, case, ReporterForms())
+
+
+def _tombstone(
+    request: HttpRequest, hidden: CaseHidden, reporter_forms: ReporterForms
+) -> HttpResponse:
+    """A hidden case's public tombstone. The reporter of a case merged into another reads
+    there the form to add to her report: what she adds joins that case."""
+    own = _own_merged_case(request, hidden)
+    return render(
+        request,
+        "cases/tombstone.html",
+        {"hidden": hidden, "own_case": own, "case": own, "reporter_forms": reporter_forms},
+        status=reporter_forms.status if reporter_forms.refused else 410,
+    )
+
+
+def _own_merged_case(request: HttpRequest, hidden: CaseHidden) -> Case | None:
+    user = request.user
+    if hidden.merged_into is None or not user.is_authenticated:
+        return None
+    return hidden.case if hidden.case.reporter_id == user.pk else None
 
 
 def _case_page(request: HttpRequest, case: Case, reporter_forms: ReporterForms) -> HttpResponse:
@@ -118,7 +139,20 @@ def case_reporter_update(request: HttpRequest, case_id: int) -> HttpResponse:
     """A reporter with an account edits or adds to her own case."""
     reporter = request.user
     assert isinstance(reporter, User)
-    case = access_case_by_id(reporter, case_id)
+    try:
+        case = access_case_by_id(reporter, case_id)
+    except CaseHidden as hidden:
+        # Her report merged into another case: what she adds joins that case.
+        merged = _own_merged_case(request, hidden)
+        if merged is None:
+            raise
+        reporter_forms = reporter_forms_sent(request, merged, actor=reporter)
+        if reporter_forms.refused:
+            return _tombstone(request, hidden, reporter_forms)
+        messages.success(
+            request, _("What you added joined case #%(id)d.") % {"id": hidden.merged_into}
+        )
+        return see_other("cases:detail", case_id=hidden.merged_into)
     if case.reporter_id != reporter.pk:
         raise NotFound(_("There is no such case."))
     reporter_forms = reporter_forms_sent(request, case, actor=reporter)
