@@ -160,3 +160,26 @@ def drawn_boxes(data: Mapping[str, Any]) -> dict[int, str]:
         if match:
             found[int(match["number"])] = str(data[key])
     return found
+
+
+class WitnessAdditionForm(forms.Form):
+    """A note and photos for a public case from someone who is not its reporter
+    (`services.case_add_by_witness` checks them)."""
+
+    text = forms.CharField(
+        label=_("What did you see?"),
+        required=False,
+        help_text=_(
+            "When and where you saw it, and anything the case does not say yet. Do not write "
+            "your own name, phone number or ID number."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 5000}),
+    )
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or HEIC. Faces are blurred before anyone sees them."),
+        widget=MultiplePhotoInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
+        ),
+    )

@@ -69,7 +69,7 @@ def _edit(request: HttpRequest, case: Case, *, actor: User | None) -> ReporterFo
 
 def _add(request: HttpRequest, case: Case, *, actor: User | None) -> ReporterForms:
     typed = {"text": request.POST.get("text", "")}
-    kept = keep_photos_sent(request, actor=actor, already=case.photos.count())
+    kept = keep_photos_sent(request, actor=actor, already=len(case.shown_photos))
     with draft_uploads(kept.photos) as photos:
         refusals = list(kept.refused)
         try:

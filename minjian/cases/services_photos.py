@@ -101,10 +101,15 @@ def files_removed_on_failure() -> Iterator[list[str]]:
 
 
 def keep_uploads(
-    case: Case, photos: Sequence[PhotoUpload], *, first_position: int, stored: list[str]
+    case: Case,
+    photos: Sequence[PhotoUpload],
+    *,
+    first_position: int,
+    stored: list[str],
+    held: bool = False,
 ) -> list[CasePhoto]:
     """Store each checked upload under a private name and defer its preparation; the
-    photos' rows, in order.
+    photos' rows, in order. `held`: they wait for a moderator (`CasePhoto.held`).
 
     Call inside the transaction that writes the case or its addition, within
     `files_removed_on_failure`: the job is deferred in that transaction too (the
@@ -118,6 +123,7 @@ def keep_uploads(
             status=CasePhoto.Status.PREPARING,
             blur_faces=photo.blur_faces,
             blur_boxes=photo.blur_boxes,
+            held=held,
         )
         record.upload.name = store_stripped(f"{UPLOAD_PREFIX}{record.key}", photo, stored)
         record.save()

@@ -26,7 +26,8 @@ def photo(request: HttpRequest, key: str, size: str) -> HttpResponseBase:
         request,
         found.stored_name(size),
         etag=f"{found.key}-{size}",
-        public=found.case.is_public,
+        # A held photo, which only moderators see, is never kept by a shared cache.
+        public=found.case.is_public and not found.held,
     )
 
 

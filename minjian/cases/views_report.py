@@ -6,10 +6,17 @@ a refused report neither spends her proof of work nor counts against the rate li
 (the report is checked first, then the proof, then the count). A report taken answers
 303 to a receipt page, which shows an anonymous reporter's code once: reloading it
 sends nothing again.
+
+Before she sends it, the form offers the public cases most like what she is writing
+("Is it one of these? Add to it instead"): with JavaScript as she types
+(cases/similar.js, through POST /api/v1/cases/similar), without it by its "Check for
+similar cases" button, which brings the form back with them and files nothing. Each
+case's "Add" button sends the form to that case's witness page (`views_witness`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,12 +33,15 @@ from minjian.accounts.models import User
 from minjian.cases import services
 from minjian.cases.draft_forms import keep_photos_sent
 from minjian.cases.forms import CaseReportForm
+from minjian.cases.models import Case
 from minjian.cases.photos import PhotoUpload
+from minjian.cases.selectors_similar import SimilarCase, similar_to_text
 from minjian.cases.services_drafts import (
     KeptPhotos,
     draft_uploads,
     photo_draft_discard,
 )
+from minjian.cases.validation import parse_point
 from minjian.cases.views import SENSITIVE_FIELDS
 from minjian.core.errors import DomainError
 from minjian.core.forms import see_other, show_domain_error
@@ -47,6 +57,11 @@ from minjian.topics.selectors import topic_list
 
 # Where the receipt of a report just taken waits for its one display.
 RECEIPT_SESSION_KEY = "cases.report_receipt"
+# The form's "Check for similar cases" (without JavaScript): the form comes back with the
+# public cases most like it, and nothing is filed.
+SIMILAR = "similar"
+# How many similar cases the form offers: a phone's screenful.
+SIMILAR_SHOWN = 5
 
 
 @sensitive_post_parameters(*SENSITIVE_FIELDS)
@@ -61,7 +76,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
     form = _report_form(data)
     form.is_valid()
     kept = keep_photos_sent(request, actor=request.user if isinstance(request.user, User) else None)
-    if "narrow" in request.POST or "check" in request.POST:
+    if "narrow" in request.POST or "check" in request.POST or SIMILAR in request.POST:
         for refusal in kept.refused + place.refusals:
             show_domain_error(form, refusal)
         return _form_page(
@@ -70,6 +85,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
             place=place,
             kept=kept,
             preview=_preview(request) if "check" in request.POST else None,
+            similar=_similar_cases(request.POST, place, form) if SIMILAR in request.POST else None,
         )
     reporter = request.user if isinstance(request.user, User) else None
     with draft_uploads(kept.photos) as photos:
@@ -149,6 +165,26 @@ def _preview(request: HttpRequest) -> list[PreviewItem]:
     return preview(request.POST.get("title", "")) + preview(request.POST.get("description", ""))
 
 
+def _similar_cases(data: QueryDict, place: Place, form: CaseReportForm) -> list[SimilarCase]:
+    """The public cases most like the report as typed so far, nearer ones first (its
+    point, else its region); a title or point the report itself would refuse is said
+    next to its field, and nothing is compared."""
+    try:
+        point = parse_point(data.get("latitude"), data.get("longitude"))
+        return similar_to_text(
+            data.get("title", ""),
+            data.get("description", ""),
+            latitude=point[0] if point else None,
+            longitude=point[1] if point else None,
+            region=place.region,
+            limit=SIMILAR_SHOWN,
+        )
+    except DomainError as refused:
+        if not form.has_error(refused.field or "__all__"):
+            show_domain_error(form, refused)
+        return []
+
+
 def _report_form(data: QueryDict | None) -> CaseReportForm:
     topics = list(topic_list())
     if data is None:
@@ -168,6 +204,7 @@ def _form_page(
     place: Place,
     kept: KeptPhotos,
     preview: list[PreviewItem] | None = None,
+    similar: list[SimilarCase] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     response = render(
@@ -178,6 +215,9 @@ def _form_page(
             "place": place,
             "kept": kept,
             "preview": preview or [],
+            # None: not asked for; []: asked for, and none was found.
+            "similar": similar,
+            "similar_labels": _similar_labels(),
             "tile_url": settings.MINJIAN_MAP_TILE_URL,
             "tile_attribution": settings.MINJIAN_MAP_TILE_ATTRIBUTION,
         },
@@ -186,6 +226,17 @@ def _form_page(
     # The page may hold a draft's key and previews of her photos: never cached.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _similar_labels() -> str:
+    """What cases/similar.js calls the states and verdicts the API gives as codes."""
+    return json.dumps(
+        {
+            "states": {value: str(label) for value, label in Case.State.choices},
+            "verdicts": {value: str(label) for value, label in Case.Verdict.choices},
+        },
+        ensure_ascii=False,
+    )
 
 
 def _checked_report(
