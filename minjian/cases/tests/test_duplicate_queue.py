@@ -97,7 +97,9 @@ def test_only_verifiers_and_staff_open_the_queue(
 def test_confirm_merges_the_pair(verifier_client: Client, pairs: list[DuplicateSuggestion]) -> None:
     suggestion = pairs[0]
 
-    answer = verifier_client.post(f"/cases/duplicates/{suggestion.pk}/confirm/")
+    answer = verifier_client.post(
+        f"/cases/duplicates/{suggestion.pk}/confirm/", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert (answer.status_code, answer["Location"]) == (303, "/cases/duplicates/")
     suggestion.refresh_from_db()
