@@ -6,6 +6,7 @@ similar-case index follow."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -385,3 +386,33 @@ def test_someone_else_cannot_add_to_a_merged_case(
 
     assert answer.status_code == 410
     assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.ADDED_BY_REPORTER).exists()
+
+
+@pytest.mark.parametrize("address", ["/cases/{id}/", "/api/v1/cases/{id}"])
+def test_a_case_with_merged_reports_reads_a_fixed_number_of_queries(
+    regions: dict[str, Region],
+    verifier: User,
+    client: Client,
+    address: str,
+    django_assert_max_num_queries: Any,
+) -> None:
+    original = make_case(regions["340321"], title=ORIGINAL, photos=[jpeg_upload()])
+    for number in range(3):
+        duplicate = make_case(
+            regions["340321"], title=f"{DUPLICATE}{number}", photos=[jpeg_upload()]
+        )
+        services.case_add_by_reporter(case=duplicate, actor=None, text=f"{NOTE}{number}")
+        case_merge(actor=verifier, case_id=duplicate.pk, into_id=original.pk)
+
+    # The case's own (with the versions of what the stored page shows), and two more for
+    # the merged reports' events, however many there are.
+    with django_assert_max_num_queries(6):
+        response = client.get(address.format(id=original.pk))
+
+    assert response.status_code == 200
+    shown = (
+        json.dumps(response.json(), ensure_ascii=False)
+        if address.startswith("/api")
+        else response.content.decode()
+    )
+    assert all(f"{NOTE}{number}" in shown for number in range(3))
