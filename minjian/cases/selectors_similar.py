@@ -2,7 +2,7 @@
 
 How a lookup runs, in four queries whatever the number of cases:
 
-1. the text's 32 LSH buckets (`cases.similarity.buckets`) are looked up in the index
+1. the text's LSH buckets (one per band: `cases.similarity.buckets`) are looked up in the index
    (`CaseLshBucket`), grouped by case, the cases sharing the most buckets first, at most
    `CANDIDATES` of them;
 2. their fingerprints are read, with where and when each case is, for the public ones;
@@ -56,12 +56,11 @@ from minjian.places.models import Region
 from minjian.redaction import redact
 
 # Cases read from the index for one lookup, those sharing the most buckets first: a
-# near-duplicate shares most of its 32, an unrelated text rarely more than one.
+# near-duplicate shares most of its buckets, an unrelated text rarely even one.
 CANDIDATES = 200
-# Below this text similarity a case is not offered, however near. Rewrites of one report
-# by different people (10 % of the characters changed) are far above it; reports of the
-# same topic and place about different events far below.
-TEXT_FLOOR = 0.3
+# Below this text similarity a case is not offered, however near: the engine's threshold
+# of "one story", measured on the project's corpus (`similarity.DEFAULT_THRESHOLD`).
+TEXT_FLOOR = similarity.DEFAULT_THRESHOLD
 TEXT_WEIGHT = 0.7
 PLACE_WEIGHT = 0.2
 TIME_WEIGHT = 0.1

@@ -107,8 +107,8 @@ def _forget(case_ids: Sequence[int]) -> None:
 
 def _store(signed: Sequence[tuple[int, Sequence[int]]], *, at: datetime) -> None:
     """The fingerprint and the buckets of each (case id, signature): by COPY on
-    PostgreSQL (a rebuild writes 32 bucket rows a case, 32 million at a million cases),
-    by bulk inserts elsewhere."""
+    PostgreSQL (a rebuild writes a bucket row per band and case, tens of millions at a
+    million cases), by bulk inserts elsewhere."""
     fingerprints = [(case_id, similarity.to_bytes(signature), at) for case_id, signature in signed]
     buckets = [
         (bucket, case_id)
