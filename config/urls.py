@@ -27,6 +27,7 @@ urlpatterns = [
     path("feeds/", include("minjian.feeds.urls")),
     path("accountability/", include("minjian.accountability.urls")),
     path("aid/", include("minjian.aid.urls")),
+    path("claims/", include("minjian.claims.urls")),
 ]
 
 # A database, cache or disk out of reach is a 503 with Retry-After, not a 500.

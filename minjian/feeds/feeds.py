@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from minjian.cases.access import access_case_by_id
 from minjian.cases.models import Case
-from minjian.cases.selectors import public_case_list, timeline
+from minjian.cases.selectors import TimelineEntry, public_case_list, timeline
 from minjian.cases.times import public_time, public_time_or_none
 from minjian.core.text import clean_text
 from minjian.feeds.selectors import FEED_LENGTH, cases_routed_to
@@ -70,14 +70,38 @@ def _case_entries(cases: Iterable[Case]) -> list[Entry]:
         Entry(
             guid=_tag(case, f"case/{case.pk}"),
             title=case.readable_title,
-            description=case.readable_description,
+            description=_with_verdict(case, case.readable_description),
             link=reverse("cases:detail", args=[case.pk]),
             published=public_time_or_none(case.published_at),
             updated=public_time(case.updated_at),
-            categories=(case.topic.name, case.region.name),
+            categories=(case.topic.name, case.region.name, *_verdict_category(case)),
         )
         for case in cases
     ]
+
+
+def _verdict_category(case: Case) -> tuple[str, ...]:
+    if case.verdict == Case.Verdict.UNVERIFIED:
+        return ()
+    return (_("Verdict: %(verdict)s") % {"verdict": case.get_verdict_display()},)
+
+
+def _with_verdict(case: Case, description: str) -> str:
+    """The description, after the public verdict if the case has one (its rationale is
+    on the case's timeline and in its feed)."""
+    label = _verdict_category(case)
+    return f"{label[0]}\n\n{description}" if label else description
+
+
+def _timeline_text(entry: TimelineEntry) -> str:
+    """An entry's text; for a verdict, its label, rationale and organisations."""
+    if entry.verdict is None:
+        return entry.note
+    verdict = entry.verdict
+    lines = [_("Verdict: %(verdict)s") % {"verdict": verdict.label}, verdict.rationale]
+    lines += [item.href for item in verdict.evidence if item.kind == "link"]
+    lines.append(_("Judged by %(organisations)s") % {"organisations": verdict.organisation_names})
+    return "\n\n".join(line for line in lines if line)
 
 
 def _list_link(**query: str) -> str:
@@ -186,7 +210,7 @@ class CaseTimelineFeed(EntryFeed):
             Entry(
                 guid=_tag(case, f"case/{case.pk}/{number}/{entry.kind}"),
                 title=f"{entry.label} · {entry.actor}" if entry.actor else entry.label,
-                description=entry.note,
+                description=_timeline_text(entry),
                 link=link,
                 published=entry.created_at,
                 updated=entry.created_at,

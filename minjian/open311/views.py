@@ -149,13 +149,14 @@ def _w3(value: datetime) -> str:
 
 
 def _service_request(request: HttpRequest, case: Case) -> dict[str, Value]:
-    notes = [entry.note for entry in case_selectors.timeline(case) if entry.note]
+    entries = case_selectors.timeline(case)
+    notes = [entry.note for entry in entries if entry.note]
     photo = case.first_ready_photo
     agencies = selectors.agencies_addressed(case)
     return {
         "service_request_id": case.pk,
         "status": selectors.open311_status(case),
-        "status_notes": notes[-1] if notes else None,
+        "status_notes": _status_notes(case, notes, entries),
         "service_name": case.topic.name,
         "service_code": case.topic.slug,
         "description": case.readable_description,
@@ -172,6 +173,21 @@ def _service_request(request: HttpRequest, case: Case) -> dict[str, Value]:
         "long": float(case.longitude) if case.longitude is not None else None,
         "media_url": request.build_absolute_uri(photo.url) if photo else None,
     }
+
+
+def _status_notes(
+    case: Case, notes: list[str], entries: list[case_selectors.TimelineEntry]
+) -> str | None:
+    """The latest public note, and the public verdict with its rationale."""
+    verdicts = [entry.verdict for entry in entries if entry.verdict is not None]
+    parts = notes[-1:]
+    if verdicts and case.verdict != Case.Verdict.UNVERIFIED:
+        verdict = verdicts[-1]
+        parts.append(
+            _("Verdict: %(verdict)s. %(rationale)s")
+            % {"verdict": verdict.label, "rationale": verdict.rationale}
+        )
+    return "\n\n".join(parts).strip() or None
 
 
 @csrf_exempt  # an application's api_key authenticates a POST; no cookie is read

@@ -165,6 +165,14 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
+class MemberVerifierForm(forms.Form):
+    user = PseudonymField(widget=forms.HiddenInput)
+    verifier = forms.TypedChoiceField(
+        choices=[("1", _("Verifier")), ("0", _("Not a verifier"))],
+        coerce=lambda value: value == "1",
+    )
+
+
 class MemberRemoveForm(forms.Form):
     user = PseudonymField(widget=forms.HiddenInput)
 

@@ -94,6 +94,7 @@ class OrganisationEvent(Event):
         MEMBER_ADDED = "member_added", _("member added")
         MEMBER_ROLE_CHANGED = "member_role_changed", _("member's role changed")
         MEMBER_REMOVED = "member_removed", _("member removed")
+        MEMBER_VERIFIER_CHANGED = "member_verifier_changed", _("member's verifier mark changed")
         VERIFIED = "verified", _("verified")
         UNVERIFIED = "unverified", _("verification removed")
         # Written by minjian.routing: what the organisation's inbox receives.

@@ -133,6 +133,8 @@ def user_is_member_of_verified_organisation(user: Viewer) -> bool:
 def verifying_organisations_of(user: Viewer) -> QuerySet[Organisation]:
     """The verified organisations in whose name `user` may judge claims and confirm
     duplicates: those where an admin gave her the verifier mark."""
+    if not isinstance(user, User):
+        return Organisation.objects.none()
     return (
         verified_organisations_of(user)
         .filter(memberships__user=user, memberships__verifier=True)

@@ -257,6 +257,37 @@ def membership_remove(*, actor: User, organisation: Organisation, user: User) ->
 
 
 @transaction.atomic
+def membership_set_verifier(
+    *, actor: User, organisation: Organisation, user: User, verifier: bool
+) -> Membership:
+    """Give a member the verifier mark (she may then judge claims and confirm duplicates
+    in the organisation's name: `minjian.claims`), or take it back. Admins and staff may;
+    the mark is given only in a verified organisation, whose name a verdict carries.
+    Setting the mark a member already has changes nothing and records nothing."""
+    organisation = _locked(organisation)
+    access.require_admin(actor, organisation)
+    membership = _membership(organisation, user)
+    if membership.verifier == verifier:
+        return membership
+    if verifier and not organisation.verified:
+        raise DomainError(
+            "organisation_not_verified",
+            _("Only members of a verified organisation can be verifiers."),
+            status=409,
+            field="verifier",
+        )
+    membership.verifier = verifier
+    membership.save(update_fields=["verifier"])
+    _record(
+        organisation,
+        EventKind.MEMBER_VERIFIER_CHANGED,
+        actor,
+        {"user_id": user.pk, "pseudonym": user.username, "verifier": verifier},
+    )
+    return membership
+
+
+@transaction.atomic
 def organisation_set_verified(
     *, actor: User, organisation: Organisation, verified: bool
 ) -> Organisation:

@@ -26,6 +26,7 @@ from minjian.orgs.forms import (
     MemberAddForm,
     MemberRemoveForm,
     MemberRoleForm,
+    MemberVerifierForm,
     OrganisationCreateForm,
     OrganisationFilterForm,
     OrganisationForm,
@@ -143,6 +144,11 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
             if _submitted(role_form, services.membership_change_role, actor, organisation):
                 return _back_to_members(request, organisation, _("The role is changed."))
             problems = _all_errors(role_form)
+        elif action == "verifier":
+            verifier_form = MemberVerifierForm(request.POST)
+            if _submitted(verifier_form, services.membership_set_verifier, actor, organisation):
+                return _back_to_members(request, organisation, _("The verifier mark is changed."))
+            problems = _all_errors(verifier_form)
         elif action == "remove":
             remove_form = MemberRemoveForm(request.POST)
             if _submitted(remove_form, services.membership_remove, actor, organisation):

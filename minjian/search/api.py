@@ -14,7 +14,6 @@ from pydantic import Field
 
 from minjian.cases.api import CaseSummaryOut, case_summary
 from minjian.cases.models import Case
-from minjian.cases.selectors import public_case_count
 from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.core.schemas import ErrorOut, InputSchema, PageNumber, PageSize
 from minjian.search import clustering, selectors
@@ -59,6 +58,11 @@ class CaseListQuery(InputSchema):
     state: str | None = Field(
         None, description="published, acknowledged, in_progress, resolved or closed."
     )
+    verdict: str | None = Field(
+        None,
+        description="The public verdict of verifiers: unverified, checking, corroborated, "
+        "disputed, false or not_a_claim.",
+    )
     q: str | None = Field(
         None,
         description=(
@@ -80,15 +84,15 @@ class CaseListQuery(InputSchema):
 
 def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, object]:
     """Public cases, newest published first, filtered by topic, region (with every
-    region under it) and state; with `q`, only those holding every word searched
+    region under it), state and verdict; with `q`, only those holding every word searched
     for, best match first, each with a `snippet` and a `score`. A search counts
     its matches up to a ceiling of 1,000: when more match, `count` is 1,000,
     `count_is_capped` is true, and the cases are the 1,000 most recently
     reported, best match first, over pages that stop there. Unknown filter values are refused
-    with `unknown_topic`, `unknown_region` or `unknown_state`, a longer `q` with
-    `query_too_long`."""
+    with `unknown_topic`, `unknown_region`, `unknown_state` or `unknown_verdict`, a
+    longer `q` with `query_too_long`."""
     filters = selectors.CaseFilters.parse(
-        topic=query.topic, region=query.region, state=query.state, q=query.q
+        topic=query.topic, region=query.region, state=query.state, q=query.q, verdict=query.verdict
     )
     cases = selectors.find_cases(filters)
     if filters.terms:
@@ -102,9 +106,7 @@ def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, o
             cases,
             after=Cursor.parse(query.after) if query.after else None,
             number=query.page,
-            count=public_case_count(
-                topic=filters.topic, region=filters.region, state=filters.state
-            ),
+            count=selectors.case_count(filters),
             per_page=query.page_size,
         )
         found, count, count_is_capped = list(page), page.count, False
@@ -168,7 +170,7 @@ def map_cases(request: HttpRequest, query: Query[MapQuery]) -> dict[str, object]
     cluster with its count and the mean of its points, a cell of one case being that
     case. A bad box is refused with `invalid_bbox`, a bad zoom with `invalid_zoom`."""
     filters = selectors.CaseFilters.parse(
-        topic=query.topic, region=query.region, state=query.state, q=query.q
+        topic=query.topic, region=query.region, state=query.state, q=query.q, verdict=query.verdict
     )
     view = clustering.Viewport.parse(query.bbox, query.zoom)
     return clustering.features_json(

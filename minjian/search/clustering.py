@@ -25,10 +25,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import EVERY, MAP_TALLY_SHIFT, MICRODEGREES, Case, CaseMapTally
-from minjian.cases.selectors import public_case_list
 from minjian.core.errors import DomainError
 from minjian.redaction import render_redactions
-from minjian.search.selectors import CaseFilters, holding, newest_holding
+from minjian.search.selectors import CaseFilters, filtered_cases, holding, newest_holding
 
 # At zoom 0 a cell is 2**27 microdegrees (134°) wide; one zoom further, half of that.
 CELL_SHIFT_AT_ZOOM_0 = 27
@@ -188,12 +187,14 @@ def map_features(filters: CaseFilters, view: Viewport) -> MapFeatures:
     cell, then the cases (and zoomed out with a search, the matches before them).
 
     The count per cell is read from the tallies of the map's grid (`CaseMapTally`)
-    where the grid is at least as coarse as theirs and neither a region nor a search
-    narrows the cases, which the tallies do not hold; elsewhere it is a GROUP BY
+    where the grid is at least as coarse as theirs and neither a region, a verdict nor a
+    search narrows the cases, which the tallies do not hold; elsewhere it is a GROUP BY
     over the cases' grid index."""
     grid = Grid.of(view)
     in_view = _cases_in(filters, grid).filter(**grid.limits())
-    tallied = grid.shift >= MAP_TALLY_SHIFT and not (filters.region or filters.terms)
+    tallied = grid.shift >= MAP_TALLY_SHIFT and not (
+        filters.region or filters.terms or filters.verdict
+    )
     cells = _tallied_cells(filters, grid) if tallied else _grouped_cells(in_view, grid)
     if sum(cell.count for cell in cells) <= CASES_IN_VIEW:
         return MapFeatures(grid.shift, [], _map_cases(in_view))
@@ -261,7 +262,7 @@ def _cases_of(cells: list[_Cell], in_view: QuerySet[Case], grid: Grid) -> QueryS
 
 
 def _cases_in(filters: CaseFilters, grid: Grid) -> QuerySet[Case]:
-    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    cases = filtered_cases(filters)
     if filters.terms and grid.shift >= MATCHES_FIRST_SHIFT:
         # The matches' ids first, from the search index, in a query of their own:
         # joined to the cases in view, PostgreSQL probed a document for each case in

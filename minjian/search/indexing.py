@@ -54,10 +54,12 @@ def index_rebuild() -> tuple[int, int]:
 
 
 # The terms of the list's filters a document is found by (`SearchDocument.filters`):
-# "T<topic id> S<state> R<code> ..." for the case's region and every region above it,
-# read from the region's path ("/340000/341100/341103/"). The same SQL on both engines.
+# "T<topic id> S<state> V<verdict> R<code> ..." for the case's region and every region
+# above it, read from the region's path ("/340000/341100/341103/"). The same SQL on both
+# engines.
 FILTERS_SQL = (
     "'T' || cases_case.topic_id || ' S' || replace(cases_case.state, '_', '')"
+    " || ' V' || replace(cases_case.verdict, '_', '')"
     " || ' R' || replace(substr(places_region.path, 2, length(places_region.path) - 2), '/', ' R')"
 )
 DERIVED_SQL = (

@@ -36,8 +36,8 @@ class SearchDocument(models.Model):
     # the snippets of the result list, so that a list page needs no event query.
     update_notes = models.JSONField(default=list, blank=True)
     vector = SearchVectorField(null=True, editable=False)
-    # The case's topic, state and region with every region above it, as terms:
-    # "T<topic id> S<state without underscores> R<code> R<code> ...".
+    # The case's topic, state, verdict and region with every region above it, as terms:
+    # "T<topic id> S<state without underscores> V<verdict without underscores> R<code> ...".
     filters = models.TextField(blank=True, default="", editable=False)
     indexed_at = models.DateTimeField(default=timezone.now)
 

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import Case
-from minjian.cases.selectors import public_case_list
+from minjian.cases.selectors import public_case_count, public_case_list
 from minjian.core.errors import DomainError
 from minjian.core.models import localized
 from minjian.places.models import Region
@@ -59,6 +59,8 @@ class CaseFilters:
     topic: Topic | None = None
     region: Region | None = None
     state: str | None = None
+    # The public verdict of verifiers (`Case.Verdict`).
+    verdict: str | None = None
     # Words to search for, as typed, and the terms they make (`text.query_terms`).
     q: str = ""
     terms: tuple[str, ...] = ()
@@ -71,9 +73,10 @@ class CaseFilters:
         region: str | None = None,
         state: str | None = None,
         q: str | None = None,
+        verdict: str | None = None,
     ) -> CaseFilters:
-        """From query-string values; an unknown topic, region or state, or a search
-        longer than SEARCH_MAX_LENGTH, is a DomainError. A search without a word
+        """From query-string values; an unknown topic, region, state or verdict, or a
+        search longer than SEARCH_MAX_LENGTH, is a DomainError. A search without a word
         in it (only spaces or punctuation) lists every case."""
         q = (q or "").strip()
         if len(q) > SEARCH_MAX_LENGTH:
@@ -86,10 +89,13 @@ class CaseFilters:
         found_region = region_filter(region)
         if state and state not in Case.PUBLIC_STATES:
             raise DomainError("unknown_state", _("There is no such state."), field="state")
+        if verdict and verdict not in Case.Verdict.values:
+            raise DomainError("unknown_verdict", _("There is no such verdict."), field="verdict")
         return cls(
             topic=found_topic,
             region=found_region,
             state=state or None,
+            verdict=verdict or None,
             q=q,
             terms=tuple(query_terms(q)),
         )
@@ -102,6 +108,8 @@ class CaseFilters:
             query["region"] = self.region.code
         if self.state:
             query["state"] = self.state
+        if self.verdict:
+            query["verdict"] = self.verdict
         if self.q:
             query["q"] = self.q
         return query
@@ -113,7 +121,34 @@ def find_cases(filters: CaseFilters) -> QuerySet[Case]:
     all, best match first (`matching`); pages count and list them with `capped`."""
     if filters.terms:
         return matching(public_case_list(), filters).prefetch_related("search_document")
-    return public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    return filtered_cases(filters)
+
+
+def filtered_cases(filters: CaseFilters) -> QuerySet[Case]:
+    """Public cases under every filter but the words (`public_case_list`), newest first."""
+    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    if filters.verdict:
+        cases = cases.filter(verdict=filters.verdict)
+    return cases
+
+
+def case_count(filters: CaseFilters) -> int:
+    """How many cases `find_cases` lists without words, from the tallies, which count no
+    verdicts. With a verdict, the cases judged are counted (few, found by the index on
+    the verdict), and the unverified as all the others: nearly every case, too many to
+    count one by one."""
+    counted = public_case_count(topic=filters.topic, region=filters.region, state=filters.state)
+    if not filters.verdict:
+        return counted
+    unfiltered = CaseFilters(topic=filters.topic, region=filters.region, state=filters.state)
+    if filters.verdict == Case.Verdict.UNVERIFIED:
+        judged = [verdict for verdict in Case.Verdict.values if verdict != filters.verdict]
+        return counted - _count(filtered_cases(unfiltered).filter(verdict__in=judged))
+    return _count(filtered_cases(filters))
+
+
+def _count(cases: QuerySet[Case]) -> int:
+    return cases.select_related(None).prefetch_related(None).order_by().count()
 
 
 # The columns of the cases' CSV download: stable English names for scripts; the texts
@@ -144,7 +179,7 @@ def export_rows(
     the last id read (keyset), so a download of a million cases holds one chunk in memory
     and takes as long for its last chunk as for its first. Read while the answer is sent,
     after the view has returned: the language is set here, not taken from the request."""
-    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    cases = filtered_cases(filters)
     if filters.terms:
         cases = holding(cases, filters.terms)
     columns = (
@@ -282,7 +317,7 @@ def case_counts_by_region(filters: CaseFilters, level: int) -> RegionCounts:
 
 
 def _counted(filters: CaseFilters, level: int) -> RegionCounts:
-    cases = public_case_list(topic=filters.topic, region=filters.region, state=filters.state)
+    cases = filtered_cases(filters)
     if filters.terms:
         cases = holding(cases, filters.terms)
     # By the region's id, without a join: the grouping reads nothing but the cases.
@@ -546,6 +581,8 @@ def _filter_terms(filters: CaseFilters) -> list[str]:
         marks.append("S" + filters.state.replace("_", ""))
     if filters.region:
         marks.append(f"R{filters.region.code}")
+    if filters.verdict:
+        marks.append("V" + filters.verdict.replace("_", ""))
     return marks
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minjian.cases.models import Case
-from minjian.cases.selectors import public_case_count
 from minjian.core.downloads import csv_download
 from minjian.core.errors import DomainError
 from minjian.core.middleware import error_json
@@ -52,6 +51,7 @@ def _filters_from(request: HttpRequest) -> _Filtering:
             region=region,
             state=request.GET.get("state"),
             q=request.GET.get("q"),
+            verdict=request.GET.get("verdict"),
         )
     except DomainError as error:
         return _Filtering(selectors.CaseFilters(), error, place)
@@ -80,7 +80,7 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case] | 
     per_page = settings.MINJIAN_CASES_PER_PAGE
     if filters.terms:
         return CappedPaginator(selectors.capped(cases), per_page).get_page(request.GET.get("page"))
-    count = public_case_count(topic=filters.topic, region=filters.region, state=filters.state)
+    count = selectors.case_count(filters)
     after, before = request.GET.get("after"), request.GET.get("before")
     number = _page_number(request)
     return keyset_page(
@@ -109,6 +109,7 @@ def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
             "page": _page(request, filters),
             "topics": topic_list(),
             "states": [(s.value, s.label) for s in Case.State if s in Case.PUBLIC_STATES],
+            "verdicts": Case.Verdict.choices,
             "query": query,
             # The form shows the name typed, else the name of the region filtered by.
             "place": filtering.place

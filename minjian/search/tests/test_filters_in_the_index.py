@@ -58,7 +58,7 @@ def test_a_case_is_found_under_its_region_at_every_level_and_its_topic(
     assert found("排污", region="341200") == []
     assert found("排污", region="420000", topic="labour") == [wages.pk]
     assert found("排污", region="420000", topic="environment") == []
-    assert filters_of(mill) == f"T{mill.topic_id} Spublished R340000 R340300 R340321"
+    assert filters_of(mill) == f"T{mill.topic_id} Spublished Vunverified R340000 R340300 R340321"
 
 
 def test_a_hidden_case_leaves_the_index_and_a_case_published_after_review_enters_it(
