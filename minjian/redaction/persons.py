@@ -107,7 +107,7 @@ def find_exposed_persons(text: str) -> list[Exposure]:
     reading = _simplified(folded.text)
     if not _SURNAME_OR_FAMILIAR.search(reading):
         return []
-    evidence = list(_evidence(text, reading, folded.origins))
+    evidence = list(_evidence(reading))
     if not evidence:
         return []
     sentences = _Sentences(reading)
@@ -135,14 +135,17 @@ def exposure_reasons(*texts: str) -> list[Reason]:
 
 
 def _simplified(text: str) -> str:
-    """`text` in simplified characters, one character for each of `text`'s."""
+    """`text` in simplified characters, one character for each of `text`'s; ASCII as it
+    is (a passport number's letters are upper case)."""
     converted = simplified(text)
-    if len(converted) == len(text):
-        return converted
-    # Rare: a character that folds to several (or none). Convert one by one, keeping any
-    # character whose conversion would move the others.
+    if len(converted) != len(text):
+        # Rare: a character that folds to several (or none). Convert one by one.
+        converted = "".join(
+            single if len(single := simplified(character)) == 1 else character for character in text
+        )
     return "".join(
-        single if len(single := simplified(character)) == 1 else character for character in text
+        original if original.isascii() else character
+        for original, character in zip(text, converted, strict=True)
     )
 
 
@@ -186,7 +189,7 @@ class _Sentences:
 
 # --- What exposes a person ------------------------------------------------------------------
 
-_NUMBER = r"[0-9一二三四五六七八九十百零〇两]+"
+_NUMBER = r"[0-9一二三四五六七八九十百零〇○两幺]+"
 _CLAUSE_CHARACTER = r"[^，,。！？!?；;\n]"
 _RELATIVES = (
     "妻子|丈夫|老婆|老公|爱人|媳妇|前妻|前夫|儿子|女儿|儿媳|女婿|孙子|孙女|外孙|外孙女|父亲|母亲"
@@ -218,8 +221,9 @@ _EVIDENCE = re.compile(
 )
 
 
-def _evidence(text: str, reading: str, origins: Sequence[int]) -> Iterator[_Evidence]:
-    """What exposes a person, as spans of `reading` (the folded, simplified text)."""
+def _evidence(reading: str) -> Iterator[_Evidence]:
+    """What exposes a person, as spans of `reading` (the folded, simplified text, which the
+    detectors read too: 京A0000學 is a learner's plate)."""
     for match in _EVIDENCE.finditer(reading):
         group = match.lastgroup
         if group == "token":
@@ -227,28 +231,11 @@ def _evidence(text: str, reading: str, origins: Sequence[int]) -> Iterator[_Evid
             yield _Evidence(match.start(), match.end(), Reason.PERSONAL_DATA, kind)
         elif group is not None:
             yield _Evidence(match.start(), match.end(), Reason(group))
-    if not any(character.isdigit() or character == "@" for character in reading):
-        # Every kind of personal data the detectors find holds a digit or an "@".
-        return
-    folded_positions = _FoldedPositions(origins)
-    for finding in find_personal_data(text):
-        start, end = folded_positions.span(finding.start, finding.end)
-        yield _Evidence(start, end, Reason.PERSONAL_DATA, finding.kind)
+    for finding in find_personal_data(reading):
+        yield _Evidence(finding.start, finding.end, Reason.PERSONAL_DATA, finding.kind)
 
 
 _KINDS = frozenset(kind.value for kind in Kind)
-
-
-class _FoldedPositions:
-    """From a span of the original text to the span of the folded text it became."""
-
-    def __init__(self, origins: Sequence[int]) -> None:
-        self.origins = origins
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        first = bisect.bisect_left(self.origins, start)
-        last = bisect.bisect_left(self.origins, end)
-        return first, max(last, first + 1)
 
 
 # --- Names ----------------------------------------------------------------------------------
@@ -257,7 +244,7 @@ class _FoldedPositions:
 # the words around it, is a surname.
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩邓冯曹彭肖田董潘袁蔡蒋杜叶程魏苏吕"
-    "丁任卢姚沈钟姜崔谭陆范汪廖韦贾夏邹熊孟秦邱侯尹薛闫段黎陶贺郝顾龚邵覃武严莫孔汤赖施洪辛"
+    "丁任卢姚沈钟姜崔谭陆范汪廖韦贾夏邹熊孟秦邱侯尹薛闫黎陶贺郝顾龚邵覃武严莫孔汤赖施洪辛"
     "柯庄樊殷葛柴岳耿焦靳阮翟倪冉骆聂苗詹麦俞霍戚鲍裴粟刁饶卓缪伍滕蒲邬巫晏艾鄢阎娄祁邢邝"
     "隋苟佘窦揭翁訾芮雍冀郁蔺邸牟敖佟迟竺甄巩郜冼桑闵胥廉闻嵇郎虞蔚褚杭萧"
 )
@@ -267,7 +254,7 @@ _SURNAMES = (
 _WEAK_SURNAMES = (
     "和于向将成应曾万余计从原路花水车钱金石高方白明文安关包左强代付江宁米谷盛尚甘管边房曲"
     "司官沙衣荣游满幸吉伏井凤支仲阳东木占冷毕古龙雷史毛常易乔华申鲁舒柳丰景桂习宗简解池农"
-    "蒙童牛蓝兰梅康温季祝单齐符卜凌项晋楚全芦乌时查尤党惠谈练卫薄弓欧涂"
+    "蒙童牛蓝兰梅康温季祝单齐符卜凌项晋楚全芦乌时查尤党惠谈练卫薄弓欧涂段"
 )
 
 
@@ -293,7 +280,7 @@ _SURNAME_OR_FAMILIAR = re.compile(
 # right after the surname (李姐, 王哥).
 _PRIVATE_TITLES = _listed(
     "先生 女士 小姐 太太 夫人 师傅 阿姨 大爷 大妈 大娘 大婶 大叔 大伯 大哥 大姐 大嫂 奶奶 爷爷 "
-    "婆婆 老师 同学 医生 大夫 护士 律师 会计 经理 老板娘 工程师 老人 阿婆 阿公"
+    "婆婆 老师 同学 医生 大夫 护士 律师 会计 经理 老板娘 工程师 阿婆 阿公"
 )
 _SHORT_PRIVATE_TITLES = frozenset("姐哥叔婶嫂伯姨工")
 # A person in a public role: an office of the state or the party, a court, the police, the
@@ -320,19 +307,21 @@ _NOT_IN_GIVEN_NAMES = frozenset(
     "么们他她它我你您咱个年月日号时天元块次去来上下里外前后内间边面头要会能可让叫请吗呢吧啊呀"
     "哦嘛啦地得所并而且但却因由若将已曾再只每各某此该本男女岁总跟同找打看拿买卖做干用走跑吃喝"
     "想知见听写送带回进出起拉推发报骂欠拖收交付多少几些啥怎样今昨当往离比像一两自全反称表告称"
-    "姓叫名壹贰叁肆伍陆柒捌玖拾佰仟"
+    "姓叫名晚早午夜壹贰叁肆伍陆柒捌玖拾佰仟"
 )
+# What jieba may join to the end of a given name: 李/静静的.
+_GRAMMAR = frozenset("的了着过在是和与及也都就还又很说")
 # A surname character after a number or a demonstrative counts something: 一张照片, 这段文字.
 _COUNTING_BEFORE = frozenset(
     "0123456789一二三四五六七八九十百千万两几这那哪每某该此本各多数第半整好壹贰叁肆伍陆柒捌玖拾佰仟"
 )
 # A place or an organisation, not a person: 王庄村, 李宁公司, 张家港.
 _PLACE_CHARACTERS = frozenset(
-    "村屯镇乡县市区省路街巷桥寺庙店厂院局所处科站队部委办社司馆厅园场港湾"
+    "村屯庄寨堡营集镇乡县市区省路街巷桥塘坝坡岭沟洼寺庙店厂院局所处科站队部委办社司馆厅园场港湾"
 )
 _PLACE_AFTER = re.compile(
     r"公司|集团|超市|医院|诊所|药店|学校|大学|中学|小学|幼儿园|银行|酒店|饭店|餐厅|酒家|"
-    r"小区|大厦|广场|工作室|事务所|牌|家族"
+    r"小区|大厦|广场|大街|大道|工作室|事务所|牌|家族"
 )
 # 老/小 and a surname that together are an ordinary word: 小时 (hour), 小米 (millet), 老赖
 # (a debtor who will not pay) …
@@ -344,10 +333,10 @@ _FAMILIAR_WORDS = _listed(
 # Where the sentence goes on about a person right after a word: where she lives, her
 # family, where she works, her phone, her sex or age.
 _ABOUT_A_PERSON = re.compile(
-    r"\s*(?:家住|住在|住|家在|现住|居住|"
+    r"\s*(?:家住|住在|住(?![户宅房院所宿])|家在|现住|居住|"
     rf"的?(?:{_RELATIVES})|"
     rf"在{_CLAUSE_CHARACTER}{{1,20}}?(?:{_WORK_VERBS})|"
-    r"(?:的|[，,:：]\s*)?(?:电话|手机|联系电话|联系方式|身份证|住址|车牌|邮箱|银行卡|微信)|"
+    r"(?:的|[，,:：]\s*)?(?:家里|家庭|联系)?(?:电话|手机|方式|身份证|住址|车牌|邮箱|银行卡|微信)|"
     rf"[，,、]\s*[男女][，,、]|[，,、]?\s*(?:今年)?{_NUMBER}岁|\[\[redacted:)"
 )
 _RELATIVE = re.compile(_RELATIVES)
@@ -429,9 +418,19 @@ def _familiar_name(reading: str, position: int, words: _Words) -> _Name | None:
     end = position + 1
     if reading[start:end] in _FAMILIAR_WORDS:
         return None
-    if words.ends[start] != end and not (words.single(start) and words.single(position)):
+    if words.ends[start] != end and not (
+        words.single(start) and _surname_alone(reading, position, words)
+    ):
         return None
     return _not_a_place(reading, _Name(start, end))
+
+
+def _surname_alone(reading: str, position: int, words: _Words) -> bool:
+    """The surname is a word of its own, or jieba joined it to a word of grammar: 老/何在."""
+    word_end = words.ends.get(position)
+    return word_end is not None and all(
+        character in _NOT_IN_GIVEN_NAMES for character in reading[position + 1 : word_end]
+    )
 
 
 def _surname_name(reading: str, position: int, surname: str, words: _Words) -> _Name | None:
@@ -445,16 +444,22 @@ def _surname_name(reading: str, position: int, surname: str, words: _Words) -> _
         name, role = titled
         # Someone in a public role is no private person, with or without a given name.
         return None if role else name
+    if len(surname) == 2:
+        return _compound_surname_name(reading, position, after, weak=weak)
     word_end = words.ends[position]
     if word_end > after:
         # A dictionary word that starts with the surname: a name jieba knows (李秀英,
         # 诸葛亮) or an ordinary word (周围, 马路, 任何). Only where the sentence goes on
-        # about a person: jieba also tags 马赛克 and 杨树林 as names.
-        if not _is_known_name(
-            reading[position:word_end], surname, weak=weak
-        ) or not _ABOUT_A_PERSON.match(reading, word_end):
+        # about a person: jieba also tags 马赛克 and 杨树林 as names. A name it knows may
+        # go on with one more character (罗丹/伟).
+        if not _is_known_name(reading[position:word_end], surname, weak=weak):
             return None
-        given = word_end
+        ends = [word_end]
+        if word_end - after == 1 and words.single(word_end) and _could_be_given(reading[word_end]):
+            ends.append(word_end + 1)
+        given = next((end for end in ends if _ABOUT_A_PERSON.match(reading, end)), 0)
+        if not given:
+            return None
     else:
         found = _given_name_end(reading, after, words)
         if found is None:
@@ -467,12 +472,22 @@ def _surname_name(reading: str, position: int, surname: str, words: _Words) -> _
     return _not_a_place(reading, _Name(position, given))
 
 
+def _compound_surname_name(reading: str, position: int, after: int, *, weak: bool) -> _Name | None:
+    """欧阳娜娜, 上官军: a two-character surname begins few ordinary words, but jieba does
+    not always keep it whole (上/官军), so its given name is read by the characters: one or
+    two, up to a word of grammar."""
+    end = after
+    while end < after + 2 and end < len(reading) and _could_be_given(reading[end]):
+        end += 1
+    if end == after:
+        return None
+    if weak and not _ABOUT_A_PERSON.match(reading, end):
+        return None
+    return _not_a_place(reading, _Name(position, end))
+
+
 def _is_known_name(word: str, surname: str, *, weak: bool) -> bool:
-    if weak:
-        return False
-    if surname in _COMPOUND_SURNAMES:
-        return len(word) <= len(surname) + 2
-    return word in _known_names()
+    return not weak and word in _known_names()
 
 
 def _titled(
@@ -495,8 +510,10 @@ def _titled(
         if title_end not in words.boundaries:
             continue
         # The surname starts a word of its own, or one that is part of the name:
-        # 王/先生, 何先生, 王/建国/先生; not 全科医生 (a general practitioner).
-        if word_end > after and not (word_end == title_end or (word_end <= given_end and not weak)):
+        # 王/先生, 何先生, 王/建国/先生; not 全科医生 (a general practitioner), 施工 (building
+        # work), 木工 (a carpenter).
+        whole = word_end == title_end and reading[position:title_end] in _known_names()
+        if word_end > after and not (whole or (word_end <= given_end and not weak)):
             return None
         return _Name(position, title_end), role
     return None
@@ -505,13 +522,18 @@ def _titled(
 def _given_name_end(reading: str, after: int, words: _Words) -> tuple[int, bool] | None:
     """Where a given name of one or two characters after a surname ends, if there is one:
     one or two words of one character (张/伟, 张/小/明), or one word of two (李/春花), and
-    whether it is the latter."""
-    end = words.ends.get(after)
-    if end is None or end - after > 2 or not _could_be_given(reading[after:end]):
+    whether it is the latter. jieba may have joined a word of grammar to it (李/静静的)."""
+    word_end = words.ends.get(after)
+    if word_end is None:
+        return None
+    end = after
+    while end < word_end and end - after < 2 and _could_be_given(reading[end]):
+        end += 1
+    if end == after or not all(c in _GRAMMAR for c in reading[end:word_end]):
         return None
     if end - after == 2:
         return end, True
-    if words.single(end) and _could_be_given(reading[end]):
+    if end == word_end and words.single(end) and _could_be_given(reading[end]):
         return end + 1, False
     return end, False
 
