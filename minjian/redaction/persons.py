@@ -564,15 +564,15 @@ def _in_public_role(reading: str, name: _Name) -> bool:
 
 @functools.cache
 def _known_names() -> frozenset[str]:
-    """The names jieba's dictionary holds that start with a common surname (李秀英, 王建国),
-    but for two-character ones as frequent as ordinary words: its person-name tag is also
-    on 孙子, 顾客, 洪水 …, whose frequency gives them away."""
+    """The names jieba's dictionary holds that start with a common surname (李秀英, 王建国,
+    白小姐), but for two-character ones as frequent as ordinary words: its person-name tag
+    is also on 孙子, 顾客, 洪水 …, whose frequency gives them away."""
     names = set()
     with tokenizer().get_dict_file() as dictionary:
         for line in dictionary:
             word, frequency, tag = line.decode("utf-8").split()
             if (
-                word[0] in _STRONG
+                (word[0] in _STRONG or word[0] in _WEAK)
                 and tag.startswith("nr")
                 and (len(word) == 3 or (len(word) == 2 and int(frequency) < _COMMON_WORD))
                 and not _RELATIVE.fullmatch(word)
