@@ -111,6 +111,7 @@ def case_merge(
 
 def duplicate_confirm(*, actor: User, suggestion_id: int) -> Case:
     """A verifier confirms a suggestion: its case is merged into its original (`case_merge`)."""
+    _acting_organisation(actor)
     suggestion = DuplicateSuggestion.objects.filter(pk=suggestion_id).first()
     if suggestion is None:
         raise _unknown_suggestion()
@@ -287,7 +288,8 @@ def _retarget_suggestions(duplicate: Case, original: Case) -> None:
 def _move_photos(duplicate: Case, original: Case) -> None:
     """The duplicate's photos join the original after its own, otherwise as they are:
     a photo still being prepared is shown once its faces are blurred, a photo held for a
-    moderator once released, as before (`access.access_photo_by_key`)."""
+    moderator once released, as before (`access.access_photo_by_key`). They may take the
+    original past MINJIAN_MAX_PHOTOS_PER_CASE, which bounds what one report uploads."""
     first = original.photos.count()
     photos = list(duplicate.photos.order_by("position", "id"))
     for offset, photo in enumerate(photos):
