@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
+from minjian.cases import similarity
 from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion
 from minjian.cases.selectors_similar import similar_to_case
 from minjian.cases.services import _move, _write_events
@@ -144,7 +145,8 @@ def duplicate_reject(*, actor: User, suggestion_id: int) -> DuplicateSuggestion:
 
 def duplicates_suggest(*, case_id: int) -> None:
     """Suggest the public cases most similar to case `case_id` (`similar_to_case`) whose
-    score reaches MINJIAN_DUPLICATE_SUGGESTION_SCORE as duplicates for verifiers: the
+    score reaches MINJIAN_DUPLICATE_SUGGESTION_SCORE (unset: the engine's threshold of one
+    story, `similarity.DEFAULT_THRESHOLD`) as duplicates for verifiers: the
     newer case of each pair as the one to merge, the older as its original. A pair
     suggested before, whatever was decided of it, is not made again. Safe to run any
     number of times."""
@@ -156,6 +158,8 @@ def duplicates_suggest(*, case_id: int) -> None:
     if case is None:
         return
     threshold = settings.MINJIAN_DUPLICATE_SUGGESTION_SCORE
+    if threshold is None:
+        threshold = similarity.DEFAULT_THRESHOLD
     DuplicateSuggestion.objects.bulk_create(
         [
             _newer_first(case, similar.case, score=similar.score)

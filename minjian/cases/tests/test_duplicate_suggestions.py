@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from minjian.accounts.models import User
+from minjian.cases import similarity
 from minjian.cases.models import Case, DuplicateSuggestion
 from minjian.cases.services_merge import (
     case_merge,
@@ -52,7 +53,7 @@ def test_a_retold_report_is_suggested_as_the_duplicate_of_the_earlier_one(
 
     assert (suggestion.case_id, suggestion.original_id) == (filed["retold"].pk, filed["first"].pk)
     assert suggestion.status == DuplicateSuggestion.Status.SUGGESTED
-    assert 0.5 <= suggestion.score <= 1
+    assert similarity.DEFAULT_THRESHOLD <= suggestion.score <= 1
 
 
 def test_nothing_is_suggested_below_the_score_set(
