@@ -378,20 +378,40 @@ def _regions(evidence: Sequence[_Evidence], sentences: _Sentences) -> list[tuple
 
 
 def _names_in(reading: str, start: int, end: int) -> Iterator[_Name]:
-    words = _Words(reading, start, end)
+    words: _Words | None = None  # cut only once a surname might be one
     read_up_to = start
     for match in _SURNAME_OR_FAMILIAR.finditer(reading, start, end):
-        position = match.start()
-        if position < read_up_to:
-            continue  # 明 in 张小明
+        position, surname = match.start(), match.group()
+        if position < read_up_to or not _might_name(reading, position, surname):
+            continue  # 明 in 张小明; 一张照片; 和 that is "and"
+        words = words or _Words(reading, start, end)
         name = _familiar_name(reading, position, words)
         if name is None and position in words.starts:
             # A surname inside a word that began earlier is none: 提高, 平和.
-            name = _surname_name(reading, position, match.group(), words)
+            name = _surname_name(reading, position, surname, words)
         if name is not None:
             read_up_to = name.end
             if not _in_public_role(reading, name):
                 yield name
+
+
+def _might_name(reading: str, position: int, surname: str) -> bool:
+    """What can be told without cutting the text into words: a surname after a number
+    counts something (一张照片, 这段文字), and a weak surname names someone only with a
+    title right after it, or a given name and then words about a person."""
+    before = reading[position - 1 : position]
+    if before and before in "老小":
+        return True
+    if before and before in _COUNTING_BEFORE:
+        return False
+    if surname not in _WEAK and surname not in _WEAK_COMPOUND_SURNAMES:
+        return True
+    after = position + len(surname)
+    return (
+        reading[after : after + 1] in _SHORT_PRIVATE_TITLES
+        or _TITLE_AFTER.match(reading, after) is not None
+        or any(_ABOUT_A_PERSON.match(reading, end) for end in (after + 1, after + 2))
+    )
 
 
 class _Words:
@@ -435,8 +455,6 @@ def _surname_alone(reading: str, position: int, words: _Words) -> bool:
 
 def _surname_name(reading: str, position: int, surname: str, words: _Words) -> _Name | None:
     """A surname with a title (王先生), a given name (张伟), or both (王建国先生)."""
-    if position > 0 and reading[position - 1] in _COUNTING_BEFORE:
-        return None
     weak = surname in _WEAK or surname in _WEAK_COMPOUND_SURNAMES
     after = position + len(surname)
     titled = _titled(reading, position, after, words, weak=weak)
