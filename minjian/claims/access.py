@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
+from minjian.claims.models import Flag
 from minjian.core.errors import DomainError, PermissionDenied
 from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import Viewer, user_is_verifier, verifying_organisations_of
@@ -50,6 +51,20 @@ class Acting:
 
 def may_judge(viewer: object) -> bool:
     return isinstance(viewer, User) and viewer.is_active and user_is_verifier(viewer)
+
+
+def flag_queues(viewer: object) -> list[str]:
+    """The kinds of readers' flags `viewer` reads and decides of: rumours to check
+    (verifiers), texts that expose a person (moderators, the site's staff)."""
+    moderator = isinstance(viewer, User) and viewer.is_active and viewer.is_staff
+    return [
+        kind
+        for kind, allowed in (
+            (Flag.Kind.RUMOUR, may_judge(viewer)),
+            (Flag.Kind.EXPOSES_PERSON, moderator),
+        )
+        if allowed
+    ]
 
 
 def require_verifier(actor: Viewer | None) -> User:

@@ -9,17 +9,27 @@ import claims.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from minjian.accounts.api import BearerToken, api_account
+from minjian.accounts.api import BearerToken, api_account, api_actor
 from minjian.cases.api_verdicts import VerdictOut
-from minjian.claims import reviews, selectors, services
+from minjian.claims import (
+    desk,
+    flag_guard,
+    reviews,
+    selectors,
+    selectors_flags,
+    services,
+    services_flags,
+)
 from minjian.claims.models import Claim
 from minjian.claims.services import CLAIMS, VerdictGiven, claim_tag
 from minjian.core.public_cache import CASES, ORGANISATIONS, public_page, tags_for_everything
@@ -27,6 +37,7 @@ from minjian.core.schemas import ErrorOut, Id, InputSchema
 
 router = Router(tags=["claims"])
 reviews_router = Router(tags=["claims"])
+flags_router = Router(tags=["claims"])
 
 VERDICTS_WAIT = (
     "*False* and *corroborated* may wait for a verifier of another organisation (`public` "
@@ -221,6 +232,97 @@ def write_claim(request: HttpRequest, claim: ClaimIn) -> Status[dict[str, object
     return Status(201, claim_out(request, selectors.claim_detail(written.pk)))
 
 
+class DeskClaimOut(Schema):
+    id: int
+    url: str = Field(description="The page that shows the claim and its verdict.")
+    text: str
+    case: int | None = Field(description="The case it is about, or null for a written claim.")
+    verdict: str = Field(description="Its public verdict.")
+    public_verdict: VerdictOut | None
+    at: datetime = Field(
+        description="When the verdict was given, or, waiting for a second verifier, since "
+        "when it waits; to the minute."
+    )
+
+
+class ClusterOut(Schema):
+    case: int
+    url: str
+    title: str
+    verdict: str
+    reports: int = Field(description="The case and the other reports of its story.")
+    merged: int = Field(
+        description="Reports merged into it by verifiers or hidden by moderators as its duplicates."
+    )
+    suggested: int = Field(
+        description="Public cases suggested as its duplicates that no verifier has decided of yet."
+    )
+    joined_at: datetime = Field(
+        description="When the latest of them joined it or was suggested; to the minute."
+    )
+
+
+class DeskOut(Schema):
+    being_checked: list[DeskClaimOut] = Field(description="Verdict *being checked*, newest first.")
+    recent_verdicts: list[DeskClaimOut] = Field(
+        description="Verdicts that conclude something, newest first (all of them: "
+        "GET /api/v1/claim-reviews)."
+    )
+    clusters: list[ClusterOut] = Field(description="The stories reported most often.")
+    awaiting_confirmation: list[DeskClaimOut] = Field(
+        description="False or corroborated proposed by a verifier, waiting for a verifier of "
+        "another organisation, the longest waiting first; what was proposed is not public."
+    )
+
+
+def _desk_claim(request: HttpRequest, entry: desk.DeskEntry) -> dict[str, object]:
+    return {
+        "id": entry.claim.pk,
+        "url": request.build_absolute_uri(entry.path),
+        "text": entry.text,
+        "case": entry.claim.case_id,
+        "verdict": entry.claim.verdict,
+        "public_verdict": entry.verdict,
+        "at": entry.at,
+    }
+
+
+def _cluster(request: HttpRequest, cluster: selectors.Cluster) -> dict[str, object]:
+    return {
+        "case": cluster.case.pk,
+        "url": request.build_absolute_uri(reverse("cases:detail", args=[cluster.case.pk])),
+        "title": cluster.case.readable_title,
+        "verdict": cluster.case.verdict,
+        "reports": cluster.reports,
+        "merged": cluster.merged,
+        "suggested": cluster.suggested,
+        "joined_at": cluster.joined_at,
+    }
+
+
+@router.get("/desk", response={200: DeskOut}, summary="The rumour desk")
+@decorate_view(public_page(tags_for_everything(CLAIMS, CASES, ORGANISATIONS)))
+def rumour_desk(request: HttpRequest) -> dict[str, object]:
+    """What the rumour desk (/claims/) lists: claims and cases being checked, recent
+    verdicts, the stories reported most often (a public case with the reports merged
+    into it and those suggested as its duplicates) and the verdicts that wait for a
+    second verifier, ten of each. Each has its Atom feed under /claims/."""
+    sections = selectors.rumour_desk()
+    return {
+        "being_checked": [
+            _desk_claim(request, desk.judged(claim)) for claim in sections.being_checked
+        ],
+        "recent_verdicts": [
+            _desk_claim(request, desk.judged(claim)) for claim in sections.recent_verdicts
+        ],
+        "clusters": [_cluster(request, cluster) for cluster in sections.clusters],
+        "awaiting_confirmation": [
+            _desk_claim(request, desk.awaiting(claim, proposals=False))
+            for claim in sections.awaiting_confirmation
+        ],
+    }
+
+
 @router.get(
     "/{claim_id}",
     response={200: ClaimOut, 404: ErrorOut},
@@ -273,3 +375,66 @@ def list_claim_reviews(request: HttpRequest, query: Query[ClaimReviewQuery]) -> 
         "results": [review for review in found if review is not None],
         "next_after": str(selectors.ReviewCursor.of(page[-1])) if len(claims) > len(page) else None,
     }
+
+
+class FlagIn(InputSchema):
+    case: Id | None = Field(
+        None, description="A public case: its report, or with `event` an entry of its timeline."
+    )
+    event: Id | None = Field(
+        None, description="An entry of a public case's timeline with a public text."
+    )
+    claim: Id | None = Field(None, description="A claim written down by a verifier.")
+    kind: str = Field(
+        description="`rumour` (for verifiers to check) or `exposes_person` (a text that "
+        "exposes a private person, for moderators)."
+    )
+    note: str = Field(
+        "",
+        description="Why, for verifiers or moderators (at most 1,000 characters; personal "
+        "data removed before it is stored).",
+    )
+    altcha: str = Field(
+        "",
+        description="Without a token: the base64 solution of a challenge from GET "
+        "/altcha/challenge (ALTCHA proof of work).",
+    )
+
+
+class FlagTakenOut(Schema):
+    message: str = Field(description="Thanks, the same whether or not it was flagged before.")
+
+
+@flags_router.post(
+    "",
+    response={
+        202: FlagTakenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Flag a public text",
+)
+def flag_text(request: HttpRequest, flag: Form[FlagIn]) -> Status[dict[str, object]]:
+    """Flag a public case, an entry of its timeline (`case` and `event`, or `event`
+    alone) or a written claim as a rumour to check or as exposing a person, as
+    multipart/form-data or a urlencoded form. Anyone may; without a token the proof of
+    work is required (`altcha`). Who flagged is never kept: a second flag of one item
+    by one client in a week counts once, and the answer is the same thanks.
+
+    Refusals, each writing nothing: 400 `flag_target_required`, `unknown_flag_kind`,
+    `note_too_long`, `proof_of_work_required`, `proof_of_work_invalid`,
+    `proof_of_work_expired`, `proof_of_work_replayed`; 404 `not_found` (no such public
+    text); 429 `rate_limited` (with `details.retry_after` and `details.limit`, and a
+    Retry-After header)."""
+    target = selectors_flags.flag_target(
+        case_id=flag.case, event_id=flag.event, claim_id=flag.claim
+    )
+    checked = services_flags.check_flag(flag.kind, flag.note)
+    flagger = flag_guard.admit_flagger(request, api_actor(request), proof_required=True)
+    services_flags.flag_raise(
+        target=target, flag=checked, key=services_flags.flag_key(flagger, target, checked.kind)
+    )
+    return Status(202, {"message": _("Thank you. Verifiers and moderators will look at it.")})

@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import Case, CaseEvent, CasePhoto
-from minjian.claims import validation
+from minjian.claims import services_flags, validation
+from minjian.claims.models import Flag
 from minjian.core.errors import DomainError
 from minjian.core.forms import show_domain_error
 from minjian.redaction import render_redactions
@@ -206,3 +207,29 @@ def show_appearance_error(
         row.add_error(field, str(error.message))
         return
     show_domain_error(form, error)
+
+
+class FlagForm(forms.Form):
+    """A reader flags a public text. Who she is is never asked, and never kept."""
+
+    kind = forms.ChoiceField(
+        label=_("What is wrong with it?"),
+        choices=[
+            (Flag.Kind.RUMOUR.value, _("It may be a rumour: verifiers should check it")),
+            (
+                Flag.Kind.EXPOSES_PERSON.value,
+                _("It exposes a person (“human flesh search”): moderators should look at it"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Why (optional)"),
+        required=False,
+        max_length=services_flags.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What you know, or where it is contradicted. Only verifiers and moderators read "
+            "it; personal data in it is removed before it is stored."
+        ),
+    )

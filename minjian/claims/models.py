@@ -3,11 +3,13 @@ down where it circulated; their verdicts, and the log of every step."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from minjian.cases.models import Case
+from minjian.cases.models import Case, CaseEvent
 from minjian.core.models import Event
 from minjian.redaction import render_redactions
 
@@ -116,3 +118,77 @@ class ClaimEvent(Event):
     @property
     def kind_label(self) -> str:
         return str(self.Kind(self.kind).label)
+
+
+class Flag(models.Model):
+    """A reader's flag on a public text: a case's report, one entry of its timeline, or a
+    claim written down by a verifier. A rumour to check goes to the verifiers' queue, a
+    text that exposes a person ("human flesh search") to the moderators'.
+
+    Who flagged is not kept: `key` is a keyed hash of the client (her account or her
+    network, `abuse.ratelimit.requester`), the kind and the item, under a key that
+    changes every period (`services_flags.flag_key`), unique: one client's repeated
+    flags of one item count once in a period. It cannot be turned back into the client,
+    and two keys of one client, for two items or two periods, cannot be linked.
+    """
+
+    class Kind(models.TextChoices):
+        RUMOUR = "rumour", _("a rumour to check")
+        EXPOSES_PERSON = "exposes_person", _("exposes a person")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("flag status", "open")
+        HANDLED = "handled", pgettext_lazy("flag status", "handled")
+        DISMISSED = "dismissed", pgettext_lazy("flag status", "dismissed")
+
+    # The case whose page shows the flagged text (its report, or an entry of its
+    # timeline: `event`, which may come from a report merged into it), or the claim.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What the reader wrote, personal data replaced (`minjian.redaction`).
+    note = models.TextField(blank=True)
+    key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            # A case (with or without one of its entries), or a claim: one item.
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, claim__isnull=True)
+                | models.Q(case__isnull=True, event__isnull=True, claim__isnull=False),
+                name="flag_names_one_item",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=("rumour", "exposes_person")),
+                name="flag_kind_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=("open", "handled", "dismissed")),
+                name="flag_status_is_known",
+            ),
+        ]
+        indexes = [
+            # The queues: the open flags of a kind, grouped per item.
+            models.Index(
+                fields=("kind", "case", "event", "claim"),
+                condition=models.Q(status="open"),
+                name="flag_open_by_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"flag {self.pk} ({self.kind})"

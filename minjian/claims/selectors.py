@@ -3,19 +3,22 @@
 Public lists show only claims the public may read: a verifier's written claim, or a
 claim about a case that is public now. For the rumour desk (`claims_being_checked`,
 `claims_awaiting_confirmation`, `recent_verdicts`) each is a queryset, newest first,
-for the caller to slice or page."""
+for the caller to slice or page; `most_reported_clusters` counts the reports of one
+story, and `rumour_desk` reads the four sections at once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.claim_review import CONCLUSIONS
-from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion
 from minjian.cases.selectors import Audience, text_audience
+from minjian.cases.times import public_time
 from minjian.claims.models import Claim, ClaimAppearance, ClaimEvent
 from minjian.core.errors import DomainError, NotFound
 
@@ -73,12 +76,102 @@ def claims_awaiting_confirmation() -> QuerySet[Claim]:
 
 
 def recent_verdicts() -> QuerySet[Claim]:
-    """Claims with a public verdict other than *unverified*, the most recent first."""
+    """Claims with a public verdict that concludes something (not *unverified*, not
+    *being checked*): what ClaimReview publishes. The most recent first."""
     return (
         public_claims()
-        .filter(verdict_at__isnull=False)
-        .exclude(verdict=Verdict.UNVERIFIED)
+        .filter(verdict__in=CONCLUSIONS, published__isnull=False)
         .order_by("-verdict_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A public case and the other reports of its story: those merged into it (or hidden
+    as its duplicates by a moderator), and the public cases suggested as its duplicates
+    that no verifier has decided of yet."""
+
+    case: Case
+    merged: int
+    suggested: int
+    # When the latest of them joined it or was suggested, to the minute.
+    joined_at: datetime
+
+    @property
+    def reports(self) -> int:
+        return 1 + self.merged + self.suggested
+
+
+_DUPLICATES = Case.objects.filter(
+    state=Case.State.HIDDEN,
+    hidden_reason=Case.HiddenReason.DUPLICATE,
+    duplicate_of__isnull=False,
+).order_by()
+_PENDING = DuplicateSuggestion.objects.filter(
+    status=DuplicateSuggestion.Status.SUGGESTED, case__state__in=Case.PUBLIC_STATES
+).order_by()
+
+
+def most_reported_clusters(*, limit: int) -> list[Cluster]:
+    """The public cases with the most other reports of their story, most first (then the
+    most merged, then the newest case), `limit` of them. In one query: the candidates
+    are the public cases that some hidden duplicate names (`duplicate_of`: a merge
+    moves the reports merged before to the new original, so a cluster is one level
+    deep) or that a pending suggestion names as its original, found by a UNION of those
+    two small sets; each candidate's duplicates and suggestions are counted by
+    subqueries on the indexes of `duplicate_of` and `original`. A group of suggestions
+    is the star around one original (suggestions are made newer-to-older), not the
+    transitive closure of every pair, which only a verifier's merges establish."""
+    merged = _DUPLICATES.filter(duplicate_of=OuterRef("pk")).values("duplicate_of")
+    suggested = _PENDING.filter(original=OuterRef("pk")).values("original")
+    candidates = _DUPLICATES.values("duplicate_of").union(_PENDING.values("original"), all=True)
+    cases = (
+        Case.objects.filter(state__in=Case.PUBLIC_STATES, pk__in=candidates)
+        .annotate(
+            merged=Coalesce(Subquery(merged.annotate(n=Count("pk")).values("n")), 0),
+            merged_at=Subquery(merged.annotate(at=Max("updated_at")).values("at")),
+            suggested=Coalesce(Subquery(suggested.annotate(n=Count("pk")).values("n")), 0),
+            suggested_at=Subquery(suggested.annotate(at=Max("created_at")).values("at")),
+        )
+        .annotate(reports=F("merged") + F("suggested"))
+        .select_related("topic", "region")
+        .order_by("-reports", "-merged", "-id")[:limit]
+    )
+    return [
+        Cluster(
+            case=case,
+            merged=case.merged,
+            suggested=case.suggested,
+            joined_at=public_time(
+                max(at for at in (case.merged_at, case.suggested_at) if at is not None)
+            ),
+        )
+        for case in cases
+    ]
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The rumour desk's sections, `DESK_LENGTH` of each."""
+
+    being_checked: list[Claim]
+    recent_verdicts: list[Claim]
+    clusters: list[Cluster]
+    awaiting_confirmation: list[Claim]
+
+
+DESK_LENGTH = 10
+
+
+def rumour_desk() -> Desk:
+    """What the rumour desk lists, in four queries (its lists show no appearances)."""
+    return Desk(
+        being_checked=list(claims_being_checked().prefetch_related(None)[:DESK_LENGTH]),
+        recent_verdicts=list(recent_verdicts().prefetch_related(None)[:DESK_LENGTH]),
+        clusters=most_reported_clusters(limit=DESK_LENGTH),
+        awaiting_confirmation=list(
+            claims_awaiting_confirmation().prefetch_related(None)[:DESK_LENGTH]
+        ),
     )
 
 
@@ -128,12 +221,12 @@ def _invalid_cursor() -> DomainError:
 def reviewed_claims(*, after: ReviewCursor | None, limit: int) -> list[Claim]:
     """Public claims whose public verdict concludes something (what ClaimReview
     publishes), the most recently judged first: `limit` of them past `after`."""
-    claims = public_claims().filter(verdict__in=CONCLUSIONS, published__isnull=False)
+    claims = recent_verdicts()
     if after is not None:
         claims = claims.filter(
             Q(verdict_at__lt=after.at) | Q(verdict_at=after.at, id__lt=after.claim_id)
         )
-    return list(claims.order_by("-verdict_at", "-id")[:limit])
+    return list(claims[:limit])
 
 
 def public_official_responses(case: Case) -> list[CaseEvent]:

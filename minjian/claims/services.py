@@ -13,7 +13,8 @@ then writes nothing.
 of different organisations agree (one by default): until then the first one's verdict
 is a proposal (`Claim.proposal`), which a verifier of another organisation confirms by
 giving the same verdict, with a rationale and evidence of her own or none (she agrees).
-Any other verdict is public at once, and replaces a pending proposal.
+Any other verdict is public at once, and replaces a pending proposal. Whatever the
+verdict, the open flags of its item as a rumour are handled (`services_flags`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from minjian.cases.services import case_record_verdict
 from minjian.claims import access, selectors
 from minjian.claims.access import Acting
 from minjian.claims.models import Claim, ClaimAppearance, ClaimEvent
+from minjian.claims.services_flags import flags_settle_by_verdict
 from minjian.claims.validation import (
     CASE_EVIDENCE_KINDS,
     CheckedVerdict,
@@ -134,7 +136,9 @@ def claim_verdict_give(
         claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
         if claim is None:
             raise NotFound(_("There is no such claim."))
-        return _judge(claim, verifier, acting, checked, _cited(checked.evidence, None))
+        given = _judge(claim, verifier, acting, checked, _cited(checked.evidence, None))
+        flags_settle_by_verdict(actor=verifier, claim_id=claim.pk)
+        return given
 
 
 def _judge_case(
@@ -146,7 +150,9 @@ def _judge_case(
         if claim is None:
             # The case's row is locked: nobody else creates its claim meanwhile.
             claim = Claim.objects.create(case=case)
-        return _judge(claim, verifier, acting, checked, _cited(checked.evidence, case))
+        given = _judge(claim, verifier, acting, checked, _cited(checked.evidence, case))
+        flags_settle_by_verdict(actor=verifier, case_id=case.pk)
+        return given
 
 
 def _checked(

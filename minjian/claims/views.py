@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from minjian.accounts.models import User
 from minjian.cases.access import access_case_by_id
 from minjian.cases.claim_review import PublicVerdict, json_ld, public_verdict
+from minjian.cases.models import Case
 from minjian.claims import access, reviews, selectors, services
 from minjian.claims.forms import (
     AppearanceFormSet,
@@ -38,6 +39,7 @@ def case_verdict(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case_by_id(AnonymousUser(), case_id)
     form = VerdictForm(
         request.POST or None,
+        initial=_chosen(request),
         acting=access.acting_choices(actor),
         responses=selectors.public_official_responses(case),
         photos=selectors.ready_photos(case),
@@ -73,7 +75,9 @@ def claim_verdict(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = selectors.claim_detail(claim_id)
     if claim.case_id is not None:
         return redirect("claims:case_verdict", case_id=claim.case_id)
-    form = VerdictForm(request.POST or None, acting=access.acting_choices(actor))
+    form = VerdictForm(
+        request.POST or None, initial=_chosen(request), acting=access.acting_choices(actor)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             given = services.claim_verdict_give(
@@ -140,6 +144,12 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "may_judge": access.may_judge(viewer),
         },
     )
+
+
+def _chosen(request: HttpRequest) -> dict[str, str]:
+    """The verdict a link chose beforehand (the flags' queue: ?verdict=checking)."""
+    verdict = request.GET.get("verdict", "")
+    return {"verdict": verdict} if verdict in Case.Verdict.values else {}
 
 
 def _proposal(claim: Claim | None) -> PublicVerdict | None:

@@ -10,10 +10,11 @@ import pytest
 from django.test import Client
 
 from minjian.accounts.models import User
-from minjian.cases.models import Case
+from minjian.cases.models import Case, CaseEvent, DuplicateSuggestion
+from minjian.cases.services_merge import case_merge
 from minjian.cases.tests.factories import make_case
 from minjian.claims import services
-from minjian.claims.models import Claim
+from minjian.claims.models import Claim, Flag
 from minjian.claims.tests.factories import SOURCE, judge
 from minjian.places.models import Region
 
@@ -93,3 +94,95 @@ def test_the_feeds_read_a_fixed_number_of_queries(
 
     assert atom.status_code == listed.status_code == one.status_code == 200
     assert len(listed.json()["results"]) == 6
+
+
+@pytest.fixture
+def desk(
+    claims: list[Claim],
+    regions: dict[str, Region],
+    verifier: User,
+    other_verifier: User,
+    settings: Any,
+) -> list[Case]:
+    """Besides the judged claims: three cases being checked, three waiting for a second
+    verifier, and three stories of three reports each (two merged, one suggested)."""
+    stories = []
+    for number in range(3):
+        checked = make_case(regions["340321"], title=f"核查{number}")
+        judge(checked, verifier, Verdict.CHECKING)
+        original, *others = [
+            make_case(regions["340321"], title=f"故事{number}-{n}") for n in range(4)
+        ]
+        for other in others[:2]:
+            case_merge(actor=verifier, case_id=other.pk, into_id=original.pk)
+        DuplicateSuggestion.objects.create(case=others[2], original=original, score=0.7)
+        stories.append(original)
+    settings.MINJIAN_VERDICT_CONFIRMATIONS = 2
+    for number in range(3):
+        judge(make_case(regions["340321"], title=f"待确认{number}"), verifier, Verdict.FALSE)
+    return stories
+
+
+def test_the_rumour_desk_reads_a_fixed_number_of_queries(
+    client: Client, desk: list[Case], verifier: User, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(5):  # the versions, and one query per section
+        public = client.get("/claims/")
+    with django_assert_max_num_queries(5):
+        data = client.get("/api/v1/claims/desk")
+    client.force_login(verifier)
+    with django_assert_max_num_queries(9):
+        own = client.get("/claims/", headers={"Accept-Language": "en"})
+
+    assert public.status_code == data.status_code == own.status_code == 200
+    assert len(data.json()["clusters"]) == 3 and len(data.json()["awaiting_confirmation"]) == 3
+    assert own.content.decode().count("Proposed:") == 3
+
+
+def test_the_desk_feeds_read_a_fixed_number_of_queries(
+    client: Client, desk: list[Case], django_assert_max_num_queries: Any
+) -> None:
+    for path in ("/claims/checking.atom", "/claims/clusters.atom", "/claims/awaiting.atom"):
+        with django_assert_max_num_queries(2):  # the versions, and the section
+            response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.content.count(b"<entry>") == 3, path
+
+
+def test_the_flag_form_reads_a_fixed_number_of_queries(
+    client: Client, claims: list[Claim], django_assert_max_num_queries: Any
+) -> None:
+    case = claims[0].case
+    assert case is not None
+    verdict = case.events.filter(kind=CaseEvent.Kind.VERDICT)[0]
+    for query in (f"case={case.pk}", f"claim={claims[1].pk}", f"case={case.pk}&event={verdict.pk}"):
+        with django_assert_max_num_queries(2):
+            response = client.get(f"/claims/flag/?{query}")
+        assert response.status_code == 200, query
+
+
+def test_the_flags_queue_reads_a_fixed_number_of_queries(
+    client: Client,
+    desk: list[Case],
+    claims: list[Claim],
+    staff: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    verdicts = CaseEvent.objects.filter(kind=CaseEvent.Kind.VERDICT)[:3]
+    targets: list[dict[str, Any]] = [{"case": case} for case in desk]
+    targets += [{"case": event.case, "event": event} for event in verdicts]
+    targets += [{"claim": claim} for claim in claims if claim.case_id is None]
+    for number, target in enumerate(targets):
+        for kind in Flag.Kind.values:
+            for flagger in range(4):
+                Flag.objects.create(
+                    kind=kind, note=f"理由{flagger}", key=f"{number}-{kind}-{flagger}", **target
+                )
+    client.force_login(staff)
+
+    # The account, her marks, the items, their newest notes, cases, entries and claims.
+    with django_assert_max_num_queries(9):
+        response = client.get("/claims/flags/", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 200
+    assert response.content.decode().count("flagged 4 times") == 2 * len(targets)

@@ -63,7 +63,31 @@ def _reviews(client: Any, world: Any) -> Any:
     return client.get("/api/v1/claim-reviews")
 
 
+def _desk(client: Any, world: Any) -> Any:
+    _judged(world.case)
+    return client.get("/api/v1/claims/desk")
+
+
+def _flag(client: Any, world: Any, kind: str) -> Any:
+    # A form, as a browser's; the stranger's token spares her the proof of work.
+    return client.post(
+        "/api/v1/flags", {"case": world.case.pk, "kind": kind}, headers=world.stranger
+    )
+
+
 CLAIM_WALKS: dict[str, tuple[Request, Request, tuple[int, str]]] = {
+    "GET /api/v1/claims/desk": (
+        _desk,
+        lambda client, _world: client.get(
+            "/api/v1/claims/desk", headers={"Authorization": "Bearer mj_not-a-token"}
+        ),
+        (401, "unauthenticated"),
+    ),
+    "POST /api/v1/flags": (
+        lambda client, world: _flag(client, world, "rumour"),
+        lambda client, world: _flag(client, world, "gossip"),
+        (400, "unknown_flag_kind"),
+    ),
     "POST /api/v1/cases/{case_id}/verdicts": (
         lambda client, world: _post(
             client, f"/api/v1/cases/{world.case.pk}/verdicts", VERDICT, _bearer(_verifier())
