@@ -48,6 +48,9 @@ class DemoOrganisation:
     members: tuple[str, ...]
     created_days_ago: int
     verified: bool
+    # Members its admin gives the verifier mark: they judge claims and decide duplicates
+    # in its name (minjian/demo/verification.py).
+    verifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,10 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         contact_url="https://huai-watchers.example.org/",
         contact_note="想加入志愿者群请先发邮件 / Write to us first to join the volunteers' group",
         admins=("守望者阿河",),
-        members=("河边取样员", "huai-volunteer-lin"),
+        members=("河边取样员", "huai-volunteer-lin", "五河巡河员"),
         created_days_ago=58,
         verified=True,
+        verifiers=("守望者阿河", "huai-volunteer-lin"),
     ),
     DemoOrganisation(
         slug="nanling-workers-rights",
@@ -186,6 +190,7 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         members=("蒲公英律师-老陈",),
         created_days_ago=55,
         verified=True,
+        verifiers=("蒲公英律师-老陈",),
     ),
     DemoOrganisation(
         slug="zhaotong-rural-schools",
@@ -232,6 +237,11 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
 )
 
 _PAPER_MILL_TITLE = "怀远县淮河岸边造纸厂夜间偷排黑水"
+# The last line of the Huai River Watchers' patrol form, the same on every record.
+PATROL_FORM_FOOTER = (
+    "本记录按淮河守望者巡河记录表填写，照片、水样编号和采样人签名见原始记录，"
+    "需要原始记录的部门请通过本站联系我们。"
+)
 
 CASES: tuple[DemoCase, ...] = (
     DemoCase(
@@ -270,8 +280,7 @@ CASES: tuple[DemoCase, ...] = (
                 "resolve",
                 "蚌埠市生态环境局-办公室",
                 230,
-                "检测结果：外排水化学需氧量超标 4.6 倍。依据《中华人民共和国水污染防治法》，"
-                "我局已对该企业立案处罚，暗管已于本周拆除封堵，整改完成前不得恢复生产。"
+                "暗管已于本周拆除封堵，企业整改完成前不得恢复生产。"
                 "感谢市民和志愿者的监督，如再发现偷排请继续在本站反映。",
             ),
         ),
@@ -291,14 +300,98 @@ CASES: tuple[DemoCase, ...] = (
         days_ago=52,
         at="23:55",
         responses=(
+            # A verifier merges it into the first report a few hours later
+            # (minjian/demo/verification.py): this note then reads on that case's page.
             DemoResponse(
-                "close",
-                "minjian-admin",
-                20,
-                f"这条报告和同一晚提交的《{_PAPER_MILL_TITLE}》说的是同一个排污口，"
-                "已合并到那边跟进，请关注那条案例的进展。谢谢你的报告！",
+                "acknowledge",
+                "河边取样员",
+                12,
+                f"收到，谢谢！你说的和同一晚提交的《{_PAPER_MILL_TITLE}》应该是同一个排污口，"
+                "我们请核查员把两条报告合并，之后请关注那条案例的进展。",
             ),
         ),
+    ),
+    # Two copies of the first report's text, as people pass a post on: the similar-case
+    # index finds them (the one above, in its own words, it does not), and a verifier
+    # merges the first; the second waits in the verifiers' queue.
+    DemoCase(
+        key="paper-mill-repost",
+        reporter="下游的周家",
+        title="转：怀远淮河边造纸厂晚上偷排黑水",
+        description=(
+            "村里微信群里都在转这条，我也发上来，希望有人管一管：\n\n"
+            "“这个月连着好几个晚上，十点以后，淮河北岸那家造纸厂的管子就开始往河里放黑水，"
+            "味道很冲，像泡烂的纸浆。第二天早上河面上一大片黄褐色的泡沫，一直漂到下游。"
+            "村里还有人在这段河里打鱼、洗衣服，前天有人捞上来好几条翻白的鲫鱼……”\n\n"
+            "我家就在下游，这几天河边确实一股臭味。"
+        ),
+        topic="environment",
+        region="340321",
+        point=(32.9490, 117.2102),
+        photos=("river_outflow",),
+        days_ago=51,
+        at="12:10",
+    ),
+    DemoCase(
+        key="paper-mill-weibo",
+        reporter="蚌埠网友阿杰",
+        title="怀远县淮河岸边造纸厂夜间偷排黑水，有人管吗？",
+        description=(
+            "微博上又在转这条，原帖已经删了，我截了图："
+            "“连着好几个晚上，十点以后，淮河北岸那家造纸厂的管子就往河里放黑水，"
+            "味道很冲，像泡烂的纸浆。第二天早上河面上一大片黄褐色的泡沫，一直漂到下游。"
+            "前天有人捞上来好几条翻白的鲫鱼。”不知道现在还排不排，有没有人去查过？"
+        ),
+        topic="environment",
+        region="340321",
+        point=None,
+        photos=(),
+        days_ago=6,
+        at="21:30",
+    ),
+    # Two patrol records of the Huai River Watchers on the group's form: the index takes
+    # them for one story, a verifier sees two outfalls 60 km apart and rejects the pair.
+    DemoCase(
+        key="patrol-log-bengbu",
+        reporter="河边取样员",
+        title="巡河记录：淮河蚌埠段北岸一处排口旱天排出灰白色污水",
+        description=(
+            "淮河守望者巡河记录\n"
+            "河段：淮河蚌埠段北岸，沫河口附近\n"
+            "排口：雨水排口，直径约一米\n"
+            "时间：晚上九点到十点\n"
+            "情况：连续三天没有下雨，排口一直在往河里排水，水是灰白色的，有一股洗涤剂的味道，"
+            "排口下游五十米的河面上有白色泡沫。\n"
+            "水样：已在排口和下游各取一份水样，送实验室检测。\n"
+            "建议：请环保部门核查这个雨水排口接了哪些单位的污水。\n" + PATROL_FORM_FOOTER
+        ),
+        topic="environment",
+        region="340311",
+        point=(32.9810, 117.4380),
+        photos=("river_outflow",),
+        days_ago=34,
+        at="22:30",
+    ),
+    DemoCase(
+        key="patrol-log-wuhe",
+        reporter="五河巡河员",
+        title="巡河记录：淮河五河段南岸一处排口晚上排出褐色污水",
+        description=(
+            "淮河守望者巡河记录\n"
+            "河段：淮河五河段南岸，县城东边的养猪场附近\n"
+            "排口：暗管排口，直径约三十厘米\n"
+            "时间：晚上九点到十点\n"
+            "情况：连续两天晚上，排口一直在往河里排水，水是褐色的，有一股猪粪的臭味，"
+            "排口下游一百米的河面上有黄色泡沫。\n"
+            "水样：已在排口和下游各取一份水样，送实验室检测。\n"
+            "建议：请环保部门核查这个养猪场的粪污是怎么处理的。\n" + PATROL_FORM_FOOTER
+        ),
+        topic="environment",
+        region="340322",
+        point=(33.1320, 117.9150),
+        photos=(),
+        days_ago=25,
+        at="22:40",
     ),
     DemoCase(
         key="sand-dredging-yingshang",

@@ -21,9 +21,6 @@ meant for the embedded default, whose media are local files.
 
 from __future__ import annotations
 
-import io
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -35,8 +32,7 @@ from django.db import transaction
 from minjian.accounts.models import User, same_pseudonym
 from minjian.accounts.services import account_set_staff, account_sign_up
 from minjian.cases.jobs import prepare_case_photo
-from minjian.cases.models import Case
-from minjian.cases.photos import PhotoUpload
+from minjian.cases.models import Case, CasePhoto
 from minjian.cases.services import (
     case_acknowledge,
     case_close,
@@ -56,8 +52,9 @@ from minjian.demo.content import (
     DemoOrganisation,
     DemoResponse,
 )
-from minjian.demo.photos import photo_jpeg
+from minjian.demo.photos import photo_uploads
 from minjian.demo.routing import RoutingDemoAction, routing_demo_steps
+from minjian.demo.verification import VerificationDemoAction, verification_demo_steps
 from minjian.orgs.models import Membership, Organisation
 from minjian.orgs.services import (
     membership_add,
@@ -134,6 +131,7 @@ Action = (
     | Submit
     | Respond
     | RoutingDemoAction
+    | VerificationDemoAction
 )
 
 
@@ -164,6 +162,8 @@ def describe(action: Action) -> str:
             return f"the case {case.key}"
         case RoutingDemoAction():
             return f"the inbox step {action}"
+        case VerificationDemoAction():
+            return f"the verification step {action}"
 
 
 @dataclass(frozen=True)
@@ -248,6 +248,7 @@ def demo_schedule(now: datetime) -> list[Step]:
         if pseudonym != STAFF_PSEUDONYM:
             steps.append(Step(at - SIGN_UP_LEAD, SignUp(pseudonym)))
     steps += routing_demo_steps(steps)
+    steps += verification_demo_steps(steps)
     # Sorting is stable: steps at the same moment keep the order they were listed in.
     return sorted(steps, key=lambda step: step.at)
 
@@ -289,6 +290,7 @@ class _Loader:
         self.users: dict[str, User] = {}
         self.organisations: dict[str, Organisation] = {}
         self.cases: dict[str, Case] = {}
+        self.claims: dict[str, int] = {}
         self.stored_files: list[str] = []
         self.photos = 0
 
@@ -327,6 +329,8 @@ class _Loader:
                 )
             case RoutingDemoAction():
                 action.run(self.users, self.organisations, self.cases)
+            case VerificationDemoAction():
+                action.run(self)
 
     def _sign_up(self, pseudonym: str) -> None:
         email = STAFF_EMAIL if pseudonym == STAFF_PSEUDONYM else ""
@@ -360,28 +364,23 @@ class _Loader:
             region_code=case.region,
             latitude=latitude,
             longitude=longitude,
-            photos=list(_photo_uploads(case)),
+            photos=list(photo_uploads(case.key, case.photos)),
         ).case
-        for photo in submitted.photos.all():
-            # Prepared now rather than by the jobs after the commit (which then find nothing
-            # to do): a case is public only once its photos are, and the demo's history
-            # goes on with the case public.
-            self.stored_files.append(photo.upload.name)
-            prepare_case_photo(photo.pk)
-            photo.refresh_from_db()
-            self.stored_files += [photo.image.name, photo.thumbnail.name, photo.small.name]
-            self.photos += 1
+        self.prepare_photos(submitted.pk)
         submitted.refresh_from_db()
         if submitted.state == Case.State.SUBMITTED:
             # This instance reviews reports before publishing them: staff publish the demo's.
             submitted = case_publish(actor=self.users[STAFF_PSEUDONYM], case_id=submitted.pk)
         self.cases[case.key] = submitted
 
-
-def _photo_uploads(case: DemoCase) -> Iterator[PhotoUpload]:
-    for position, scene in enumerate(case.photos):
-        seed = zlib.crc32(f"{case.key}/{position}".encode())
-        jpeg = photo_jpeg(scene, seed)
-        yield PhotoUpload(
-            name=f"{scene}-{position + 1}.jpg", size=len(jpeg), stream=io.BytesIO(jpeg)
-        )
+    def prepare_photos(self, case_id: int) -> None:
+        """Prepare the case's photos still waiting now rather than by their jobs after the
+        commit (which then find nothing to do): a case is public only once its photos
+        are, and the demo's history goes on with the case public."""
+        waiting = CasePhoto.objects.filter(case_id=case_id, status=CasePhoto.Status.PREPARING)
+        for photo in waiting.order_by("position", "id"):
+            self.stored_files.append(photo.upload.name)
+            prepare_case_photo(photo.pk)
+            photo.refresh_from_db()
+            self.stored_files += [photo.image.name, photo.thumbnail.name, photo.small.name]
+            self.photos += 1

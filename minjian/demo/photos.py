@@ -16,9 +16,12 @@ from __future__ import annotations
 import io
 import math
 import random
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 
 from PIL import Image, ImageDraw, ImageFilter
+
+from minjian.cases.photos import PhotoUpload
 
 WIDTH, HEIGHT = 800, 600
 SUPERSAMPLE = 2
@@ -696,3 +699,15 @@ def photo_jpeg(scene: str, seed: int) -> bytes:
     buffer = io.BytesIO()
     draw_scene(scene, seed).save(buffer, format="JPEG", quality=JPEG_QUALITY)
     return buffer.getvalue()
+
+
+def photo_uploads(owner: str, scenes: Sequence[str]) -> Iterator[PhotoUpload]:
+    """The photos someone of the demo sends (`owner` names what they come with: a case,
+    an addition), as the report form would pass them on: each scene drawn with its own
+    seed, so that two photos of one scene differ."""
+    for position, scene in enumerate(scenes):
+        seed = zlib.crc32(f"{owner}/{position}".encode())
+        jpeg = photo_jpeg(scene, seed)
+        yield PhotoUpload(
+            name=f"{scene}-{position + 1}.jpg", size=len(jpeg), stream=io.BytesIO(jpeg)
+        )

@@ -167,6 +167,24 @@ INBOX_STEPS: tuple[Act | Address, ...] = (
         "结果出来后和环境局的检测结果一起对照公布。",
     ),
     Act(
+        "paper-mill-huaiyuan",
+        "huai-river-watchers",
+        "河边取样员",
+        "update",
+        200,
+        "志愿者的水样结果出来了（化学需氧量）：排污口上游 18 mg/L，排污口 412 mg/L，"
+        "下游 500 米 96 mg/L。地表水 III 类标准是 20 mg/L。检测报告已发在我们的网站上。",
+    ),
+    Act(
+        "paper-mill-huaiyuan",
+        "bengbu-eeb",
+        "蚌埠市生态环境局-办公室",
+        "response",
+        228,
+        "检测结果：该企业外排水化学需氧量超标 4.6 倍。依据《中华人民共和国水污染防治法》，"
+        "我局已对该企业立案处罚，行政处罚决定书已在我局网站公开，并责令其拆除暗管。",
+    ),
+    Act(
         "chemical-smell-xiangshui",
         "huai-river-watchers",
         "huai-volunteer-lin",
