@@ -32,6 +32,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _optional_float(name: str) -> float | None:
+    value = os.environ.get(name)
+    return float(value) if value else None
+
+
 PRODUCTION: bool = _flag("MINJIAN_PRODUCTION")
 DEBUG: bool = _flag("MINJIAN_DEBUG", default=False)
 DATA_DIR: Path = Path(os.environ.get("MINJIAN_DATA_DIR") or BASE_DIR / "data").resolve()
@@ -67,6 +72,14 @@ SITE_URL: str = os.environ.get("MINJIAN_SITE_URL", "http://127.0.0.1:8000")
 # default) ignores that header, which any client can send, and uses the connection's
 # address; rate limits count clients by it (as keyed hashes, never stored as such).
 TRUSTED_PROXY_COUNT: int = _int("MINJIAN_TRUSTED_PROXY_COUNT", 0)
+# How many verifiers, each of a different organisation, must agree before a case or a
+# claim is publicly *false* or *corroborated* (minjian/claims): 1 suits a small instance;
+# with 2, the first verifier's verdict waits for a verifier of another organisation.
+VERDICT_CONFIRMATIONS: int = max(1, _int("MINJIAN_VERDICT_CONFIRMATIONS", 1))
+# From what score (0 to 1: text, and nearness in place and time) a public case similar to
+# an earlier one is suggested to verifiers as its duplicate (minjian/cases/services_merge.py);
+# unset, the similarity engine's measured threshold of one story (DEFAULT_THRESHOLD, 0.4).
+DUPLICATE_SUGGESTION_SCORE: float | None = _optional_float("MINJIAN_DUPLICATE_SUGGESTION_SCORE")
 # The password of every demo account; empty means load_demo makes one and prints it once.
 DEMO_PASSWORD: str = os.environ.get("MINJIAN_DEMO_PASSWORD", "")
 # Where deferred jobs run (minjian/jobs): "redis" (a queue in Redis, run by

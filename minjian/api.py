@@ -21,7 +21,10 @@ from minjian.accountability.api import router as accountability_router
 from minjian.accounts.api import BearerToken
 from minjian.accounts.api import router as accounts_router
 from minjian.aid.api import router as aid_router
+from minjian.cases.api import duplicates_router
 from minjian.cases.api import router as cases_router
+from minjian.claims.api import add_case_verdicts, flags_router, reviews_router
+from minjian.claims.api import router as claims_router
 from minjian.core.errors import DomainError
 from minjian.core.middleware import unreadable_input_refusal
 from minjian.core.schemas import ErrorOut
@@ -141,7 +144,10 @@ api = MinjianAPI(
 )
 # GET /cases (finding cases) is the search app's, beside the cases app's POST /cases.
 add_case_finding(cases_router)
+# POST /cases/{case_id}/verdicts is the claims app's, beside the case it judges.
+add_case_verdicts(cases_router)
 api.add_router("/cases", cases_router)
+api.add_router("/duplicates", duplicates_router)
 api.add_router("/topics", topics_router)
 api.add_router("/regions", places_router)
 api.add_router("/organisations", orgs_router)
@@ -149,6 +155,9 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/inbox", routing_router)
 api.add_router("/drives", aid_router)
 api.add_router("/accountability", accountability_router)
+api.add_router("/claims", claims_router)
+api.add_router("/claim-reviews", reviews_router)
+api.add_router("/flags", flags_router)
 
 
 def error_response(

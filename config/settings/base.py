@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "minjian.feeds",
     "minjian.accountability",
     "minjian.aid",
+    "minjian.claims",
     # Above every domain app: it writes the demo through their services.
     "minjian.demo",
 ]
@@ -283,6 +284,12 @@ MINJIAN_PUBLIC_STALE_SECONDS = 30
 # of verified organisations publish directly (minjian.cases.services.needs_review).
 MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
 MINJIAN_NEW_ACCOUNT_DAYS = 7
+# Verifiers of different organisations needed before *false* or *corroborated* is public
+# (minjian/claims; the site's staff acting as such count as one organisation).
+MINJIAN_VERDICT_CONFIRMATIONS = env.VERDICT_CONFIRMATIONS
+# Suggested to verifiers as a duplicate from this similarity on (minjian.cases.services_merge);
+# None: the similarity engine's threshold (minjian.cases.similarity.DEFAULT_THRESHOLD).
+MINJIAN_DUPLICATE_SUGGESTION_SCORE = env.DUPLICATE_SUGGESTION_SCORE
 MINJIAN_DEMO_PASSWORD = env.DEMO_PASSWORD
 
 # Abuse control (minjian/abuse). Behind reverse proxies: how many append to X-Forwarded-For.
@@ -293,6 +300,9 @@ MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     # Case reports, by web form and API together: the form counts the reports it takes
     # (one refused for a mistake comes back to be corrected), the API every attempt.
     "case_report": (10, 60 * 60),
+    # Lookups of similar cases (POST /api/v1/cases/similar), asked again as a report is
+    # written: a few dozen a report.
+    "similar_cases": (300, 60 * 60),
     # Photos kept for report forms not sent yet (a refused form keeps its photos), per
     # client or account: they take room on the disk for a few hours.
     "draft_photo": (100, 60 * 60),
@@ -316,6 +326,8 @@ MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     # Open311 service requests posted per client (an application relays many people).
     "open311": (100, 60 * 60),
     "aid_pledge": (20, 60 * 60),  # aid pledges per client or account, web and API
+    # Readers' flags of public texts (minjian/claims), per client or account, web and API.
+    "flag": (20, 60 * 60),
     # Previews of chosen photos the browser cannot show itself (HEIC), per client.
     "photo_preview": (60, 60 * 60),
 }

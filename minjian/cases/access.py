@@ -22,19 +22,31 @@ Viewer = User | AnonymousUser
 
 
 class CaseHidden(DomainError):
-    """A hidden case: its tombstone (when, and which kind of reason) is public, its content not."""
+    """A hidden case: its tombstone (when, and which kind of reason) is public, its content
+    not. A duplicate merged into its original (`services_merge.case_merge`) says which
+    case it joined (`merged_into`: the original it leads to now)."""
 
     def __init__(self, case: Case) -> None:
-        hidden = case.events.filter(kind=CaseEvent.Kind.HIDDEN).order_by("-created_at").first()
+        hidden = (
+            case.events.filter(kind__in=(CaseEvent.Kind.HIDDEN, CaseEvent.Kind.MERGED))
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        merged = hidden is not None and hidden.kind == CaseEvent.Kind.MERGED
+        self.merged_into = case.duplicate_of_id if merged else None
         super().__init__(
             "hidden",
-            _("Case #%(id)d was hidden by a moderator: %(reason)s.")
+            _("Case #%(id)d was merged into case #%(original)d, which tells the same story.")
+            % {"id": case.pk, "original": self.merged_into}
+            if self.merged_into
+            else _("Case #%(id)d was hidden by a moderator: %(reason)s.")
             % {"id": case.pk, "reason": case.get_hidden_reason_display()},
             status=410,
             details={
                 "case": case.pk,
                 "reason": case.hidden_reason,
                 "hidden_at": hidden.created_at.isoformat() if hidden else None,
+                **({"merged_into": self.merged_into} if self.merged_into else {}),
             },
         )
         self.case = case
@@ -141,7 +153,8 @@ def access_photo_by_key(viewer: Viewer, key: str, *, grant: str = "") -> CasePho
     Asked on every request for the photo, so that what happens to the case (published,
     hidden) applies to its photos at once. A hidden case's photos raise `CaseHidden`
     (HTTP 410) for everyone but staff, grant or not; a photo of a case the viewer may
-    not see is missing, as the case is.
+    not see is missing, as the case is, and so is a witness's photo held for a
+    moderator (`CasePhoto.held`) to all but staff, until it is released.
     """
     photo = ready_photo_by_key(key)
     if photo is None:
@@ -150,5 +163,8 @@ def access_photo_by_key(viewer: Viewer, key: str, *, grant: str = "") -> CasePho
     if case.state == Case.State.HIDDEN and not _is_staff(viewer):
         raise CaseHidden(case)
     if not (can_view_case(viewer, case) or _grant_covers(grant, case)):
+        raise NotFound(_("There is no such photo."))
+    if photo.held and not _is_staff(viewer):
+        # A witness's photo waiting for a moderator, or withheld: as if it were not there.
         raise NotFound(_("There is no such photo."))
     return photo

@@ -1,29 +1,44 @@
-"""Cases in the JSON API: submit, and one case with its timeline. (Listing and searching
-them, GET /cases, is the search app's: `minjian.search.api`.)"""
+"""Cases in the JSON API: submit, one case with its timeline, and the public cases similar
+to a text or to a case. (Listing and searching them, GET /cases, is the search app's:
+`minjian.search.api`.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from minjian.abuse import ratelimit
-from minjian.accounts.api import api_actor
-from minjian.cases import selectors, services
+from minjian.accounts.api import BearerToken, api_account, api_actor
+from minjian.cases import (
+    selectors,
+    selectors_duplicates,
+    selectors_similar,
+    services,
+    services_merge,
+)
 from minjian.cases.access import REPORTER_READER, access_case_by_id, timeline_reader
+from minjian.cases.api_verdicts import VerdictOut
 from minjian.cases.forms import drawn_boxes
 from minjian.cases.models import Case, CasePhoto
 from minjian.cases.selectors import Audience, TimelineReader
 from minjian.cases.services import photo_uploads
+from minjian.cases.services_similarity import SIMILAR
 from minjian.cases.times import public_time_or_none
-from minjian.core.public_cache import ORGANISATIONS, case_tag, public_page
-from minjian.core.schemas import ErrorOut, Id, InputSchema
+from minjian.cases.validation import parse_point
+from minjian.core.errors import DomainError, PermissionDenied
+from minjian.core.public_cache import CASES, ORGANISATIONS, case_tag, public_page
+from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
+from minjian.orgs.selectors import user_is_verifier
+from minjian.places.selectors import region_filter
 
 router = Router(tags=["cases"])
 
@@ -84,6 +99,10 @@ class CaseSummaryOut(Schema):
     id: int
     title: str
     state: str
+    verdict: str = Field(
+        description="The public verdict of verifiers: unverified, checking, corroborated, "
+        "disputed, false or not_a_claim; its rationale is on the timeline."
+    )
     location_precision: str
     topic: CaseTopicOut
     region: CaseRegionOut
@@ -120,6 +139,11 @@ class TimelineEntryOut(Schema):
         "the NGO that acknowledged, the agency that answered."
     )
     official: bool = Field(description="True for an agency's official response.")
+    verdict: VerdictOut | None = Field(description="A `verdict` event's verdict; else null.")
+    merged_from: int | None = Field(
+        description="The id of the report merged into this case that the entry comes from "
+        "(its `merged_in` event, its texts, what its reporter added later); else null."
+    )
 
 
 class CaseOut(CaseSummaryOut):
@@ -145,6 +169,7 @@ def case_summary(request: HttpRequest, case: Case) -> dict[str, object]:
         "id": case.pk,
         "title": case.readable_title,
         "state": case.state,
+        "verdict": case.verdict,
         "location_precision": case.location_precision,
         "topic": {"slug": case.topic.slug, "name": case.topic.name},
         "region": {"code": case.region.code, "name": case.region.name},
@@ -243,6 +268,91 @@ def create_case(
     return Status(201, detail | {"receipt_code": submission.receipt_code or None})
 
 
+SimilarLimit = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=selectors_similar.MAX_LIMIT,
+        description=f"How many cases at most, 1 to {selectors_similar.MAX_LIMIT}.",
+    ),
+]
+
+
+class SimilarIn(InputSchema):
+    """A report being written: at least one of its title and description."""
+
+    title: str = Field("", description="The title as written so far, at most 200 characters.")
+    description: str = Field("", description="The description as written so far.")
+    latitude: float | None = Field(None, description="WGS 84 latitude, -90 to 90 (optional).")
+    longitude: float | None = Field(None, description="WGS 84 longitude, -180 to 180 (optional).")
+    region: str | None = Field(None, description="A region's code, from GET /api/v1/regions.")
+    limit: SimilarLimit = 10
+
+
+class SimilarQuery(InputSchema):
+    limit: SimilarLimit = 10
+
+
+class SimilarCaseOut(CaseSummaryOut):
+    score: float = Field(
+        description="How likely the case is the same story, 0 to 1: its text similarity, "
+        "weighed with how near it is in place and time (best first)."
+    )
+    text_similarity: float = Field(
+        description="The estimated share of short runs of characters the two texts have in "
+        "common, 0 to 1, after personal data is removed and traditional characters are "
+        "folded to simplified."
+    )
+
+
+class SimilarCasesOut(Schema):
+    results: list[SimilarCaseOut]
+
+
+def _similar_out(
+    request: HttpRequest, found: list[selectors_similar.SimilarCase]
+) -> dict[str, object]:
+    return {
+        "results": [
+            case_summary(request, similar.case)
+            | {"score": similar.score, "text_similarity": similar.text_similarity}
+            for similar in found
+        ]
+    }
+
+
+# Before "/{case_id}", which would otherwise take "similar" for a case's id.
+@router.post(
+    "/similar",
+    response={200: SimilarCasesOut, 400: ErrorOut, 429: ErrorOut},
+    summary="Public cases similar to a report being written",
+)
+def similar_to_text(request: HttpRequest, body: SimilarIn) -> dict[str, object]:
+    """The public cases most like a report being written, best first, so that its reporter
+    can add to one of them instead of filing it again. The text is compared after
+    personal data is removed from it (nothing of it is kept); the point and the region,
+    when given, rank the nearer cases higher. Error codes: `text_required` (neither a title
+    nor a description), `title_too_long`, `description_too_long`, `point_incomplete`,
+    `point_out_of_range`, `unknown_region`. Each request, from an account or from one
+    address without a token, counts against a rate limit: past it, 429 `rate_limited`
+    with `details.retry_after` and a Retry-After header (seconds)."""
+    ratelimit.limit_requester(request, "similar_cases", user=api_actor(request))
+    if not (body.title.strip() or body.description.strip()):
+        raise DomainError(
+            "text_required", _("Give a title or a description to compare."), field="title"
+        )
+    point = parse_point(body.latitude, body.longitude)
+    found = selectors_similar.similar_to_text(
+        body.title,
+        body.description,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+        region=region_filter(body.region),
+        limit=body.limit,
+    )
+    return _similar_out(request, found)
+
+
 @router.get(
     "/{case_id}",
     response={200: CaseOut, 404: ErrorOut, 410: ErrorOut},
@@ -251,7 +361,127 @@ def create_case(
 @decorate_view(public_page(lambda case_id: (case_tag(case_id), ORGANISATIONS)))
 def get_case(request: HttpRequest, case_id: Id) -> dict[str, object]:
     """A case with its photos and its timeline (oldest event first). A case a moderator
-    hid answers 410 with the code `hidden`; one not (yet) public, 404."""
+    hid answers 410 with the code `hidden`; one merged into another by verifiers too, its
+    `details.merged_into` naming the case it joined; one not (yet) public, 404."""
     viewer = api_actor(request) or AnonymousUser()
     case = access_case_by_id(viewer, case_id)
     return _detail(request, case, reader=timeline_reader(viewer, case))
+
+
+@router.get(
+    "/{case_id}/similar",
+    response={200: SimilarCasesOut, 404: ErrorOut, 410: ErrorOut},
+    summary="A case's near-duplicates",
+)
+@decorate_view(public_page(lambda case_id: (case_tag(case_id), CASES, SIMILAR)))
+def similar_to_case(
+    request: HttpRequest, case_id: Id, query: Query[SimilarQuery]
+) -> dict[str, object]:
+    """The public cases most like this one (its text, place and time), best first: other
+    reports of the same story. A case a moderator hid answers 410 with the code `hidden`;
+    one not (yet) public, 404."""
+    case = selectors_similar.public_case_for_similar(case_id)
+    return _similar_out(request, selectors_similar.similar_to_case(case, limit=query.limit))
+
+
+# The verifiers' queue of duplicate reports (`services_merge`): /api/v1/duplicates.
+duplicates_router = Router(tags=["duplicates"], auth=BearerToken())
+
+
+class DuplicateOut(Schema):
+    id: int
+    score: float = Field(
+        description="How alike the two cases are, 0 to 1: their text, and how near they are "
+        "in place and time."
+    )
+    case: CaseSummaryOut = Field(description="The newer case: the duplicate, if confirmed.")
+    original: CaseSummaryOut = Field(description="The earlier case it would be merged into.")
+    created_at: datetime
+
+
+class DuplicatePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[DuplicateOut]
+
+
+class DuplicateQuery(InputSchema):
+    page: PageNumber = 1
+    page_size: PageSize = 20
+
+
+DECISION_REFUSALS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class DuplicateDecisionOut(Schema):
+    id: int
+    status: str = Field(description="`confirmed` or `rejected`.")
+    merged_into: int | None = Field(
+        description="For a confirmed suggestion, the case its case was merged into."
+    )
+
+
+@duplicates_router.get(
+    "",
+    response={200: DuplicatePageOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Suggested duplicates",
+)
+def list_duplicates(request: HttpRequest, query: Query[DuplicateQuery]) -> dict[str, object]:
+    """Pairs of public cases that may tell one story, most alike first, for verifiers
+    (members given the verifier mark in a verified organisation) and staff: 403
+    `not_a_verifier` for anyone else. A pair of which a case is no longer public is left
+    out."""
+    if not user_is_verifier(api_account(request)):
+        raise PermissionDenied(
+            _("Only verifiers and moderators decide whether reports are duplicates."),
+            code="not_a_verifier",
+        )
+    suggestions = selectors_duplicates.suggested_duplicates()
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": suggestions.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [
+            {
+                "id": suggestion.pk,
+                "score": suggestion.score,
+                "case": case_summary(request, suggestion.case),
+                "original": case_summary(request, suggestion.original),
+                "created_at": suggestion.created_at,
+            }
+            for suggestion in suggestions[start : start + query.page_size]
+        ],
+    }
+
+
+@duplicates_router.post(
+    "/{suggestion_id}/confirm",
+    response={200: DuplicateDecisionOut, **DECISION_REFUSALS},
+    summary="Confirm a duplicate: merge it",
+)
+def confirm_duplicate(request: HttpRequest, suggestion_id: Id) -> dict[str, object]:
+    """Merge the suggestion's case into its original: the case becomes a tombstone leading
+    there, its photos and notes join the original. Error codes: 403 `not_a_verifier`,
+    404 `unknown_suggestion`, 409 `suggestion_decided` (confirmed or rejected already),
+    `already_merged`, `case_not_public`, `original_not_public`, `into_merged_case`,
+    `merge_cycle`. A refused merge changes nothing."""
+    original = services_merge.duplicate_confirm(
+        actor=api_account(request), suggestion_id=suggestion_id
+    )
+    return {"id": suggestion_id, "status": "confirmed", "merged_into": original.pk}
+
+
+@duplicates_router.post(
+    "/{suggestion_id}/reject",
+    response={200: DuplicateDecisionOut, **DECISION_REFUSALS},
+    summary="Reject a suggested duplicate",
+)
+def reject_duplicate(request: HttpRequest, suggestion_id: Id) -> dict[str, object]:
+    """The two cases are different stories: the pair is never suggested again. Error
+    codes: 403 `not_a_verifier`, 404 `unknown_suggestion`, 409 `suggestion_decided`."""
+    suggestion = services_merge.duplicate_reject(
+        actor=api_account(request), suggestion_id=suggestion_id
+    )
+    return {"id": suggestion.pk, "status": suggestion.status, "merged_into": None}

@@ -1,8 +1,15 @@
-"""Background work of cases: preparing the photos of a report, deleting stale drafts."""
+"""Background work of cases: preparing the photos of a report, deleting stale drafts,
+keeping the similar-case index in step."""
 
 from __future__ import annotations
 
-from minjian.cases import services, services_drafts, services_photos
+from minjian.cases import (
+    services,
+    services_drafts,
+    services_merge,
+    services_photos,
+    services_similarity,
+)
 from minjian.jobs import job
 
 
@@ -20,3 +27,17 @@ def prepare_case_photo(photo_id: int) -> None:
 def delete_stale_photo_drafts() -> None:
     """Delete the photos kept for forms that were never sent."""
     services_drafts.photo_drafts_delete_stale()
+
+
+@job
+def update_case_fingerprint(case_id: int) -> None:
+    """Make the case's entry in the similar-case index match the case now (idempotent),
+    then look for its near-duplicates in the index as it is now."""
+    services_similarity.case_fingerprint_update(case_id)
+    suggest_duplicates.defer(case_id)
+
+
+@job
+def suggest_duplicates(case_id: int) -> None:
+    """Suggest the public cases most like this one to verifiers as duplicates (idempotent)."""
+    services_merge.duplicates_suggest(case_id=case_id)

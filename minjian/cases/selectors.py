@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from django.db.models import Model, Prefetch, QuerySet, Sum
+from django.db.models import Count, Model, Prefetch, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minjian.cases.models import EVERY, Case, CaseEvent, CasePhoto, CaseTally
+from minjian.cases.claim_review import PublicVerdict, verdict_of_event
+from minjian.cases.models import EVERY, EXPOSES_PERSON, Case, CaseEvent, CasePhoto, CaseTally
 from minjian.cases.times import public_time
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
@@ -226,7 +228,7 @@ def _wrote(reader: TimelineReader, case: Case, event: CaseEvent) -> bool:
     if reader.account_id is not None and event.actor_id == reader.account_id:
         return True
     return reader.reporter and (
-        event.kind == CaseEvent.Kind.ADDED_BY_REPORTER
+        (event.kind == CaseEvent.Kind.ADDED_BY_REPORTER and MERGED_FROM not in event.payload)
         or (case.reporter_id is not None and event.actor_id == case.reporter_id)
     )
 
@@ -254,9 +256,19 @@ class TimelineEntry:
     official: bool = False
     # An organisation's internal note: only in that organisation's inbox.
     internal: bool = False
+    # How many photos an addition brought (shown once its text is public).
+    photos_added: int = 0
+    # A verdict (`minjian.claims`): its label, rationale, evidence and organisations.
+    verdict: PublicVerdict | None = None
+    # The report merged into this case that the entry comes from (`services_merge`).
+    merged_from: int | None = None
+    # Its event, which a reader may flag (`minjian.claims`, the flag link of the page).
+    event_id: int | None = None
 
 
 MODERATION_EVENT_KINDS = CaseEvent.MODERATION_KINDS
+ADDITIONS = (CaseEvent.Kind.ADDED_BY_REPORTER, CaseEvent.Kind.ADDED_BY_WITNESS)
+MERGE_KINDS = (CaseEvent.Kind.MERGED, CaseEvent.Kind.MERGED_IN)
 
 
 def _decided_notes(events: Iterable[CaseEvent]) -> dict[int, str]:
@@ -284,11 +296,69 @@ def timeline(case: Case, *, reader: TimelineReader = PUBLIC_READER) -> list[Time
     attributed to "the reporter". Events by the platform itself have no actor.
     Moderators act as "a moderator", so that they are not singled out. Events
     written for an organisation carry its name.
+
+    Reports merged into the case (`services_merge.case_merge`): below the event that
+    merged each come its texts and additions, "from the merged report #N" (read with
+    its events in two queries, only for a case that has any), and what its reporter
+    adds later is on this timeline; she is "the reporter of merged report #N".
     """
     events = list(case.events.all())
+    merged = _merged_report_entries(events, reader)
+    entries = []
+    for entry, event in _entries(case, events, reader):
+        entries.append(entry)
+        if event.kind == CaseEvent.Kind.MERGED_IN:
+            entries.extend(merged.get(int(event.payload["from"]), []))
+    return entries
+
+
+# On an addition that its reporter made to a report merged into this case.
+MERGED_FROM = "merged_from"
+
+
+def _merged_report_entries(
+    events: Sequence[CaseEvent], reader: TimelineReader
+) -> dict[int, list[TimelineEntry]]:
+    """What the timeline shows of each report merged into its case: its texts (or the
+    mark of a text held for a moderator) and its reporter's additions, as `reader` reads
+    them there, not as its reporter or an organisation would."""
+    report_ids = [int(e.payload["from"]) for e in events if e.kind == CaseEvent.Kind.MERGED_IN]
+    if not report_ids:
+        return {}
+    reports = Case.objects.filter(pk__in=report_ids).prefetch_related(
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.select_related("actor", "organisation").order_by(
+                "created_at", "id"
+            ),
+        )
+    )
+    read_there = TimelineReader(moderator=reader.moderator, account_id=reader.account_id)
+    carried = (Audience.PUBLIC.value, Audience.WRITER.value)
+    return {
+        report.pk: [
+            entry
+            for entry, _event in _entries(
+                report, list(report.events.all()), read_there, merged_from=report.pk
+            )
+            if entry.audience in carried
+            and (entry.note or entry.note_waiting or entry.note_withheld or entry.kind in ADDITIONS)
+        ]
+        for report in reports
+    }
+
+
+def _entries(
+    case: Case,
+    events: Sequence[CaseEvent],
+    reader: TimelineReader,
+    *,
+    merged_from: int | None = None,
+) -> Iterator[tuple[TimelineEntry, CaseEvent]]:
+    """The entries of `case`'s own events (`timeline`), each with its event; those of a
+    report merged into another case are marked so (`merged_from`)."""
     decided = _decided_notes(events)
     published = False
-    entries = []
     for event in events:
         audience = text_audience(
             event, released=decided.get(event.pk) == CaseEvent.Kind.NOTE_RELEASED
@@ -301,16 +371,35 @@ def timeline(case: Case, *, reader: TimelineReader = PUBLIC_READER) -> list[Time
         if not reader.exact_times:
             created_at = public_time(event.created_at) if published else None
         actor: str | None
-        if event.kind == CaseEvent.Kind.SUBMITTED or (
+        from_report = (
+            merged_from
+            or event.payload.get(MERGED_FROM)
+            or (event.payload.get("from") if event.kind == CaseEvent.Kind.MERGED_IN else None)
+        )
+        if event.kind == CaseEvent.Kind.ADDED_BY_WITNESS:
+            # Never named, not even to moderators, whether she has an account or not.
+            actor = str(_("another witness"))
+        elif event.kind == CaseEvent.Kind.ADDED_BY_REPORTER and (
+            merged_from or MERGED_FROM in event.payload
+        ):
+            actor = str(_("the reporter of merged report #%(id)d") % {"id": from_report})
+        elif event.kind == CaseEvent.Kind.SUBMITTED or (
             event.actor_id is not None and event.actor_id == case.reporter_id
         ):
-            actor = str(_("the reporter"))
+            actor = (
+                str(_("the reporter of merged report #%(id)d") % {"id": merged_from})
+                if merged_from
+                else str(_("the reporter"))
+            )
         elif event.kind in MODERATION_EVENT_KINDS and event.actor_id is not None:
+            actor = str(_("a moderator"))
+        elif event.kind in MERGE_KINDS and event.organisation_id is None:
+            # Staff acting for no organisation, as moderators do.
             actor = str(_("a moderator"))
         else:
             actor = event.actor.username if event.actor else None
         held = bool(event.payload.get("held"))
-        entries.append(
+        yield (
             TimelineEntry(
                 kind=event.kind,
                 label=event.kind_label,
@@ -323,9 +412,21 @@ def timeline(case: Case, *, reader: TimelineReader = PUBLIC_READER) -> list[Time
                 organisation=event.organisation.name if event.organisation else None,
                 official=event.kind == CaseEvent.Kind.OFFICIAL_RESPONSE,
                 internal=event.internal,
-            )
+                photos_added=int(event.payload.get("photos", 0)) if event.kind in ADDITIONS else 0,
+                verdict=verdict_of_event(event) if event.kind == CaseEvent.Kind.VERDICT else None,
+                merged_from=int(from_report) if from_report else None,
+                event_id=event.pk,
+            ),
+            event,
         )
-    return entries
+
+
+def addition_sent(case: Case, kind: CaseEvent.Kind, submission: str) -> CaseEvent | None:
+    """The addition to `case` already made by the form that carries the token
+    `submission` (the same form sent twice: a reload, a second tap)."""
+    if not submission:
+        return None
+    return case.events.filter(kind=kind, payload__submission=submission).first()
 
 
 def public_notes(case: Case) -> list[str]:
@@ -375,17 +476,60 @@ def moderation_log() -> QuerySet[CaseEvent]:
     )
 
 
-def held_notes() -> list[CaseEvent]:
-    """Texts on timelines that wait for a moderator, oldest first."""
+@dataclass(frozen=True)
+class MonthOfHolds:
+    month: date  # its first day
+    held: int
+
+
+def holds_for_exposing_a_person(months: int = 12) -> list[MonthOfHolds]:
+    """How many reports and texts waited for a moderator for naming a private person with
+    her personal data, in each of the last `months` calendar months (the current one
+    first): the count the public moderation log shows, never which ones, nor their text."""
+    first_days = [timezone.localdate().replace(day=1)]
+    while len(first_days) < months:
+        first_days.append((first_days[-1] - timedelta(days=1)).replace(day=1))
+    since = timezone.make_aware(datetime.combine(first_days[-1], time.min))
+    counted = dict(
+        CaseEvent.objects.filter(payload__has_key=EXPOSES_PERSON, created_at__gte=since)
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(Count("id"))
+        .order_by()
+    )
+    held = {month.date(): number for month, number in counted.items()}
+    return [MonthOfHolds(month, held.get(month, 0)) for month in first_days]
+
+
+@dataclass(frozen=True)
+class HeldText:
+    """A text on a timeline waiting for a moderator, with the photos held with it (a
+    witness's addition: `CasePhoto.held`)."""
+
+    event: CaseEvent
+    photos: list[CasePhoto]
+
+
+def held_notes() -> list[HeldText]:
+    """Texts on timelines that wait for a moderator, oldest first, with their photos."""
     decided = _decided_notes(
         CaseEvent.objects.filter(
             kind__in=(CaseEvent.Kind.NOTE_RELEASED, CaseEvent.Kind.NOTE_WITHHELD)
         )
     )
-    return [
+    waiting = [
         event
         for event in CaseEvent.objects.filter(payload__held=True)
         .select_related("case")
         .order_by("created_at", "id")
         if event.pk not in decided
+    ]
+    photo_ids = [int(pk) for event in waiting for pk in event.payload.get("photo_ids", [])]
+    photos = CasePhoto.objects.in_bulk(photo_ids) if photo_ids else {}
+    return [
+        HeldText(
+            event=event,
+            photos=[photos[pk] for pk in event.payload.get("photo_ids", []) if pk in photos],
+        )
+        for event in waiting
     ]

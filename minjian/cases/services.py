@@ -26,9 +26,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
-from minjian.cases import rules
+from minjian.cases import rules, selectors
 from minjian.cases.location import Point, Precision, published_point
-from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.models import EXPOSES_PERSON, Case, CaseEvent, CasePhoto
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.receipts import new_receipt_code, receipt_digest
 from minjian.cases.services_photos import (
@@ -46,7 +46,7 @@ from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import user_is_member_of_verified_organisation
 from minjian.places.models import Region
 from minjian.places.selectors import region_at, region_with_code
-from minjian.redaction import Kind, Redacted, redact
+from minjian.redaction import Kind, Redacted, exposure_reasons, redact
 from minjian.topics.models import Topic
 from minjian.topics.selectors import topic_with_slug
 
@@ -245,7 +245,9 @@ def case_submit(
 
 def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
     """File a checked report. It becomes a case in the submitted state, published at
-    once when the reporter is trusted (see `needs_review`), else left for moderators.
+    once when the reporter is trusted (see `needs_review`), no personal data was found in
+    it and it names no private person with her personal data (`_exposes_person`), else left
+    for moderators.
 
     The point is stored only as precisely as the reporter chose. A reporter
     without an account gets a receipt code, returned here once and stored only
@@ -256,7 +258,8 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
     personal_data = report.personal_data
     point = report.point
     receipt_code = new_receipt_code() if reporter is None else ""
-    publish = not personal_data and not needs_review(reporter)
+    exposes_person = _exposes_person(reporter, report.title.text, report.description.text)
+    publish = not personal_data and not exposes_person and not needs_review(reporter)
     # Without photos there is nothing to prepare: the case is filed straight into the
     # published state, its two events written together (one insert, one count).
     publish_now = publish and not photos
@@ -292,6 +295,7 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
                     "has_point": point is not None,
                     "location_precision": report.precision.value,
                     "personal_data": personal_data,
+                    **({EXPOSES_PERSON: exposes_person} if exposes_person else {}),
                     **({PUBLISH_WHEN_PHOTOS_READY: True} if publish and photos else {}),
                 },
             )
@@ -713,6 +717,7 @@ def _move(
     note_held: bool = False,
     changes: dict[str, Any] | None = None,
     organisation: Organisation | None = None,
+    extra_payload: Mapping[str, Any] | None = None,
 ) -> CaseEvent:
     now = timezone.now()
     previous = case.state
@@ -727,11 +732,11 @@ def _move(
         fields.append("published_at")
     case.save(update_fields=fields)
     count_move(case, previous=previous)
-    payload = _move_payload(previous, to) | (changes or {})
+    payload = _move_payload(previous, to) | (changes or {}) | dict(extra_payload or {})
     if note:
         payload["note"] = note
     if note_held:
-        payload["held"] = True
+        payload |= _held(actor, note)
     return _write_event(case, kind, actor=actor, at=now, payload=payload, organisation=organisation)
 
 
@@ -782,14 +787,41 @@ def _touch_public_pages(events: Iterable[CaseEvent]) -> None:
         if not event.internal
         and (event.case.is_public or event.payload.get("from") in Case.PUBLIC_STATES)
     }
+    # A merged report's texts are read on the page of the case it was merged into.
+    cases |= {
+        event.case.duplicate_of_id
+        for event in events
+        if not event.internal
+        and event.case.state == Case.State.HIDDEN
+        and event.case.duplicate_of_id is not None
+    }
     if cases:
         touch(CASES, *(case_tag(case_id) for case_id in cases))
 
 
 def _note_held(actor: Actor, case: Case, redacted: Redacted) -> bool:
-    """A later public text in which personal data was found waits for a moderator,
-    unless its writer is trusted (staff, members of verified organisations)."""
-    return redacted.found_personal_data and not _is_trusted_writer(actor)
+    """A later public text waits for a moderator if personal data was found in it, unless
+    its writer is trusted (staff, members of verified organisations), or if it names a
+    private person with her personal data, unless its writer is staff."""
+    return (redacted.found_personal_data and not _is_trusted_writer(actor)) or bool(
+        _exposes_person(actor, redacted.text)
+    )
+
+
+def _exposes_person(actor: Actor, *texts: str) -> list[str]:
+    """What the texts expose of a private person they name (`Reason` values), which holds
+    them for a moderator whoever wrote them but staff: a verified organisation vouches for
+    who its members are, not for what a neighbour's address is doing in their update."""
+    if actor is not None and actor.is_staff:
+        return []
+    return [reason.value for reason in exposure_reasons(*texts)]
+
+
+def _held(actor: Actor, note: str) -> dict[str, Any]:
+    """The payload of a text that waits for a moderator: that it waits, and why if it
+    names a private person."""
+    exposes_person = _exposes_person(actor, note)
+    return {"held": True, **({EXPOSES_PERSON: exposes_person} if exposes_person else {})}
 
 
 def _is_trusted_writer(actor: Actor) -> bool:
@@ -798,7 +830,8 @@ def _is_trusted_writer(actor: Actor) -> bool:
 
 
 def case_release_note(*, actor: User, event_id: int) -> CaseEvent:
-    """A moderator lets a held text on a case's timeline be read by the public."""
+    """A moderator lets a held text on a case's timeline be read by the public, with
+    the photos held with it (a witness's addition)."""
     return _decide_held_note(actor=actor, event_id=event_id, kind=CaseEvent.Kind.NOTE_RELEASED)
 
 
@@ -830,6 +863,9 @@ def _decide_held_note(
         payload: dict[str, Any] = {"event": held.pk}
         if reason:
             payload["reason"] = reason
+        if kind == CaseEvent.Kind.NOTE_RELEASED and held.payload.get("photo_ids"):
+            # By their ids alone: they may have joined the case this one was merged into.
+            CasePhoto.objects.filter(pk__in=held.payload["photo_ids"]).update(held=False)
         return _write_event(held.case, kind, actor=actor, payload=payload)
 
 
@@ -902,45 +938,174 @@ def case_add_by_reporter(
     """The reporter adds what she learnt later: a text on the timeline and more photos.
 
     `submission` is the random token of the form she sent: the same form sent again (a
-    reload, a second tap) adds nothing a second time.
+    reload, a second tap) adds nothing a second time. To a case merged into another
+    (`services_merge.case_merge`), the addition joins that case, its original: she is
+    "the reporter of merged report #N" there. The case the addition is on is returned.
     """
+    return _add_to_case(
+        case,
+        follow_merge=True,
+        kind=CaseEvent.Kind.ADDED_BY_REPORTER,
+        actor=actor,
+        text=text,
+        photos=photos,
+        submission=submission,
+        # She may add to her case until it is closed or hidden, even while it waits for
+        # review; only a text with personal data in it waits for a moderator.
+        open_states=(Case.State.SUBMITTED, *Case.OPEN_STATES, Case.State.RESOLVED),
+        held=lambda redacted: _note_held(actor, case, redacted),
+        hold_photos=False,
+    ).case
+
+
+def case_add_by_witness(
+    *,
+    case: Case,
+    actor: Actor,
+    text: str | None,
+    photos: Sequence[PhotoUpload] = (),
+    submission: str = "",
+) -> CaseEvent:
+    """Someone who is not its reporter adds what she saw to a public case (rather than
+    report it again): a note on its timeline and photos; the event written (or, for
+    the same form sent again, the one written the first time).
+
+    She is never named (the timeline says "another witness"), personal data in her note
+    is replaced by tokens and faces in her photos are blurred, as in a report. Unless
+    she is a trusted writer (staff, a member of a verified organisation), her addition
+    waits for a moderator (`_witness_held`), its photos too: they are `held` until the
+    text is released (`case_release_note`), and never shown once it is withheld.
+    """
+    if actor is not None and case.reporter_id == actor.pk:
+        raise DomainError(
+            "own_case",
+            _("This is your own case: add to it from its page."),
+            status=409,
+        )
+    return _add_to_case(
+        case,
+        kind=CaseEvent.Kind.ADDED_BY_WITNESS,
+        actor=actor,
+        text=text,
+        photos=photos,
+        submission=submission,
+        open_states=(*Case.OPEN_STATES, Case.State.RESOLVED),
+        held=lambda redacted: _witness_held(actor) or _note_held(actor, case, redacted),
+        hold_photos=True,
+    )
+
+
+def _witness_held(actor: Actor) -> bool:
+    """Whether what a witness adds waits for a moderator: unless she is a trusted writer,
+    wherever untrusted reports wait (MINJIAN_REVIEW_UNTRUSTED_REPORTS), or she could
+    say by adding what a report would have to wait to say."""
+    return settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS and not _is_trusted_writer(actor)
+
+
+def _add_to_case(
+    case: Case,
+    *,
+    kind: CaseEvent.Kind,
+    actor: Actor,
+    text: str | None,
+    photos: Sequence[PhotoUpload],
+    submission: str,
+    open_states: tuple[Case.State, ...],
+    held: Callable[[Redacted], bool],
+    hold_photos: bool,
+    follow_merge: bool = False,
+) -> CaseEvent:
+    """An addition to a case in one of `open_states`: its text redacted, its photos kept
+    and prepared, its event written; `held` decides whether it waits for a moderator,
+    its photos with it if `hold_photos`. With `follow_merge`, an addition to a case
+    merged into another is written on that one (`_locked_for_addition`)."""
     addition = (text or "").replace("\r\n", "\n").strip()
     checks = _Checks()
     checks.run(lambda: check_addition(addition, photos))
     # Checked before the case is locked: decoding takes a while, and another addition
     # in between is caught by the count below.
-    checks.run(lambda: check_uploads(photos, already=case.photos.count()))
+    checks.run(lambda: check_uploads(photos, already=case.photos.filter(held=False).count()))
     checks.raise_refusals()
     redacted = redact(addition)
+    waits = held(redacted)
     with files_removed_on_failure() as stored, transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.state in (Case.State.HIDDEN, Case.State.CLOSED):
+        locked, merged_from = _locked_for_addition(case.pk, follow_merge=follow_merge)
+        if locked.state not in open_states:
             raise DomainError(
                 "not_open",
                 _("Nothing can be added to a closed or hidden case."),
                 status=409,
             )
-        if submission and _already_added(locked, submission):
-            return locked
+        earlier = selectors.addition_sent(locked, kind, submission)
+        if earlier is not None:
+            earlier.case = locked
+            return earlier
         first = locked.photos.count()
-        check_photo_count(first + len(photos))
-        keep_uploads(locked, photos, first_position=first, stored=stored)
+        # A witness's photos held for a moderator do not count towards the most a case
+        # may have: nobody fills a case with photos nobody sees, keeping others' out.
+        check_photo_count(locked.photos.filter(held=False).count() + len(photos))
+        held_photos = waits and hold_photos
+        kept = keep_uploads(locked, photos, first_position=first, stored=stored, held=held_photos)
         now = timezone.now()
         locked.updated_at = now
         locked.save(update_fields=["updated_at"])
-        _write_event(
+        return _write_event(
             locked,
-            CaseEvent.Kind.ADDED_BY_REPORTER,
+            kind,
             actor=actor,
             at=now,
             payload={
                 "note": redacted.text,
                 "photos": len(photos),
-                **({"held": True} if _note_held(actor, locked, redacted) else {}),
+                **(_held(actor, redacted.text) if waits else {}),
+                # What a moderator's release shows with the text.
+                **({"photo_ids": [photo.pk for photo in kept]} if held_photos and kept else {}),
                 **({"submission": submission} if submission else {}),
+                **({selectors.MERGED_FROM: merged_from} if merged_from else {}),
             },
         )
-    return locked
+
+
+def _locked_for_addition(case_id: int, *, follow_merge: bool) -> tuple[Case, int | None]:
+    """The case an addition to case `case_id` is written on, locked, and the report it
+    comes from if that was merged: with `follow_merge`, a case merged into another leads
+    to its original. The two are then locked in the order of their ids, as a merge
+    locks them, so that an addition and a merge never wait for each other in a circle."""
+    original_id = (
+        Case.objects.filter(
+            pk=case_id,
+            state=Case.State.HIDDEN,
+            hidden_reason=Case.HiddenReason.DUPLICATE,
+            events__kind=CaseEvent.Kind.MERGED,
+        )
+        .values_list("duplicate_of_id", flat=True)
+        .first()
+        if follow_merge
+        else None
+    )
+    if original_id is None:
+        locked_case = Case.objects.select_for_update().get(pk=case_id)
+        if follow_merge and locked_case.hidden_reason == Case.HiddenReason.DUPLICATE:
+            # Merged since it was read: the form is sent again, to its original.
+            raise _merged_meanwhile()
+        return locked_case, None
+    locked = {
+        case.pk: case
+        for case in Case.objects.select_for_update()
+        .filter(pk__in=(case_id, original_id))
+        .order_by("pk")
+    }
+    if locked[case_id].duplicate_of_id != original_id:
+        raise _merged_meanwhile()
+    return locked[original_id], case_id
+
+
+def _merged_meanwhile() -> DomainError:
+    return DomainError(
+        "case_changed",
+        _("This case has just been merged into another one. Send it again."),
+        status=409,
+    )
 
 
 def check_addition(addition: str, photos: Sequence[PhotoUpload]) -> None:
@@ -955,12 +1120,6 @@ def check_addition(addition: str, photos: Sequence[PhotoUpload]) -> None:
             % {"limit": ADDITION_MAX_LENGTH},
             field="text",
         )
-
-
-def _already_added(case: Case, submission: str) -> bool:
-    return case.events.filter(
-        kind=CaseEvent.Kind.ADDED_BY_REPORTER, payload__submission=submission
-    ).exists()
 
 
 # What organisations do with a case. `routing` keeps the inboxes (which organisation
@@ -1127,6 +1286,44 @@ def case_post_official_response(
         )
 
 
+def case_record_verdict(
+    *,
+    actor: User,
+    case_id: int,
+    organisation: Organisation | None,
+    payload: Mapping[str, Any],
+) -> CaseEvent:
+    """A verdict on a public case became public: `Case.verdict` and a public `verdict`
+    event (`payload`: verdict, rationale, evidence, organisations, confirmations; see
+    `cases.claim_review`), for `organisation` (None: the site's staff).
+
+    `minjian.claims` decides who may give it, checks the rationale and the evidence and
+    whether enough verifiers agree, and calls this in its own transaction."""
+    verdict = str(payload["verdict"])
+    if verdict not in Case.Verdict.values:
+        raise DomainError(
+            "unknown_verdict", _("Choose one of the listed verdicts."), field="verdict"
+        )
+    with transaction.atomic():
+        case = _locked_public_case(case_id)
+        now = timezone.now()
+        case.verdict = verdict
+        case.updated_at = now
+        case.save(update_fields=["verdict", "updated_at"])
+        return _write_events(
+            [
+                CaseEvent(
+                    case=case,
+                    kind=CaseEvent.Kind.VERDICT,
+                    actor=actor,
+                    organisation=organisation,
+                    payload=dict(payload),
+                    created_at=now,
+                )
+            ]
+        )[0]
+
+
 def _locked_public_case(case_id: int) -> Case:
     case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None or not case.is_public:
@@ -1150,7 +1347,7 @@ def _write_for_organisation(
     now = at or timezone.now()
     payload: dict[str, Any] = {"note": text.text} if text.text else {}
     if held:
-        payload["held"] = True
+        payload |= _held(actor, text.text)
     if not internal:
         case.updated_at = now
         case.save(update_fields=["updated_at"])

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from minjian.cases import views, views_moderation, views_photos, views_report
+from minjian.cases import (
+    views,
+    views_duplicates,
+    views_moderation,
+    views_photos,
+    views_report,
+    views_witness,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +17,13 @@ urlpatterns = [
     path("follow/", views.case_follow, name="follow"),
     path("photos/<slug:key>/<slug:size>.jpg", views_photos.photo, name="photo"),
     path("photos/preview/", views_photos.photo_preview, name="photo_preview"),
+    path("duplicates/", views_duplicates.queue, name="duplicates"),
+    path("duplicates/merge/", views_duplicates.merge, name="duplicate_merge"),
+    path(
+        "duplicates/<id:suggestion_id>/<slug:action>/",
+        views_duplicates.decide,
+        name="duplicate_decide",
+    ),
     path("moderation/", views_moderation.queue, name="moderation_queue"),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
     path(
@@ -23,6 +37,8 @@ urlpatterns = [
         name="moderate",
     ),
     path("<id:case_id>/update/", views.case_reporter_update, name="reporter_update"),
+    # Before "<id:case_id>/<slug:action>/", which would take "add" for a state change.
+    path("<id:case_id>/add/", views_witness.case_add_as_witness, name="witness_add"),
     path("<id:case_id>/", views.case_detail, name="detail"),
     path("<id:case_id>/<slug:action>/", views.case_action, name="action"),
 ]

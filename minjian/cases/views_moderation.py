@@ -95,7 +95,15 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
 
 def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.moderation_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/moderation_log.html", {"page": page, "query": {}})
+    return render(
+        request,
+        "cases/moderation_log.html",
+        {
+            "page": page,
+            "query": {},
+            "exposure_holds": selectors.holds_for_exposing_a_person(),
+        },
+    )
 
 
 @require_POST

@@ -14,12 +14,16 @@ from minjian.search.jobs import reindex_case
 DOCUMENT_KINDS = (
     CaseEvent.Kind.PUBLISHED,
     CaseEvent.Kind.HIDDEN,
+    # A duplicate merged into its original is hidden: its document goes.
+    CaseEvent.Kind.MERGED,
     CaseEvent.Kind.EDITED,
     CaseEvent.Kind.NOTE_RELEASED,
     CaseEvent.Kind.ACKNOWLEDGED,
     CaseEvent.Kind.IN_PROGRESS,
     CaseEvent.Kind.RESOLVED,
     CaseEvent.Kind.CLOSED,
+    # The public verdict is one of the filters (`SearchDocument.filters`).
+    CaseEvent.Kind.VERDICT,
 )
 
 

@@ -23,7 +23,10 @@ from minjian.accounts.tests.factories import make_user
 from minjian.aid import services as aid_services
 from minjian.aid.tests.factories import accepted_pledge, add_need, add_recipient, make_drive
 from minjian.cases.models import Case
+from minjian.cases.tests.duplicate_walks import DUPLICATE_WALKS
 from minjian.cases.tests.images import jpeg_upload
+from minjian.cases.tests.similar_walks import SIMILAR_WALKS
+from minjian.claims.tests.walks import CLAIM_WALKS
 from minjian.core.tests.openapi import OpenAPICheckingClient, documented_operations, operation_for
 from minjian.orgs.models import Organisation
 from minjian.places.models import Region
@@ -365,6 +368,14 @@ WALKS: dict[str, Walk] = {
         refusal=lambda client, _world: client.get("/api/v1/accountability", {"period": "7"}),
         refused=(422, "invalid_input"),
     ),
+}
+
+
+WALKS |= {
+    operation: Walk(success, refusal, refused)
+    for operation, (success, refusal, refused) in (
+        CLAIM_WALKS | DUPLICATE_WALKS | SIMILAR_WALKS
+    ).items()
 }
 
 
