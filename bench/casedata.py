@@ -343,6 +343,7 @@ CASE_COLUMNS = (
     "receipt_digest",
     "personal_data_found",
     "hidden_reason",
+    "verdict",
     "created_at",
     "published_at",
     "updated_at",
@@ -372,6 +373,7 @@ PHOTO_COLUMNS = (
     "blur_faces",
     "blur_boxes",
     "faces_blurred",
+    "held",
     "created_at",
 )
 INBOX_COLUMNS = ("id", "organisation_id", "case_id", "routed_at", "addressed", "acknowledged_at")
@@ -1037,6 +1039,7 @@ class CaseDrawer:
                 receipt,
                 "[]",
                 "",
+                "unverified",
                 reported_at,
                 published_at,
                 moment,
@@ -1111,6 +1114,7 @@ class CaseDrawer:
                     blur_faces,
                     "",
                     rng.choice((0, 0, 0, 1, 2)) if blur_faces else 0,
+                    False,
                     at,
                 )
             )

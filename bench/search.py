@@ -291,7 +291,7 @@ def _generate(count: int, seed: int) -> dict[str, Any]:
                 cursor,
                 "cases_case",
                 "id, title, description, topic_id, region_id, location_precision, state,"
-                " receipt_digest, personal_data_found, hidden_reason, created_at, published_at,"
+                " receipt_digest, personal_data_found, hidden_reason, verdict, created_at, published_at,"
                 " updated_at",
                 [(pk, *row.case) for pk, row in zip(ids, rows, strict=True)],
             )
@@ -372,6 +372,7 @@ def _case_row(
         "",
         "[]",
         "",
+        "unverified",
         reported,
         published,
         published,
