@@ -26,7 +26,7 @@ from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion
 from minjian.cases.selectors_similar import similar_to_case
 from minjian.cases.services import _move, _write_events
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
-from minjian.core.public_cache import case_tag, touch
+from minjian.core.public_cache import CASES, case_tag, touch
 from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import user_is_verifier, verifying_organisations_of
 
@@ -140,6 +140,8 @@ def duplicate_reject(*, actor: User, suggestion_id: int) -> DuplicateSuggestion:
         suggestion.decided_by = actor
         suggestion.decided_at = timezone.now()
         suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+        # The rumour desk counts the suggestions still open of each story.
+        touch(CASES)
     return suggestion
 
 
@@ -160,14 +162,16 @@ def duplicates_suggest(*, case_id: int) -> None:
     threshold = settings.MINJIAN_DUPLICATE_SUGGESTION_SCORE
     if threshold is None:
         threshold = similarity.DEFAULT_THRESHOLD
-    DuplicateSuggestion.objects.bulk_create(
-        [
-            _newer_first(case, similar.case, score=similar.score)
-            for similar in similar_to_case(case, limit=SUGGESTION_CANDIDATES)
-            if similar.score >= threshold
-        ],
-        ignore_conflicts=True,
-    )
+    suggestions = [
+        _newer_first(case, similar.case, score=similar.score)
+        for similar in similar_to_case(case, limit=SUGGESTION_CANDIDATES)
+        if similar.score >= threshold
+    ]
+    if suggestions:
+        with transaction.atomic():
+            DuplicateSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
+            # The rumour desk counts the suggestions still open of each story.
+            touch(CASES)
 
 
 def _newer_first(case: Case, other: Case, *, score: float) -> DuplicateSuggestion:

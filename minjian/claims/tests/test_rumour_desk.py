@@ -13,7 +13,8 @@ from django.test import Client
 from minjian.accounts.models import User
 from minjian.cases import services as case_services
 from minjian.cases.models import Case, DuplicateSuggestion
-from minjian.cases.services_merge import case_merge
+from minjian.cases.services_merge import case_merge, duplicate_reject, duplicates_suggest
+from minjian.cases.services_similarity import case_fingerprint_update
 from minjian.cases.tests.factories import make_case
 from minjian.claims import selectors, services
 from minjian.claims.tests.factories import SOURCE, judge
@@ -250,6 +251,26 @@ def test_the_stored_desk_changes_with_a_verdict_and_a_merge(
     after_merge = client.get("/claims/", headers=ENGLISH)
     assert after_merge["ETag"] != after_verdict["ETag"]
     assert "1 merged into it" in _section(after_merge.content.decode(), "clusters")
+
+
+def test_the_stored_desk_changes_when_a_duplicate_is_suggested_and_rejected(
+    client: Client, story: list[Case], verifier: User
+) -> None:
+    original, first, *_others = story
+    for case in (original, first):
+        case_fingerprint_update(case.pk)
+    before = client.get("/claims/", headers=ENGLISH)
+
+    duplicates_suggest(case_id=first.pk)
+    (suggestion,) = DuplicateSuggestion.objects.filter(case=first, original=original)
+    suggested = client.get("/claims/", headers=ENGLISH)
+    assert suggested["ETag"] != before["ETag"]
+    assert "1 more suggested as a duplicate" in _section(suggested.content.decode(), "clusters")
+
+    duplicate_reject(actor=verifier, suggestion_id=suggestion.pk)
+    rejected = client.get("/claims/", headers=ENGLISH)
+    assert rejected["ETag"] != suggested["ETag"]
+    assert "suggested as a duplicate" not in _section(rejected.content.decode(), "clusters")
 
 
 def test_the_desk_in_json(client: Client, story: list[Case], verifier: User) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
+import os
+import shutil
 import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -87,3 +91,53 @@ def test_the_demo_and_the_templates_keep_the_glossary() -> None:
         if old in source.read_text(encoding="utf-8")
     ]
     assert stray == []
+
+
+def test_every_string_marked_for_translation_has_its_chinese(tmp_path: Path) -> None:
+    """What the code and templates mark for translation, extracted afresh as `makemessages`
+    does, is translated by some app's catalogue: a string added without its Chinese is
+    found here, not by a reader (the catalogues' own completeness cannot show it)."""
+    root = APPS.parent
+    copy = tmp_path / "site"
+    shutil.copytree(
+        APPS, copy / "minjian", ignore=shutil.ignore_patterns("*.mo", "__pycache__", "data")
+    )
+    shutil.copytree(root / "config", copy / "config", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "manage.py", copy / "manage.py")
+    translated: set[str] = set()
+    for po in CATALOGUES:
+        with po.with_suffix(".mo").open("rb") as compiled:
+            catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]  # private, not in typeshed
+        translated |= {key if isinstance(key, str) else key[0] for key in catalogue}
+    missing = []
+    for po in CATALOGUES:
+        app = copy / "minjian" / po.parts[-5]
+        subprocess.run(
+            [sys.executable, str(copy / "manage.py"), "makemessages", "-l", "zh_Hans", "-v", "0"],
+            cwd=app,
+            check=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        )
+        extracted = app / "locale/zh_Hans/LC_MESSAGES/django.po"
+        for flag in ("--untranslated", "--only-fuzzy"):
+            listed = subprocess.run(
+                ["msgattrib", flag, "--no-obsolete", "--no-wrap", str(extracted)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            missing += [
+                f"{po.parts[-5]}: {msgid!r}"
+                for msgid in _msgids(listed)
+                if msgid and msgid not in translated
+            ]
+    assert missing == []
+
+
+def _msgids(po_text: str) -> list[str]:
+    """The msgids of a catalogue's text (written on one line: `msgattrib --no-wrap`)."""
+    return [
+        ast.literal_eval(line.removeprefix("msgid "))
+        for line in po_text.splitlines()
+        if line.startswith('msgid "')
+    ]
