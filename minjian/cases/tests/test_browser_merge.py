@@ -2,7 +2,7 @@
 a desktop in English: she reads two reports of one story side by side in the queue,
 merges the newer into the earlier one, and then reads the earlier case's page with the
 merged report's note, and the newer case's page leading there; she tells a pair of
-different stories apart, and merges a case by its number."""
+different stories apart, merges a case by its number, and gives the story its verdict."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from minjian.places.models import Region
 pytestmark = browser_test
 
 NOTE = "今天早上河面又漂着死鱼。"
+RATIONALE = "志愿者在排污口下游取的水样化学需氧量超标，和三份报告说的一致。"
 
 
 @on_every_device
@@ -84,6 +85,20 @@ def test_a_verifier_merges_a_duplicate_from_the_queue(
     )
     page.get_by_role("link", name=f"#{original.pk}").click()
     expect(page).to_have_url(f"{live_server.url}/cases/{original.pk}/")
+
+    # The story is one case now: she gives it its verdict, with her reasons and a source.
+    page.get_by_role("link", name=device.text("Give a verdict")).click()
+    page.get_by_label(device.text("Verdict"), exact=True).select_option("corroborated")
+    page.get_by_label(device.text("Rationale")).fill(RATIONALE)
+    page.get_by_label(device.text("Sources")).fill("https://example.org/huai-samples")
+    page.get_by_role("button", name=device.text("Give the verdict")).click()
+    expect(page.locator(".messages")).to_contain_text(device.text("The verdict is published."))
+    page.goto(f"/cases/{original.pk}/")
+    expect(page.locator("#verdict")).to_contain_text(RATIONALE)
+    organisation = "淮河核查" if device.language == "zh-hans" else "Huai River Fact Checkers"
+    expect(page.locator("#verdict")).to_contain_text(organisation)
+    assert not scrolls_sideways(page)
+    assert Case.objects.get(pk=original.pk).verdict == Case.Verdict.CORROBORATED
     assert Case.objects.get(pk=separate.pk).duplicate_of_id == original.pk
     different.refresh_from_db()
     alike.refresh_from_db()
