@@ -6,11 +6,15 @@ becomes its page (minjian.core.middleware.DomainErrorMiddleware)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from minjian.accounts.models import User
@@ -44,27 +48,17 @@ def case_verdict(request: HttpRequest, case_id: int) -> HttpResponse:
         responses=selectors.public_official_responses(case),
         photos=selectors.ready_photos(case),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            given = services.case_verdict_give(
-                actor=actor, case_id=case.pk, **form.service_arguments()
-            )
-        except DomainError as error:
-            form.show(error)
-        else:
-            _say_what_happened(request, given)
-            return see_other("cases:detail", case_id=case.pk)
-    return render(
+    return _verdict_page(
         request,
-        "claims/verdict_form.html",
-        {
-            "form": form,
+        form,
+        partial(services.case_verdict_give, actor=actor, case_id=case.pk),
+        done=reverse("cases:detail", args=[case.pk]),
+        shown=lambda: {
             "case": case,
             "subject": case.readable_title,
             "back": case,
             "proposal": _proposal(selectors.case_claim(case)),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -78,21 +72,12 @@ def claim_verdict(request: HttpRequest, claim_id: int) -> HttpResponse:
     form = VerdictForm(
         request.POST or None, initial=_chosen(request), acting=access.acting_choices(actor)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            given = services.claim_verdict_give(
-                actor=actor, claim_id=claim.pk, **form.service_arguments()
-            )
-        except DomainError as error:
-            form.show(error)
-        else:
-            _say_what_happened(request, given)
-            return see_other("claims:detail", claim_id=claim.pk)
-    return render(
+    return _verdict_page(
         request,
-        "claims/verdict_form.html",
-        {"form": form, "claim": claim, "subject": claim.text, "proposal": _proposal(claim)},
-        status=400 if form.errors else 200,
+        form,
+        partial(services.claim_verdict_give, actor=actor, claim_id=claim.pk),
+        done=reverse("claims:detail", args=[claim.pk]),
+        shown=lambda: {"claim": claim, "subject": claim.text, "proposal": _proposal(claim)},
     )
 
 
@@ -143,6 +128,33 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "json_ld": json_ld(review) if review else "",
             "may_judge": access.may_judge(viewer),
         },
+    )
+
+
+def _verdict_page(
+    request: HttpRequest,
+    form: VerdictForm,
+    give: Callable[..., VerdictGiven],
+    *,
+    done: str,
+    shown: Callable[[], dict[str, object]],
+) -> HttpResponse:
+    """The verdict form of a case or a claim: a verdict sent and taken by `give` leads to
+    `done`, saying what happened; otherwise the form, with what `shown` reads (only then:
+    after a refusal, as it stands) and the refusals."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            given = give(**form.service_arguments())
+        except DomainError as error:
+            form.show(error)
+        else:
+            _say_what_happened(request, given)
+            return see_other(done)
+    return render(
+        request,
+        "claims/verdict_form.html",
+        {"form": form, **shown()},
+        status=400 if form.errors else 200,
     )
 
 
