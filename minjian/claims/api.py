@@ -85,6 +85,15 @@ class VerdictIn(InputSchema):
         "may give none).",
     )
 
+    def service_arguments(self) -> dict[str, Any]:
+        """What `services.case_verdict_give` and `claim_verdict_give` take of it."""
+        return {
+            "organisation": self.organisation,
+            "verdict": self.verdict,
+            "rationale": self.rationale,
+            "evidence": [item.model_dump(exclude_none=True) for item in self.evidence],
+        }
+
 
 class AppearanceIn(InputSchema):
     url: str = Field("", description="Where it was posted (http or https); quoted, never fetched.")
@@ -189,12 +198,7 @@ def give_case_verdict(
     request: HttpRequest, case_id: Id, verdict: VerdictIn
 ) -> Status[dict[str, object]]:
     given = services.case_verdict_give(
-        actor=api_account(request),
-        case_id=case_id,
-        organisation=verdict.organisation,
-        verdict=verdict.verdict,
-        rationale=verdict.rationale,
-        evidence=[item.model_dump(exclude_none=True) for item in verdict.evidence],
+        actor=api_account(request), case_id=case_id, **verdict.service_arguments()
     )
     return _given(request, given)
 
@@ -347,12 +351,7 @@ def give_claim_verdict(
     request: HttpRequest, claim_id: Id, verdict: VerdictIn
 ) -> Status[dict[str, object]]:
     given = services.claim_verdict_give(
-        actor=api_account(request),
-        claim_id=claim_id,
-        organisation=verdict.organisation,
-        verdict=verdict.verdict,
-        rationale=verdict.rationale,
-        evidence=[item.model_dump(exclude_none=True) for item in verdict.evidence],
+        actor=api_account(request), claim_id=claim_id, **verdict.service_arguments()
     )
     return _given(request, given)
 
