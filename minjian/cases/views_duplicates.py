@@ -4,13 +4,10 @@ only, as the moderation queue is for staff."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from minjian.accounts.models import User
 from minjian.cases import selectors_duplicates, services_merge
-from minjian.core.errors import DomainError, PermissionDenied
+from minjian.cases.views_moderation import allowed_only, decide_and_say
+from minjian.core.errors import DomainError
 from minjian.core.forms import see_other, show_domain_error
 from minjian.core.text import parse_id
 from minjian.orgs.selectors import user_is_verifier
@@ -52,15 +50,9 @@ class MergeForm(forms.Form):
     )
 
 
-def verifiers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_verifier(request.user):
-            raise PermissionDenied(_("Only verifiers and moderators can see this page."))
-        return view(request, *args, **kwargs)
-
-    return checked
+verifiers_only = allowed_only(
+    user_is_verifier, gettext_lazy("Only verifiers and moderators can see this page.")
+)
 
 
 @verifiers_only
@@ -86,19 +78,16 @@ def decide(request: HttpRequest, suggestion_id: int, action: str) -> HttpRespons
     """Confirm a suggestion (its case is merged into its original) or reject it."""
     verifier = request.user
     assert isinstance(verifier, User)
-    try:
-        if action == "confirm":
-            original = services_merge.duplicate_confirm(actor=verifier, suggestion_id=suggestion_id)
-            messages.success(request, _("Merged into case #%(id)d.") % {"id": original.pk})
-        elif action == "reject":
-            services_merge.duplicate_reject(actor=verifier, suggestion_id=suggestion_id)
-            messages.success(request, _("Suggestion rejected: it will not be made again."))
-        else:
-            raise DomainError("unknown_action", _("There is no such action."), status=404)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        messages.error(request, str(error.message))
+
+    def merged() -> str:
+        original = services_merge.duplicate_confirm(actor=verifier, suggestion_id=suggestion_id)
+        return _("Merged into case #%(id)d.") % {"id": original.pk}
+
+    def rejected() -> str:
+        services_merge.duplicate_reject(actor=verifier, suggestion_id=suggestion_id)
+        return _("Suggestion rejected: it will not be made again.")
+
+    decide_and_say(request, action, {"confirm": merged, "reject": rejected})
     return see_other("cases:duplicates")
 
 

@@ -6,7 +6,7 @@ showing hidden content.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -23,22 +23,55 @@ from django.views.decorators.http import require_POST
 
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
-from minjian.cases.models import Case
+from minjian.cases.models import Case, CaseEvent
 from minjian.core.errors import DomainError, PermissionDenied
 from minjian.core.text import parse_id
 
 LOG_PAGE_SIZE = 50
 
 
-def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied(_("Only moderators can see this page."))
-        return view(request, *args, **kwargs)
+View = Callable[..., HttpResponse]
 
-    return checked
+
+def allowed_only(allowed: Callable[[Any], bool], refusal: Promise) -> Callable[[View], View]:
+    """Pages for the signed-in people `allowed` lets in; anyone else signed in is
+    refused with `refusal`, in her language."""
+
+    def only(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not allowed(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return only
+
+
+staff_only = allowed_only(
+    lambda user: user.is_staff, gettext_lazy("Only moderators can see this page.")
+)
+
+
+def decide_and_say(
+    request: HttpRequest, action: str, decisions: Mapping[str, Callable[[], str]]
+) -> None:
+    """Make the decision `action` names of a queue's `decisions` (none: 404), each of
+    which says what it did, and tell the one who made it that, or why it was refused;
+    a refusal with 404 is its own page."""
+    decision = decisions.get(action)
+    if decision is None:
+        raise DomainError("unknown_action", _("There is no such action."), status=404)
+    try:
+        done = decision()
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
 
 
 @staff_only
@@ -112,19 +145,20 @@ def decide_note(request: HttpRequest, event_id: int, action: str) -> HttpRespons
     """Release a held text to the public, or withhold it with a reason."""
     moderator = request.user
     assert isinstance(moderator, User)
-    try:
-        if action == "release":
-            decision = services.case_release_note(actor=moderator, event_id=event_id)
-        elif action == "withhold":
-            decision = services.case_withhold_note(
-                actor=moderator, event_id=event_id, reason=request.POST.get("reason", "")
-            )
-        else:
-            raise DomainError("unknown_action", _("There is no such action."), status=404)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, str(DONE[action]) % {"id": decision.case_id})
+
+    def said(decided: CaseEvent) -> str:
+        return str(DONE[action]) % {"id": decided.case_id}
+
+    decide_and_say(
+        request,
+        action,
+        {
+            "release": lambda: said(services.case_release_note(actor=moderator, event_id=event_id)),
+            "withhold": lambda: said(
+                services.case_withhold_note(
+                    actor=moderator, event_id=event_id, reason=request.POST.get("reason", "")
+                )
+            ),
+        },
+    )
     return redirect("cases:moderation_queue")
