@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
@@ -228,45 +229,49 @@ def _is_duplicate(case: Case) -> bool:
 
 def _check_mergeable(duplicate: Case, original: Case) -> None:
     if _is_duplicate(duplicate):
-        raise DomainError(
+        raise _conflict(
             "already_merged",
             _("Case #%(id)d is already a duplicate of case #%(original)d.")
             % {"id": duplicate.pk, "original": duplicate.duplicate_of_id},
-            status=409,
             field="case",
             details={"original": duplicate.duplicate_of_id},
         )
     if not duplicate.is_public:
-        raise DomainError(
-            "case_not_public",
-            _("Only a public case can be merged into another."),
-            status=409,
-            field="case",
+        raise _conflict(
+            "case_not_public", _("Only a public case can be merged into another."), field="case"
         )
     if _is_duplicate(original) and original.duplicate_of_id == duplicate.pk:
-        raise DomainError(
+        raise _conflict(
             "merge_cycle",
             _("Case #%(into)d was merged into case #%(id)d: it cannot be its original.")
             % {"into": original.pk, "id": duplicate.pk},
-            status=409,
             field="into",
         )
     if _is_duplicate(original):
-        raise DomainError(
+        raise _conflict(
             "into_merged_case",
             _("Case #%(into)d is a duplicate of case #%(original)d: merge into that one.")
             % {"into": original.pk, "original": original.duplicate_of_id},
-            status=409,
             field="into",
             details={"original": original.duplicate_of_id},
         )
     if not original.is_public:
-        raise DomainError(
+        raise _conflict(
             "original_not_public",
             _("Case #%(into)d is not a public case.") % {"into": original.pk},
-            status=409,
             field="into",
         )
+
+
+def _conflict(
+    code: str,
+    message: str | Promise,
+    *,
+    field: str | None = None,
+    details: dict[str, object] | None = None,
+) -> DomainError:
+    """A merge or a decision refused for what the cases or the suggestion are now (409)."""
+    return DomainError(code, message, status=409, field=field, details=details)
 
 
 def _check_suggestion(suggestion_id: int, duplicate: Case, original: Case) -> None:
@@ -276,9 +281,7 @@ def _check_suggestion(suggestion_id: int, duplicate: Case, original: Case) -> No
     if suggestion is None:
         raise _unknown_suggestion()
     if (suggestion.case_id, suggestion.original_id) != (duplicate.pk, original.pk):
-        raise DomainError(
-            "suggestion_mismatch", _("This suggestion is about other cases."), status=409
-        )
+        raise _conflict("suggestion_mismatch", _("This suggestion is about other cases."))
     if suggestion.status != DuplicateSuggestion.Status.SUGGESTED:
         raise _decided(suggestion)
 
@@ -316,6 +319,4 @@ def _decided(suggestion: DuplicateSuggestion) -> DomainError:
         if suggestion.status == DuplicateSuggestion.Status.CONFIRMED
         else _("This suggestion was already rejected.")
     )
-    return DomainError(
-        "suggestion_decided", message, status=409, details={"status": suggestion.status}
-    )
+    return _conflict("suggestion_decided", message, details={"status": suggestion.status})
