@@ -9,8 +9,9 @@ from django.test import Client
 from minjian.accounts.models import User
 from minjian.cases import services
 from minjian.cases.jobs import prepare_case_photo
-from minjian.cases.models import Case
+from minjian.cases.models import Case, DuplicateSuggestion
 from minjian.cases.photos import PhotoUpload
+from minjian.cases.tests.images import jpeg_upload
 from minjian.places.models import Region
 
 
@@ -41,6 +42,20 @@ def make_case(
             prepare_case_photo(photo.pk)
         case.refresh_from_db()
     return case
+
+
+def make_suggested_pairs(region: Region, count: int) -> list[DuplicateSuggestion]:
+    """`count` suggested pairs of public cases with two photos each, scores rising."""
+    suggestions = []
+    for number in range(count):
+        original = make_case(region, title=f"淮河排污{number}", photos=[jpeg_upload()] * 2)
+        case = make_case(region, title=f"淮河又排污{number}", photos=[jpeg_upload()] * 2)
+        suggestions.append(
+            DuplicateSuggestion.objects.create(
+                case=case, original=original, score=0.5 + number / 10
+            )
+        )
+    return suggestions
 
 
 def receipt_code_of_report(client: Client, data: dict[str, Any], **extra: Any) -> str:

@@ -11,8 +11,7 @@ from minjian.accounts.models import User
 from minjian.accounts.services import api_token_issue
 from minjian.accounts.tests.factories import make_user
 from minjian.cases.models import Case, DuplicateSuggestion
-from minjian.cases.tests.factories import make_case
-from minjian.cases.tests.images import jpeg_upload
+from minjian.cases.tests.factories import make_suggested_pairs
 from minjian.cases.tests.test_merge import make_verifier
 from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.places.models import Region
@@ -33,18 +32,7 @@ def verifier() -> dict[str, str]:
 @pytest.fixture
 def pairs(regions: dict[str, Region]) -> list[DuplicateSuggestion]:
     """Five suggested pairs of public cases with two photos each, scores rising."""
-    suggestions = []
-    for number in range(5):
-        original = make_case(
-            regions["340321"], title=f"淮河排污{number}", photos=[jpeg_upload()] * 2
-        )
-        case = make_case(regions["340321"], title=f"淮河又排污{number}", photos=[jpeg_upload()] * 2)
-        suggestions.append(
-            DuplicateSuggestion.objects.create(
-                case=case, original=original, score=0.5 + number / 10
-            )
-        )
-    return suggestions
+    return make_suggested_pairs(regions["340321"], 5)
 
 
 def test_a_verifier_reads_the_suggested_pairs_most_alike_first(

@@ -12,8 +12,7 @@ from django.test import Client
 from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
 from minjian.cases.models import Case, CaseEvent, DuplicateSuggestion
-from minjian.cases.tests.factories import make_case
-from minjian.cases.tests.images import jpeg_upload
+from minjian.cases.tests.factories import make_case, make_suggested_pairs
 from minjian.cases.tests.test_merge import make_verifier
 from minjian.places.models import Region
 
@@ -25,18 +24,7 @@ PAIRS = 5
 @pytest.fixture
 def pairs(regions: dict[str, Region]) -> list[DuplicateSuggestion]:
     """Suggested pairs of public cases with two photos each, scores rising."""
-    suggestions = []
-    for number in range(PAIRS):
-        original = make_case(
-            regions["340321"], title=f"淮河排污{number}", photos=[jpeg_upload()] * 2
-        )
-        case = make_case(regions["340321"], title=f"淮河又排污{number}", photos=[jpeg_upload()] * 2)
-        suggestions.append(
-            DuplicateSuggestion.objects.create(
-                case=case, original=original, score=0.5 + number / 10
-            )
-        )
-    return suggestions
+    return make_suggested_pairs(regions["340321"], PAIRS)
 
 
 @pytest.fixture
