@@ -7,18 +7,19 @@ database, so there is no row-level race to test there.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from minjian.accounts.tests.factories import make_user
 from minjian.aid import services
 from minjian.aid.models import Pledge
 from minjian.aid.tests.factories import accepted_pledge, add_need, add_recipient, make_drive
 from minjian.core.errors import DomainError
+from minjian.core.tests.races import all_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -31,29 +32,8 @@ THREADS = 8
 
 
 def _all_at_once(action: Callable[[int], object]) -> tuple[list[object], list[DomainError]]:
-    barrier = threading.Barrier(THREADS)
-    done: list[object] = []
-    refused: list[DomainError] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            result = action(index)
-            with lock:
-                done.append(result)
-        except DomainError as error:
-            with lock:
-                refused.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done, refused
+    """`action` run by THREADS threads at the same moment, each given its number."""
+    return all_at_once([partial(action, index) for index in range(THREADS)])
 
 
 def test_parallel_earmarked_pledges_never_promise_more_than_the_need(regions: Any) -> None:

@@ -9,12 +9,10 @@ database, so there is no row-level race to test there.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
 from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from minjian.accounts.models import User
 from minjian.cases import services
@@ -22,7 +20,7 @@ from minjian.cases.models import Case, CaseEvent, DuplicateSuggestion
 from minjian.cases.services_merge import case_merge, duplicate_confirm
 from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.test_merge import make_verifier
-from minjian.core.errors import DomainError
+from minjian.core.tests.races import all_at_once
 from minjian.places.models import Region
 
 pytestmark = [
@@ -34,32 +32,6 @@ pytestmark = [
     ),
 ]
 ROUNDS = 5
-
-
-def all_at_once(actions: Sequence[Callable[[], object]]) -> tuple[list[object], list[DomainError]]:
-    barrier = threading.Barrier(len(actions))
-    done: list[object] = []
-    refused: list[DomainError] = []
-    lock = threading.Lock()
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            result = action()
-            with lock:
-                done.append(result)
-        except DomainError as error:
-            with lock:
-                refused.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done, refused
 
 
 def verifiers() -> tuple[User, User]:
