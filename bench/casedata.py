@@ -1396,7 +1396,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    from bench.http_pages import _recreate_database, droppable_database, server_environment
+    from bench.http_pages import droppable_database, fresh_database, server_environment
     from bench.report import machine, say_where, write_results
 
     database_name = droppable_database(args.database_url)
@@ -1407,13 +1407,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         import django
 
         django.setup()
-        from django.core.management import call_command
         from django.db import connection
 
-        _say(f"Creating the database {database_name} ...")
-        _recreate_database(args.database_url, database_name)
-        call_command("migrate", verbosity=0)
-        call_command("load_regions", verbosity=0)
+        fresh_database(args.database_url, database_name)
         _say(f"Generating {args.cases} cases ...")
         server_cpu_before = _server_cpu_seconds()
         cpu_before = time.process_time()

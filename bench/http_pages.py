@@ -276,25 +276,13 @@ def server_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, st
 def prepare_database(args: argparse.Namespace, database_name: str) -> dict[str, Any]:
     """Make the database hold `args.cases` generated cases; say how it got there."""
     from django.core.management import call_command
-    from django.db import DatabaseError, connection, connections
+    from django.db import connection
 
-    from minjian.cases.models import Case
-
-    if args.reuse:
-        try:
-            existing = Case.objects.count()
-        except DatabaseError:
-            existing = None
-        if existing == args.cases:
-            _say(f"Reusing {database_name}: it holds {existing} cases.")
-            call_command("migrate", verbosity=0)
-            return {"cases": existing, "reused": True}
-        connections.close_all()
-
-    _say(f"Creating the database {database_name} ...")
-    _recreate_database(args.database_url, database_name)
-    call_command("migrate", verbosity=0)
-    call_command("load_regions", verbosity=0)
+    existing = reusable_cases(args, database_name)
+    if existing is not None:
+        call_command("migrate", verbosity=0)
+        return {"cases": existing, "reused": True}
+    fresh_database(args.database_url, database_name)
     _say(f"Generating {args.cases} cases ...")
     from bench.casedata import generate_cases
 
@@ -314,6 +302,37 @@ def prepare_database(args: argparse.Namespace, database_name: str) -> dict[str, 
         "generation_seconds": round(generation_seconds, 1),
         "reused": False,
     }
+
+
+def reusable_cases(args: argparse.Namespace, database_name: str) -> int | None:
+    """With `--reuse`, how many cases the database of an earlier run holds, when they are
+    the `args.cases` asked for (said); otherwise None, its connections closed so that
+    it may be dropped."""
+    from django.db import DatabaseError, connections
+
+    from minjian.cases.models import Case
+
+    if not args.reuse:
+        return None
+    try:
+        existing = Case.objects.count()
+    except DatabaseError:
+        existing = None
+    if existing == args.cases:
+        _say(f"Reusing {database_name}: it holds {existing} cases.")
+        return existing
+    connections.close_all()
+    return None
+
+
+def fresh_database(database_url: str, database_name: str) -> None:
+    """The database dropped and made again, migrated, with China's regions."""
+    from django.core.management import call_command
+
+    _say(f"Creating the database {database_name} ...")
+    _recreate_database(database_url, database_name)
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", verbosity=0)
 
 
 def _recreate_database(database_url: str, database_name: str) -> None:

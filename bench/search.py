@@ -65,7 +65,7 @@ BENCH_DIR = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_pages import _database_name, _recreate_database  # noqa: E402
+from bench.http_pages import _database_name, _recreate_database, reusable_cases  # noqa: E402
 from bench.report import machine, say_where, write_results  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minjian_bench_search"
@@ -233,19 +233,11 @@ def _prepare_database(
     """The database of `--cases` cases (bench/map_counts.py uses it too): reused, or
     made anew at `database_url` (default `--database-url`)."""
     from django.core.management import call_command
-    from django.db import DatabaseError, connections
+    from django.db import connections
 
-    from minjian.cases.models import Case
-
-    if args.reuse:
-        try:
-            existing = Case.objects.count()
-        except DatabaseError:
-            existing = None
-        if existing == args.cases:
-            _say(f"Reusing {database_name}: it holds {existing} cases.")
-            return {"cases": existing, "reused": True}
-        connections.close_all()
+    existing = reusable_cases(args, database_name)
+    if existing is not None:
+        return {"cases": existing, "reused": True}
     _say(f"Creating the database {database_name} ...")
     database_url = database_url or args.database_url
     if connections["default"].vendor == "sqlite":
@@ -291,8 +283,8 @@ def _generate(count: int, seed: int) -> dict[str, Any]:
                 cursor,
                 "cases_case",
                 "id, title, description, topic_id, region_id, location_precision, state,"
-                " receipt_digest, personal_data_found, hidden_reason, verdict, created_at, published_at,"
-                " updated_at",
+                " receipt_digest, personal_data_found, hidden_reason, verdict, created_at,"
+                " published_at, updated_at",
                 [(pk, *row.case) for pk, row in zip(ids, rows, strict=True)],
             )
             _write(

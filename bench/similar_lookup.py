@@ -59,7 +59,12 @@ BENCH_DIR = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_pages import _database_name, _recreate_database  # noqa: E402
+from bench.http_pages import (  # noqa: E402
+    droppable_database,
+    fresh_database,
+    reusable_cases,
+    server_environment,
+)
 from bench.report import machine, say_where, write_results  # noqa: E402
 from bench.search import STATES, _database_version, _say, _summary, _write  # noqa: E402
 
@@ -121,23 +126,12 @@ class Kind:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    database_name = _database_name(args.database_url)
-    if "bench" not in database_name:
-        print(f"The database {database_name!r} would be dropped: give one with 'bench' in it.")
+    database_name = droppable_database(args.database_url)
+    if database_name is None:
         return 2
     load_at_start = [round(load, 2) for load in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="minjian-bench-similar-") as data_dir:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "bench.settings",
-                "DATABASE_URL": args.database_url,
-                "REDIS_URL": "",
-                "MINJIAN_DATA_DIR": data_dir,
-                "MINJIAN_PRODUCTION": "",
-                "MINJIAN_DEBUG": "",
-                "SECRET_KEY": "bench-similar-not-secret",
-            }
-        )
+        os.environ.update(server_environment(args, Path(data_dir)))
         import django
 
         django.setup()
@@ -160,29 +154,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _prepare_database(
     args: argparse.Namespace, database_name: str
 ) -> tuple[dict[str, Any], list[Story]]:
-    from django.core.management import call_command
-    from django.db import DatabaseError, connections
-
-    from minjian.cases.models import Case
-
     rng = random.Random(args.seed)
-    if args.reuse:
-        try:
-            existing = Case.objects.count()
-        except DatabaseError:
-            existing = None
-        if existing == args.cases:
-            _say(f"Reusing {database_name}: it holds {existing} cases.")
-            # The same seed draws the same stories, without writing them again.
-            told_often = [
-                story for story, _rows in _stories(rng, args.cases) if len(story.case_ids) > 1
-            ]
-            return {"cases": existing, "reused": True}, _kept(told_often, rng)
-        connections.close_all()
-    _say(f"Creating the database {database_name} ...")
-    _recreate_database(args.database_url, database_name)
-    call_command("migrate", verbosity=0)
-    call_command("load_regions", verbosity=0)
+    existing = reusable_cases(args, database_name)
+    if existing is not None:
+        # The same seed draws the same stories, without writing them again.
+        told_often = [
+            story for story, _rows in _stories(rng, args.cases) if len(story.case_ids) > 1
+        ]
+        return {"cases": existing, "reused": True}, _kept(told_often, rng)
+    fresh_database(args.database_url, database_name)
     _say(f"Writing {args.cases} cases ...")
     data, told_often = _generate(rng, args.cases)
     return data | {"reused": False}, _kept(told_often, rng)
