@@ -36,7 +36,7 @@ from minjian.cases.times import public_time_or_none
 from minjian.cases.validation import parse_point
 from minjian.core.errors import DomainError, PermissionDenied
 from minjian.core.public_cache import CASES, ORGANISATIONS, case_tag, public_page
-from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
+from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize, numbered_page
 from minjian.orgs.selectors import user_is_verifier
 from minjian.places.selectors import region_filter
 
@@ -437,23 +437,18 @@ def list_duplicates(request: HttpRequest, query: Query[DuplicateQuery]) -> dict[
             _("Only verifiers and moderators decide whether reports are duplicates."),
             code="not_a_verifier",
         )
-    suggestions = selectors_duplicates.suggested_duplicates()
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": suggestions.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [
-            {
-                "id": suggestion.pk,
-                "score": suggestion.score,
-                "case": case_summary(request, suggestion.case),
-                "original": case_summary(request, suggestion.original),
-                "created_at": suggestion.created_at,
-            }
-            for suggestion in suggestions[start : start + query.page_size]
-        ],
-    }
+    return numbered_page(
+        selectors_duplicates.suggested_duplicates(),
+        lambda suggestion: {
+            "id": suggestion.pk,
+            "score": suggestion.score,
+            "case": case_summary(request, suggestion.case),
+            "original": case_summary(request, suggestion.original),
+            "created_at": suggestion.created_at,
+        },
+        page=query.page,
+        page_size=query.page_size,
+    )
 
 
 @duplicates_router.post(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from ninja import Schema
 from pydantic import Field, field_validator
 
@@ -16,6 +18,23 @@ MAX_PAGE = 1_000_000
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="A row's id, from 1 to 2^63-1.")]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Page number, from 1.")]
 PageSize = Annotated[int, Field(ge=1, le=100, description="Results per page, at most 100.")]
+
+
+Row = TypeVar("Row", bound=Model)
+
+
+def numbered_page(
+    rows: QuerySet[Row], result: Callable[[Row], object], *, page: int, page_size: int
+) -> dict[str, object]:
+    """Page `page` of `rows`, each as `result` makes it, with how many rows there are in
+    all: the page of a list that stays short (a queue, an inbox), read by its offset."""
+    start = (page - 1) * page_size
+    return {
+        "count": rows.count(),
+        "page": page,
+        "page_size": page_size,
+        "results": [result(row) for row in rows[start : start + page_size]],
+    }
 
 
 class ErrorOut(Schema):

@@ -18,7 +18,7 @@ from minjian.accounts.api import BearerToken, api_account
 from minjian.cases.models import Case
 from minjian.cases.selectors import Audience, case_with_timeline, timeline
 from minjian.core.errors import NotFound
-from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize
+from minjian.core.schemas import ErrorOut, Id, InputSchema, PageNumber, PageSize, numbered_page
 from minjian.routing import access, selectors, services
 
 router = Router(tags=["inbox"], auth=BearerToken())
@@ -97,22 +97,17 @@ def get_inbox(request: HttpRequest, org_slug: str, query: Query[InboxQuery]) -> 
     organisation = access.access_inbox(api_account(request), org_slug)
     if query.show not in selectors.INBOX_VIEWS:
         query.show = selectors.INBOX_NEW
-    items = selectors.inbox(organisation, view=query.show)
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": items.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [
-            {
-                "case": _case(request, item.case),
-                "routed_at": item.routed_at,
-                "addressed": item.addressed,
-                "acknowledged_at": item.acknowledged_at,
-            }
-            for item in items[start : start + query.page_size]
-        ],
-    }
+    return numbered_page(
+        selectors.inbox(organisation, view=query.show),
+        lambda item: {
+            "case": _case(request, item.case),
+            "routed_at": item.routed_at,
+            "addressed": item.addressed,
+            "acknowledged_at": item.acknowledged_at,
+        },
+        page=query.page,
+        page_size=query.page_size,
+    )
 
 
 @router.get(
