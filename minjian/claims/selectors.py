@@ -9,7 +9,7 @@ story, and `rumour_desk` reads the four sections at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,7 +20,8 @@ from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion
 from minjian.cases.selectors import Audience, text_audience
 from minjian.cases.times import public_time
 from minjian.claims.models import Claim, ClaimAppearance, ClaimEvent
-from minjian.core.errors import DomainError, NotFound
+from minjian.core.cursors import cursor_text, parse_cursor
+from minjian.core.errors import NotFound
 
 Verdict = Case.Verdict
 
@@ -190,32 +191,10 @@ class ReviewCursor:
 
     @classmethod
     def parse(cls, text: str) -> ReviewCursor:
-        moment, separator, claim_id = text.partition(".")
-        if not (separator and _digits(moment) and _digits(claim_id)):
-            raise _invalid_cursor()
-        try:
-            at = _EPOCH + timedelta(microseconds=int(moment))
-        except OverflowError:
-            raise _invalid_cursor() from None
-        return cls(at, int(claim_id))
+        return cls(*parse_cursor(text))
 
     def __str__(self) -> str:
-        return f"{(self.at - _EPOCH) // timedelta(microseconds=1)}.{self.claim_id}"
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _digits(text: str) -> bool:
-    return 0 < len(text) <= 18 and text.isascii() and text.isdigit()
-
-
-def _invalid_cursor() -> DomainError:
-    return DomainError(
-        "invalid_cursor",
-        _("This link to a page of the list is damaged. Start again from the first page."),
-        field="after",
-    )
+        return cursor_text(self.at, self.claim_id)
 
 
 def reviewed_claims(*, after: ReviewCursor | None, limit: int) -> list[Claim]:

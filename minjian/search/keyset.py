@@ -12,17 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import Case
-from minjian.core.errors import DomainError
-
-_SEPARATOR = "."
-# A cursor's time is in microseconds since then: exact, in plain digits.
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from minjian.core.cursors import cursor_text, parse_cursor
 
 
 @dataclass(frozen=True)
@@ -38,30 +33,10 @@ class Cursor:
     @classmethod
     def parse(cls, text: str) -> Cursor:
         """From a link's `after` or `before`; anything `str` did not make is refused."""
-        moment, separator, case_id = text.partition(_SEPARATOR)
-        if not (separator and _digits(moment) and _digits(case_id)):
-            raise _invalid()
-        try:
-            published_at = _EPOCH + timedelta(microseconds=int(moment))
-        except OverflowError as error:
-            raise _invalid() from error
-        return cls(published_at, int(case_id))
+        return cls(*parse_cursor(text))
 
     def __str__(self) -> str:
-        micros = (self.published_at - _EPOCH) // timedelta(microseconds=1)
-        return f"{micros}{_SEPARATOR}{self.case_id}"
-
-
-def _digits(text: str) -> bool:
-    return 0 < len(text) <= 18 and text.isascii() and text.isdigit()
-
-
-def _invalid() -> DomainError:
-    return DomainError(
-        "invalid_cursor",
-        _("This link to a page of the list is damaged. Start again from the first page."),
-        field="after",
-    )
+        return cursor_text(self.published_at, self.case_id)
 
 
 class KeysetPage:
