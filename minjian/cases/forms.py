@@ -19,9 +19,12 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.Field):
-    """Renders a multiple file input; the files themselves are checked by the service."""
+    """Renders a multiple file input that offers the formats a photo may have; the files
+    themselves are checked by the service."""
 
-    widget = MultiplePhotoInput
+    def __init__(self, **kwargs: Any) -> None:
+        accepted = {"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
+        super().__init__(widget=MultiplePhotoInput(attrs=accepted), **kwargs)
 
     def clean(self, value: Any) -> Any:
         return value
@@ -107,9 +110,6 @@ class CaseReportForm(forms.Form):
         label=_("Photos"),
         required=False,
         help_text=_("Up to 10 photos: JPEG, PNG, WebP or HEIC."),
-        widget=MultiplePhotoInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
-        ),
     )
 
     unblurred = forms.CharField(
@@ -179,7 +179,4 @@ class WitnessAdditionForm(forms.Form):
         label=_("Photos"),
         required=False,
         help_text=_("JPEG, PNG, WebP or HEIC. Faces are blurred before anyone sees them."),
-        widget=MultiplePhotoInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
-        ),
     )
