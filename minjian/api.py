@@ -25,7 +25,7 @@ from minjian.cases.api import duplicates_router
 from minjian.cases.api import router as cases_router
 from minjian.claims.api import add_case_verdicts, flags_router, reviews_router
 from minjian.claims.api import router as claims_router
-from minjian.core.errors import DomainError
+from minjian.core.errors import DomainError, with_retry_after
 from minjian.core.middleware import unreadable_input_refusal
 from minjian.core.schemas import ErrorOut
 from minjian.orgs.api import router as orgs_router
@@ -183,10 +183,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     response = error_response(
         request, status=exc.status, code=exc.code, message=str(exc.message), details=details
     )
-    # A wait (a rate limit, a full disk) says when to come back, in the header too.
-    if "retry_after" in exc.details:
-        response["Retry-After"] = str(exc.details["retry_after"])
-    return response
+    return with_retry_after(response, exc)
 
 
 @api.exception_handler(RequestDataTooBig)

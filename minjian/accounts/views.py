@@ -32,7 +32,7 @@ from minjian.accounts.forms import (
 )
 from minjian.accounts.login_guard import LoginAttempt
 from minjian.accounts.models import User
-from minjian.core.errors import DomainError, NotFound
+from minjian.core.errors import DomainError, NotFound, with_retry_after
 from minjian.core.forms import show_domain_error
 
 
@@ -55,8 +55,7 @@ def _refused_form(response: HttpResponse, error: DomainError) -> HttpResponse:
     """A form sent back with a refusal: 429 and Retry-After when it is a wait."""
     if error.status == 429:
         response.status_code = 429
-        if "retry_after" in error.details:
-            response["Retry-After"] = str(error.details["retry_after"])
+        with_retry_after(response, error)
     return response
 
 

@@ -29,7 +29,7 @@ from minjian.aid import access, charts, selectors, services
 from minjian.aid.forms import DriveForm, NeedForm, PledgeForm, ReceiptForm, RecipientForm
 from minjian.aid.models import Drive, DriveEvent, Priority, Shipment
 from minjian.aid.templatetags.aid import cells_of
-from minjian.core.errors import DomainError
+from minjian.core.errors import DomainError, with_retry_after
 from minjian.core.forms import see_other, show_domain_error
 from minjian.core.public_cache import ORGANISATIONS, drive_tag, public_page
 from minjian.core.text import parse_id
@@ -167,10 +167,9 @@ def pledge(request: HttpRequest, drive_id: int) -> HttpResponse:
         made = services.pledge_make(**fields)
     except DomainError as error:
         show_domain_error(form, error)
-        response = render(request, "aid/pledge.html", context, status=error.status)
-        if "retry_after" in error.details:
-            response["Retry-After"] = str(error.details["retry_after"])
-        return response
+        return with_retry_after(
+            render(request, "aid/pledge.html", context, status=error.status), error
+        )
     if made.receipt_code:
         request.session[PLEDGE_RECEIPT_SESSION_KEY] = {
             "drive": drive.pk,

@@ -43,7 +43,7 @@ from minjian.cases.services_drafts import (
 )
 from minjian.cases.validation import parse_point
 from minjian.cases.views import SENSITIVE_FIELDS
-from minjian.core.errors import DomainError
+from minjian.core.errors import DomainError, with_retry_after
 from minjian.core.forms import see_other, show_domain_error
 from minjian.places.models import Region
 from minjian.places.selectors import (
@@ -105,10 +105,9 @@ def case_report(request: HttpRequest) -> HttpResponse:
             return _form_page(request, form, place=place, kept=kept, status=refused.status)
         except DomainError as error:
             show_domain_error(form, error)
-            response = _form_page(request, form, place=place, kept=kept, status=error.status)
-            if "retry_after" in error.details:
-                response["Retry-After"] = str(error.details["retry_after"])
-            return response
+            return with_retry_after(
+                _form_page(request, form, place=place, kept=kept, status=error.status), error
+            )
     photo_draft_discard(key=kept.key)
     case = submission.case
     if submission.receipt_code:

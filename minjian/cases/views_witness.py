@@ -29,7 +29,7 @@ from minjian.cases.forms import WitnessAdditionForm
 from minjian.cases.models import Case, CaseEvent
 from minjian.cases.services_drafts import KeptPhotos, draft_uploads, photo_draft_discard
 from minjian.cases.views import SENSITIVE_FIELDS
-from minjian.core.errors import DomainError, NotFound
+from minjian.core.errors import DomainError, NotFound, with_retry_after
 from minjian.core.forms import see_other, show_domain_error
 
 # What a witness adds to a case counts with the other texts people add to cases.
@@ -95,10 +95,9 @@ def case_add_as_witness(request: HttpRequest, case_id: int) -> HttpResponse:
             return _page(request, case, form, kept=kept, status=refused.status)
         except DomainError as error:
             show_domain_error(form, error)
-            response = _page(request, case, form, kept=kept, status=error.status)
-            if "retry_after" in error.details:
-                response["Retry-After"] = str(error.details["retry_after"])
-            return response
+            return with_retry_after(
+                _page(request, case, form, kept=kept, status=error.status), error
+            )
     return _added(request, case, added, discard=kept.key)
 
 

@@ -18,7 +18,7 @@ from minjian.accounts.models import User
 from minjian.claims import access, flag_guard, selectors_flags, services_flags
 from minjian.claims.forms import FlagForm
 from minjian.claims.selectors_flags import FlagTarget
-from minjian.core.errors import DomainError, NotFound, PermissionDenied
+from minjian.core.errors import DomainError, NotFound, PermissionDenied, with_retry_after
 from minjian.core.forms import see_other, show_domain_error
 from minjian.core.text import parse_id
 
@@ -62,10 +62,9 @@ def flag(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             show_domain_error(form, error)
-            response = _page(request, target, form, actor=actor, status=error.status)
-            if "retry_after" in error.details:
-                response["Retry-After"] = str(error.details["retry_after"])
-            return response
+            return with_retry_after(
+                _page(request, target, form, actor=actor, status=error.status), error
+            )
         # The same thanks whether or not she, or anyone, flagged it before.
         messages.success(request, _("Thank you. Verifiers and moderators will look at it."))
         return see_other(target.path)

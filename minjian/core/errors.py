@@ -6,8 +6,9 @@ with its HTTP status, and the web turns it into a message next to the form.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.http import HttpResponse
 from django.utils.functional import Promise
 
 
@@ -52,3 +53,14 @@ class PermissionDenied(DomainError):
 class NotFound(DomainError):
     def __init__(self, message: str | Promise, *, code: str = "not_found") -> None:
         super().__init__(code, message, status=404)
+
+
+Response = TypeVar("Response", bound=HttpResponse)
+
+
+def with_retry_after(response: Response, error: DomainError) -> Response:
+    """`response` to `error`, saying in its Retry-After header too when to come back if
+    the refusal is a wait (a rate limit, a full disk)."""
+    if "retry_after" in error.details:
+        response["Retry-After"] = str(error.details["retry_after"])
+    return response

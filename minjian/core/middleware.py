@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-from minjian.core.errors import DomainError, NotFound
+from minjian.core.errors import DomainError, NotFound, with_retry_after
 from minjian.core.text import clean_text, has_unwanted_characters
 
 if TYPE_CHECKING:
@@ -135,15 +135,10 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        response = render(
-            request,
-            "core/refused.html",
-            {"error": exception},
-            status=exception.status,
+        return with_retry_after(
+            render(request, "core/refused.html", {"error": exception}, status=exception.status),
+            exception,
         )
-        if "retry_after" in exception.details:
-            response["Retry-After"] = str(exception.details["retry_after"])
-        return response
 
 
 # What is worth compressing: text. Photos are JPEG already, and gzip over a streamed

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts.models import User
 from minjian.cases.access import CaseHidden, access_case_by_id
-from minjian.core.errors import DomainError
+from minjian.core.errors import DomainError, with_retry_after
 from minjian.core.forms import show_domain_error
 from minjian.core.text import parse_id
 from minjian.notify import selectors, services, tokens
@@ -50,12 +50,12 @@ def follow(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     except DomainError as error:
         show_domain_error(form, error)
-        response = render(
-            request, "notify/follow.html", {"case": case, "form": form}, status=error.status
+        return with_retry_after(
+            render(
+                request, "notify/follow.html", {"case": case, "form": form}, status=error.status
+            ),
+            error,
         )
-        if "retry_after" in error.details:
-            response["Retry-After"] = str(error.details["retry_after"])
-        return response
     return render(
         request,
         "notify/follow_requested.html",

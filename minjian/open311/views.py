@@ -26,7 +26,7 @@ from minjian.cases.location import Precision
 from minjian.cases.models import Case
 from minjian.cases.services import needs_review
 from minjian.cases.times import public_time
-from minjian.core.errors import DomainError
+from minjian.core.errors import DomainError, with_retry_after
 from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.open311 import selectors, services
 from minjian.open311.formats import Format, Value, errors, respond
@@ -47,10 +47,7 @@ def spec_errors(view: View) -> View:
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except DomainError as error:
-            response = errors(fmt, error.status, str(error.message))
-            if "retry_after" in error.details:
-                response["Retry-After"] = str(error.details["retry_after"])
-            return response
+            return with_retry_after(errors(fmt, error.status, str(error.message)), error)
 
     return wrapper
 
