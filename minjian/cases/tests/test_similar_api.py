@@ -29,14 +29,6 @@ TRADITIONAL = {
 }
 
 
-@pytest.fixture
-def committed(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Committed:
-    """`with committed(): ...` runs the jobs deferred inside (the index's), as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def post_similar(client: Client, body: dict[str, Any], **headers: Any) -> Any:
     return client.post("/api/v1/cases/similar", body, content_type="application/json", **headers)
 

@@ -28,14 +28,6 @@ TITLE = "淮河边造纸厂夜间偷排黑水"
 DESCRIPTION = "每天夜里十点以后，排污口流出黑色的污水，河面上漂着死鱼。"
 
 
-@pytest.fixture
-def committed(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Committed:
-    """`with committed(): ...` runs the jobs deferred inside, as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def indexed(case: Case) -> tuple[list[int], list[int]] | None:
     """The case's signature and its sorted buckets as the index holds them, or None."""
     stored = CaseFingerprint.objects.filter(case=case).first()

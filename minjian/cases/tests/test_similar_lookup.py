@@ -47,14 +47,6 @@ UNRELATED_DESCRIPTION = (
 )
 
 
-@pytest.fixture
-def committed(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Committed:
-    """`with committed(): ...` runs the jobs deferred inside (the index's), as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def ids(found: list[Any]) -> list[int]:
     return [similar.case.pk for similar in found]
 
