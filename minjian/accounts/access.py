@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import ApiToken, User
 from minjian.core.errors import NotFound
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The account of a page behind login_required, which has turned away anonymous
+    visitors."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def access_api_token_by_id(viewer: User, token_id: int) -> ApiToken:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minjian.accounts.models import User
+from minjian.accounts.access import signed_in
 from minjian.cases import selectors_duplicates, services_merge
 from minjian.cases.views_moderation import allowed_only, decide_and_say
 from minjian.core.errors import DomainError
@@ -76,8 +76,7 @@ def _queue_page(request: HttpRequest, merge_form: MergeForm, *, status: int = 20
 @verifiers_only
 def decide(request: HttpRequest, suggestion_id: int, action: str) -> HttpResponse:
     """Confirm a suggestion (its case is merged into its original) or reject it."""
-    verifier = request.user
-    assert isinstance(verifier, User)
+    verifier = signed_in(request)
 
     def merged() -> str:
         original = services_merge.duplicate_confirm(actor=verifier, suggestion_id=suggestion_id)
@@ -95,8 +94,7 @@ def decide(request: HttpRequest, suggestion_id: int, action: str) -> HttpRespons
 @verifiers_only
 def merge(request: HttpRequest) -> HttpResponse:
     """Merge case N into case M, by their numbers."""
-    verifier = request.user
-    assert isinstance(verifier, User)
+    verifier = signed_in(request)
     form = MergeForm(request.POST)
     if not form.is_valid():
         return _queue_page(request, form, status=400)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minjian.accounts.models import User
+from minjian.accounts.access import signed_in
 from minjian.cases import selectors, services
 from minjian.cases.models import Case, CaseEvent
 from minjian.core.errors import DomainError, PermissionDenied
@@ -143,8 +143,7 @@ def log(request: HttpRequest) -> HttpResponse:
 @staff_only
 def decide_note(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
     """Release a held text to the public, or withhold it with a reason."""
-    moderator = request.user
-    assert isinstance(moderator, User)
+    moderator = signed_in(request)
 
     def said(decided: CaseEvent) -> str:
         return str(DONE[action]) % {"id": decided.case_id}

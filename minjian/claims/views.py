@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from minjian.accounts.models import User
+from minjian.accounts.access import signed_in
 from minjian.cases.access import access_case_by_id
 from minjian.cases.claim_review import PublicVerdict, json_ld, public_verdict
 from minjian.cases.models import Case
@@ -39,7 +39,7 @@ from minjian.core.public_cache import ORGANISATIONS, public_page
 @login_required
 def case_verdict(request: HttpRequest, case_id: int) -> HttpResponse:
     """A verifier gives a verdict on a public case, or confirms the one that waits."""
-    actor = access.require_verifier(_signed_in(request))
+    actor = access.require_verifier(signed_in(request))
     case = access_case_by_id(AnonymousUser(), case_id)
     form = VerdictForm(
         request.POST or None,
@@ -65,7 +65,7 @@ def case_verdict(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def claim_verdict(request: HttpRequest, claim_id: int) -> HttpResponse:
     """A verifier gives a verdict on a claim written down by a verifier."""
-    actor = access.require_verifier(_signed_in(request))
+    actor = access.require_verifier(signed_in(request))
     claim = selectors.claim_detail(claim_id)
     if claim.case_id is not None:
         return redirect("claims:case_verdict", case_id=claim.case_id)
@@ -84,7 +84,7 @@ def claim_verdict(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 def claim_new(request: HttpRequest) -> HttpResponse:
     """A verifier writes down a claim as it circulates, with where she saw it."""
-    actor = access.require_verifier(_signed_in(request))
+    actor = access.require_verifier(signed_in(request))
     form = ClaimForm(request.POST or None, acting=access.acting_choices(actor))
     formset = AppearanceFormSet(request.POST or None, prefix="seen")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -184,9 +184,3 @@ def _say_what_happened(request: HttpRequest, given: VerdictGiven) -> None:
                 "public until one confirms it."
             ),
         )
-
-
-def _signed_in(request: HttpRequest) -> User:
-    # login_required has already turned away anonymous visitors.
-    assert isinstance(request.user, User)
-    return request.user

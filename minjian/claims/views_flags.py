@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from minjian.accounts.access import signed_in
 from minjian.accounts.models import User
 from minjian.claims import access, flag_guard, selectors_flags, services_flags
 from minjian.claims.forms import FlagForm
@@ -88,16 +89,10 @@ def _page(
     return response
 
 
-def _viewer(request: HttpRequest) -> User:
-    # login_required has already turned away anonymous visitors.
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The flagged items a verifier (rumours) or a moderator (exposed persons) decides of."""
-    kinds = access.flag_queues(_viewer(request))
+    kinds = access.flag_queues(signed_in(request))
     if not kinds:
         raise PermissionDenied(_("Only verifiers and moderators read the flags."))
     items = selectors_flags.flag_queue(kinds)
@@ -120,7 +115,7 @@ def dismiss(request: HttpRequest) -> HttpResponse:
     """Dismiss the open flags of one item, of one kind."""
     try:
         dismissed = services_flags.flags_dismiss(
-            actor=_viewer(request),
+            actor=signed_in(request),
             kind=request.POST.get("kind", ""),
             **target_ids(request.POST),
         )

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minjian.accounts.access import signed_in
 from minjian.accounts.models import User
 from minjian.core.errors import DomainError
 from minjian.core.forms import show_domain_error
@@ -59,7 +60,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    actor = _signed_in(request)
+    actor = signed_in(request)
     form = OrganisationCreateForm(
         request.POST or None,
         kinds=access.kinds_open_to(actor),
@@ -99,7 +100,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = _signed_in(request)
+    actor = signed_in(request)
     organisation = access.access_organisation_for_admin(actor, slug)
     form = OrganisationForm(
         request.POST or None,
@@ -129,7 +130,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     """Admins add people by pseudonym, change their role or take them out."""
-    actor = _signed_in(request)
+    actor = signed_in(request)
     organisation = access.access_organisation_for_admin(actor, slug)
     add_form = MemberAddForm(prefix="add")
     problems: list[str] = []
@@ -194,9 +195,3 @@ def _back_to_members(request: HttpRequest, organisation: Organisation, done: str
 
 def _all_errors(form: forms.Form) -> list[str]:
     return [str(message) for errors in form.errors.values() for message in errors]
-
-
-def _signed_in(request: HttpRequest) -> User:
-    # login_required has already turned away anonymous visitors.
-    assert isinstance(request.user, User)
-    return request.user
