@@ -1,12 +1,16 @@
-"""A form's photos kept between its sendings: what the report form and the reporter's
-addition to her case both do with the files of a request before anything else."""
+"""A form's photos kept between its sendings: what the report form and the additions
+to a case (her own, or a witness's) do with the files of a request before anything else,
+and an addition checked with the photos of its draft."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.http import HttpRequest
 
 from minjian.abuse import ratelimit
 from minjian.accounts.models import User
+from minjian.cases import services
 from minjian.cases.forms import drawn_boxes
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.services_drafts import KeptPhotos, photo_draft_keep
@@ -39,3 +43,15 @@ def keep_photos_sent(request: HttpRequest, *, actor: User | None, already: int =
         already=already,
     )
     return KeptPhotos(key=kept.key, photos=kept.photos, refused=limited + kept.refused)
+
+
+def check_addition_with_draft(text: str, photos: Sequence[PhotoUpload], kept: KeptPhotos) -> None:
+    """Refuse an addition to a case (`services.check_addition`) with every refusal at
+    once, the photos of its draft's first (`services.Refused`)."""
+    refusals = list(kept.refused)
+    try:
+        services.check_addition(text, photos)
+    except DomainError as refusal:
+        refusals.append(refusal)
+    if refusals:
+        raise services.Refused(refusals)

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from minjian.accounts.models import User
 from minjian.cases import services
-from minjian.cases.draft_forms import keep_photos_sent
+from minjian.cases.draft_forms import check_addition_with_draft, keep_photos_sent
 from minjian.cases.models import Case
 from minjian.cases.services_drafts import KeptPhotos, draft_uploads, photo_draft_discard
 from minjian.core.errors import DomainError
@@ -71,13 +71,10 @@ def _add(request: HttpRequest, case: Case, *, actor: User | None) -> ReporterFor
     typed = {"text": request.POST.get("text", "")}
     kept = keep_photos_sent(request, actor=actor, already=len(case.shown_photos))
     with draft_uploads(kept.photos) as photos:
-        refusals = list(kept.refused)
         try:
-            services.check_addition(typed["text"], photos)
-        except DomainError as error:
-            refusals.append(error)
-        if refusals:
-            return _refused("add", typed, services.Refused(refusals), kept=kept)
+            check_addition_with_draft(typed["text"], photos, kept)
+        except services.Refused as refused:
+            return _refused("add", typed, refused, kept=kept)
         try:
             services.case_add_by_reporter(
                 case=case,

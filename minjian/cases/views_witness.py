@@ -24,7 +24,7 @@ from minjian.abuse import proof_of_work, ratelimit
 from minjian.accounts.models import User
 from minjian.cases import selectors, services
 from minjian.cases.access import CaseHidden, access_case_by_id
-from minjian.cases.draft_forms import keep_photos_sent
+from minjian.cases.draft_forms import check_addition_with_draft, keep_photos_sent
 from minjian.cases.forms import WitnessAdditionForm
 from minjian.cases.models import Case, CaseEvent
 from minjian.cases.services_drafts import KeptPhotos, draft_uploads, photo_draft_discard
@@ -71,13 +71,7 @@ def case_add_as_witness(request: HttpRequest, case_id: int) -> HttpResponse:
     text = form.cleaned_data.get("text") or ""
     with draft_uploads(kept.photos) as photos:
         try:
-            refusals = list(kept.refused)
-            try:
-                services.check_addition(text, photos)
-            except DomainError as refusal:
-                refusals.append(refusal)
-            if refusals:
-                raise services.Refused(refusals)
+            check_addition_with_draft(text, photos, kept)
             # Only an addition that would be taken spends the proof of work and counts.
             if actor is None:
                 proof_of_work.check(request)
