@@ -304,6 +304,19 @@ def prepare_database(args: argparse.Namespace, database_name: str) -> dict[str, 
     }
 
 
+def add_database_options(parser: argparse.ArgumentParser, *, database_url: str, seed: int) -> None:
+    """The options of a benchmark on a database of `--cases` generated cases that a later
+    run may reuse: --reuse, --seed, --database-url and --results-dir."""
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep an earlier run's database of --cases cases"
+    )
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--database-url", default=database_url)
+    parser.add_argument(
+        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
+    )
+
+
 def reusable_cases(args: argparse.Namespace, database_name: str) -> int | None:
     """With `--reuse`, how many cases the database of an earlier run holds, when they are
     the `args.cases` asked for (said); otherwise None, its connections closed so that

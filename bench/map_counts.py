@@ -30,7 +30,7 @@ BENCH_DIR = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_pages import droppable_database  # noqa: E402
+from bench.http_pages import add_database_options, droppable_database  # noqa: E402
 from bench.report import machine, say_where, write_results  # noqa: E402
 from bench.search import (  # noqa: E402
     DEFAULT_DATABASE_URL,
@@ -54,18 +54,11 @@ LEVELS = (1, 2)
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000, help="how many cases")
-    parser.add_argument(
-        "--reuse", action="store_true", help="keep an earlier run's database of --cases cases"
-    )
     parser.add_argument("--repeats", type=int, default=10, help="timed runs of each count")
     parser.add_argument(
         "--loading-repeats", type=int, default=3, help="timed runs of each loading baseline"
     )
-    parser.add_argument("--seed", type=int, default=20261122)
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument(
-        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
-    )
+    add_database_options(parser, database_url=DEFAULT_DATABASE_URL, seed=20261122)
     return parser.parse_args(argv)
 
 

@@ -65,7 +65,12 @@ BENCH_DIR = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_pages import _database_name, _recreate_database, reusable_cases  # noqa: E402
+from bench.http_pages import (  # noqa: E402
+    _database_name,
+    _recreate_database,
+    add_database_options,
+    reusable_cases,
+)
 from bench.report import machine, say_where, write_results  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minjian_bench_search"
@@ -137,18 +142,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sqlite-cases", type=int, default=100_000, help="how many cases on SQLite"
     )
-    parser.add_argument(
-        "--reuse", action="store_true", help="keep an earlier run's database of --cases cases"
-    )
     parser.add_argument("--repeats", type=int, default=10, help="timed runs of each search")
     parser.add_argument(
         "--ilike-repeats", type=int, default=3, help="timed runs of each ILIKE baseline"
     )
-    parser.add_argument("--seed", type=int, default=20261122)
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument(
-        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
-    )
+    add_database_options(parser, database_url=DEFAULT_DATABASE_URL, seed=20261122)
     return parser.parse_args(argv)
 
 

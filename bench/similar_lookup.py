@@ -60,6 +60,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.http_pages import (  # noqa: E402
+    add_database_options,
     droppable_database,
     fresh_database,
     reusable_cases,
@@ -92,14 +93,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cases", type=int, default=1_000_000, help="how many cases")
     parser.add_argument("--queries", type=int, default=100, help="texts looked up of each kind")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs of each lookup")
-    parser.add_argument(
-        "--reuse", action="store_true", help="keep an earlier run's database of --cases cases"
-    )
-    parser.add_argument("--seed", type=int, default=20261206)
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument(
-        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
-    )
+    add_database_options(parser, database_url=DEFAULT_DATABASE_URL, seed=20261206)
     return parser.parse_args(argv)
 
 
