@@ -31,13 +31,9 @@ def delete_stale_photo_drafts() -> None:
 
 @job
 def update_case_fingerprint(case_id: int) -> None:
-    """Make the case's entry in the similar-case index match the case now (idempotent),
-    then look for its near-duplicates in the index as it is now."""
+    """Make the case's entry in the similar-case index match the case now, then suggest
+    the public cases most like it to verifiers as duplicates (both idempotent). One job,
+    not one deferring the other: in a surge of reports every job is a queue round trip
+    the backlog has to drain."""
     services_similarity.case_fingerprint_update(case_id)
-    suggest_duplicates.defer(case_id)
-
-
-@job
-def suggest_duplicates(case_id: int) -> None:
-    """Suggest the public cases most like this one to verifiers as duplicates (idempotent)."""
     services_merge.duplicates_suggest(case_id=case_id)
