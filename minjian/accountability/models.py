@@ -90,3 +90,42 @@ class RoutedCase(models.Model):
 
 def _duration(seconds: int | None) -> timedelta | None:
     return None if seconds is None else timedelta(seconds=seconds)
+
+
+class DeliveredPetition(models.Model):
+    """A petition delivered to an organisation on Minjian, and when it answered.
+
+    Written by `accountability.petition_facts` when the petitions app delivers or
+    records an answer; `petition_id` is the petition's id (this app sits below petitions
+    and knows it only by number). Times to the whole second, as for cases.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    petition_id = models.PositiveBigIntegerField()
+    delivered_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True)
+    answer_seconds = models.PositiveBigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "petition_id"],
+                name="delivered_petition_once_per_organisation",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "answer_seconds"],
+                condition=models.Q(answer_seconds__isnull=False),
+                name="delivered_petition_answers",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"petition {self.petition_id} delivered to organisation {self.organisation_id}"
+
+    @property
+    def time_to_answer(self) -> timedelta | None:
+        return _duration(self.answer_seconds)

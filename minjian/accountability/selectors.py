@@ -48,7 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accountability.facts import to_second
-from minjian.accountability.models import RoutedCase
+from minjian.accountability.models import DeliveredPetition, RoutedCase
 from minjian.cases.models import Case
 from minjian.core.errors import NotFound
 from minjian.orgs.models import Organisation
@@ -175,7 +175,9 @@ def _figures(
     ]
 
 
-def _nearest_ranks(facts: QuerySet[RoutedCase], column: str) -> dict[tuple[int, int], timedelta]:
+def _nearest_ranks(
+    facts: QuerySet[RoutedCase] | QuerySet[DeliveredPetition], column: str
+) -> dict[tuple[int, int], timedelta]:
     """The median and 90th percentile of a duration column for each organisation, as
     {(organisation id, percent): duration}, computed by the database: each row is
     numbered within its organisation in ascending order, and the rows whose number is

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PetitionsConfig(AppConfig):
+    name = "minjian.petitions"
+    label = "petitions"
+
+    def ready(self) -> None:
+        from minjian.core import moderation_log
+        from minjian.petitions.selectors import public_moderation_entries
+
+        moderation_log.register("petitions", public_moderation_entries)
