@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoalitionsConfig(AppConfig):
+    name = "minjian.coalitions"
+    label = "coalitions"
