@@ -31,9 +31,12 @@ class PetitionRejected(DomainError):
 
 
 def is_owner(viewer: Viewer, petition: Petition) -> bool:
-    """Whether `viewer` owns `petition`: its author's account, or an admin of a co-owner."""
+    """Whether `viewer` acts for the petition's owners: its author (who wrote it for her
+    organisations, or for herself), or an admin of a co-owner organisation."""
     if not isinstance(viewer, User) or not viewer.is_active:
         return False
+    if petition.created_by_id == viewer.pk:
+        return True
     return petition.owners.filter(
         Q(account=viewer)
         | Q(organisation__memberships__user=viewer, organisation__memberships__role="admin")

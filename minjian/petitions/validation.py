@@ -128,15 +128,17 @@ def clean_addressed_body(
 
 
 def clean_cited_cases(cases: Iterable[Case]) -> list[Case]:
-    cited = list({case.pk: case for case in cases}.values())
-    for case in cited:
-        if not case.is_public:
-            raise DomainError(
-                "case_not_public",
-                _("A petition can cite public cases only (case #%(id)d is not).") % {"id": case.pk},
-                field="cited_cases",
-            )
-    return cited
+    """The cases cited, each public now (read again: the caller's copy may be old)."""
+    wanted = {case.pk for case in cases}
+    public = list(Case.objects.filter(pk__in=wanted, state__in=Case.PUBLIC_STATES))
+    missing = sorted(wanted - {case.pk for case in public})
+    if missing:
+        raise DomainError(
+            "case_not_public",
+            _("A petition can cite public cases only (case #%(id)d is not).") % {"id": missing[0]},
+            field="cited_cases",
+        )
+    return public
 
 
 def clean_display_name(raw: str | None) -> str:
