@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from minjian.coalitions import selectors, timeline
@@ -45,7 +46,9 @@ class TimelineFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is gen
         return obj[1]
 
     def item_title(self, item: Entry) -> str:
-        return clean_text(" · ".join(part for part in (item.label, item.organisation) if part))
+        return clean_text(
+            " · ".join(part for part in (capfirst(item.label), item.organisation) if part)
+        )
 
     def item_description(self, item: Entry) -> str:
         return escape(clean_text(item.detail))

@@ -24,7 +24,7 @@ Snapshot = tuple[list[Any], ...]
 def _snapshot() -> Snapshot:
     """Every row an action of a coalition could write, the versions of stored pages
     included: a refusal leaves all of them as they were."""
-    return tuple(
+    rows = tuple(
         list(model.objects.order_by("pk").values())
         for model in (
             Coalition,
@@ -36,7 +36,8 @@ def _snapshot() -> Snapshot:
             Thread,
             Post,
         )
-    ) + (list(PublicChange.objects.order_by("tag").values()),)
+    )
+    return (*rows, list(PublicChange.objects.order_by("tag").values()))
 
 
 @pytest.fixture

@@ -52,12 +52,13 @@ def make_member(slug: str, name_zh: str, name_en: str) -> Member:
 def make_coalition(
     members: int = 3,
     *,
+    first: int = 0,
     members_hidden: bool = False,
     name_zh: str = "淮河流域联盟",
     name_en: str = "Huai Basin Coalition",
 ) -> Made:
-    """A coalition of the first `members` NGOs above, each with its delegate named."""
-    made_members = [make_member(*ngo) for ngo in NGOS[:members]]
+    """A coalition of `members` NGOs above from the `first`, each with its delegate named."""
+    made_members = [make_member(*ngo) for ngo in NGOS[first : first + members]]
     founder = made_members[0]
     coalition = services.coalition_found(
         actor=founder.admin,
