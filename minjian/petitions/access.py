@@ -30,7 +30,7 @@ class PetitionRejected(DomainError):
         self.petition = petition
 
 
-def is_owner(viewer: Viewer, petition: Petition) -> bool:
+def is_owner(viewer: Viewer | None, petition: Petition) -> bool:
     """Whether `viewer` acts for the petition's owners: its author (who wrote it for her
     organisations, or for herself), or an admin of a co-owner organisation."""
     if not isinstance(viewer, User) or not viewer.is_active:
@@ -43,16 +43,16 @@ def is_owner(viewer: Viewer, petition: Petition) -> bool:
     ).exists()
 
 
-def may_see(viewer: Viewer, petition: Petition) -> bool:
+def may_see(viewer: Viewer | None, petition: Petition) -> bool:
     """Public petitions are everyone's; a draft, or one gathering sponsors or waiting for a
     moderator, is its owners' and staff's (sponsors reach it through its address: the page
     of a petition gathering sponsors is open to anyone with the link)."""
     if petition.is_public or petition.state == Petition.State.GATHERING_SPONSORS:
         return True
-    return is_staff(viewer) or is_owner(viewer, petition)
+    return viewer is not None and (is_staff(viewer) or is_owner(viewer, petition))
 
 
-def access_petition(viewer: Viewer, petition_id: int) -> Petition:
+def access_petition(viewer: Viewer | None, petition_id: int) -> Petition:
     """The petition `viewer` may read; `NotFound`, or `PetitionRejected` (its tombstone)."""
     petition = (
         Petition.objects.select_related("addressed_organisation", "topic", "region")

@@ -39,7 +39,7 @@ class PetitionQuery(InputSchema):
     page_size: PageSize = 20
 
 
-class AddressedOut(Schema):
+class PetitionAddressedOut(Schema):
     name: str = Field(description="The body the petition is addressed to.")
     organisation: str | None = Field(
         description="Its slug when it is an organisation on Minjian, else null."
@@ -51,7 +51,7 @@ class PetitionSummaryOut(Schema):
     title: str
     state: str
     state_label: str
-    addressed: AddressedOut
+    addressed: PetitionAddressedOut
     topic: str | None = Field(description="The topic's slug.")
     region: str | None = Field(description="The region's code.")
     deadline: date
@@ -67,13 +67,13 @@ class PetitionPageOut(Schema):
     results: list[PetitionSummaryOut]
 
 
-class RegionCountOut(Schema):
+class PetitionRegionCountOut(Schema):
     region: str = Field(description="A province's code.")
     name: str
     signatures: int
 
 
-class TimelineEntryOut(Schema):
+class PetitionTimelineEntryOut(Schema):
     kind: str
     label: str
     created_at: datetime
@@ -82,7 +82,7 @@ class TimelineEntryOut(Schema):
     count: int | None = Field(description="Signatures counted or invalidated, if any.")
 
 
-class OrganisationSignerOut(Schema):
+class PetitionOrganisationSignerOut(Schema):
     organisation: str = Field(description="Its slug.")
     name: str
     signed_at: datetime | None
@@ -94,15 +94,15 @@ class PetitionOut(PetitionSummaryOut):
     deliver_at_deadline: bool
     sponsors_needed: int
     cited_cases: list[int]
-    organisations_signed: list[OrganisationSignerOut] = Field(
+    organisations_signed: list[PetitionOrganisationSignerOut] = Field(
         description="Organisations that signed as organisations, apart from people."
     )
-    signatures_by_region: list[RegionCountOut]
+    signatures_by_region: list[PetitionRegionCountOut]
     signatures_without_region: int
-    timeline: list[TimelineEntryOut]
+    timeline: list[PetitionTimelineEntryOut]
 
 
-class SignatureIn(InputSchema):
+class PetitionSignatureIn(InputSchema):
     email: str = Field(
         "", description="Without a token: the address the confirmation mail goes to."
     )
@@ -120,7 +120,7 @@ class SignatureIn(InputSchema):
     )
 
 
-class SignatureOut(Schema):
+class PetitionSignatureOut(Schema):
     state: str = Field(
         description="`validated` (it counts), or `pending`: waiting for the signer to "
         "confirm by the link mailed to her, or for a moderator (`needs_review`)."
@@ -183,8 +183,8 @@ def get_petition(request: HttpRequest, petition_id: Id) -> dict[str, Any]:
 @router.post(
     "/{petition_id}/signatures",
     response={
-        201: SignatureOut,
-        202: SignatureOut,
+        201: PetitionSignatureOut,
+        202: PetitionSignatureOut,
         400: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -195,7 +195,7 @@ def get_petition(request: HttpRequest, petition_id: Id) -> dict[str, Any]:
     summary="Sign a petition",
 )
 def sign_petition(
-    request: HttpRequest, petition_id: Id, signature: Form[SignatureIn]
+    request: HttpRequest, petition_id: Id, signature: Form[PetitionSignatureIn]
 ) -> Status[dict[str, Any]]:
     """Sign, as multipart/form-data or a urlencoded form. With a token, the account signs
     (201, it counts at once), or with `organisation` an admin signs in her organisation's

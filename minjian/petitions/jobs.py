@@ -19,8 +19,3 @@ def deliver_petition(petition_id: int) -> None:
 @job
 def send_delivery(petition_id: int) -> None:
     services_mail.body_mail_delivery(petition_id=petition_id)
-
-
-@job
-def close_due_petitions() -> None:
-    services.petitions_close_due()

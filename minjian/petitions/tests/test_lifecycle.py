@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.utils import timezone
 
 from minjian.accountability.models import DeliveredPetition
@@ -20,7 +23,7 @@ from minjian.core.errors import DomainError
 from minjian.orgs.models import Organisation
 from minjian.orgs.tests.factories import make_organisation
 from minjian.petitions import access, services
-from minjian.petitions.models import Petition, PetitionEvent
+from minjian.petitions.models import Petition, PetitionEvent, Signature
 from minjian.petitions.tests.factories import NAMED_BODY, in_days, make_petition
 from minjian.places.models import Region
 
@@ -131,7 +134,7 @@ def test_a_rejected_petition_is_a_tombstone_with_its_public_reason(
     petition = make_petition(author, state=State.AWAITING_MODERATION)
     services.petition_reject(actor=staff, petition=petition, reason="与本站规则不符。")
     with pytest.raises(access.PetitionRejected) as tombstone:
-        access.access_petition(None, petition.pk)
+        access.access_petition(AnonymousUser(), petition.pk)
     assert tombstone.value.status == 410
     assert tombstone.value.details["reason"] == "与本站规则不符。"
 
@@ -139,6 +142,7 @@ def test_a_rejected_petition_is_a_tombstone_with_its_public_reason(
 def test_only_staff_approve_or_reject(author: User, snapshot: Callable[[], Any]) -> None:
     petition = make_petition(author, state=State.AWAITING_MODERATION)
     before = snapshot()
+    action: Callable[[], object]
     for action in (
         lambda: services.petition_approve(actor=author, petition=petition),
         lambda: services.petition_reject(actor=author, petition=petition, reason="x"),
@@ -230,3 +234,18 @@ def test_only_the_body_addressed_or_staff_record_the_answer(
     services.petition_answer(actor=staff, petition=petition, text="书面答复已收到。")
     petition.refresh_from_db()
     assert petition.state == State.ANSWERED
+
+
+def test_the_daily_command_closes_due_petitions_and_forgets_unconfirmed_addresses(
+    author: User,
+) -> None:
+    petition = make_petition(author)
+    Petition.objects.filter(pk=petition.pk).update(deadline=in_days(-1))
+    pending = services.petition_sign_by_email(petition=petition, email="late@example.org")
+    Signature.objects.filter(pk=pending.pk).update(created_at=timezone.now() - timedelta(days=8))
+    out = StringIO()
+    call_command("close_due_petitions", stdout=out)
+    petition.refresh_from_db()
+    assert petition.state == State.CLOSED
+    assert not Signature.objects.filter(pk=pending.pk).exists()
+    assert "closed 1 petitions, deleted 1" in out.getvalue()

@@ -15,7 +15,7 @@ from django.utils.translation import override
 from minjian.accounts.models import User
 from minjian.core.errors import DomainError
 from minjian.core.moderation_log import recent_entries
-from minjian.notify.tests.mailbox import Inbox, subject
+from minjian.notify.tests.mailbox import Inbox, subject, text_body
 from minjian.orgs.models import Organisation
 from minjian.petitions import services, tokens
 from minjian.petitions.models import Petition, PetitionEvent, Signature
@@ -53,7 +53,7 @@ def test_an_e_mail_signature_counts_once_confirmed_and_forgets_the_address(
     assert signature.pending_address == "Wang.Fang+petition@gmail.com"
     (mail,) = smtp.to("Wang.Fang+petition@gmail.com")
     assert "Confirm your signature" in subject(mail)
-    confirm, _withdraw = _links(mail.get_body(("plain",)).get_content())
+    confirm, _withdraw = _links(text_body(mail))
     services.signature_confirm(token=confirm)
     services.signature_confirm(token=confirm)  # twice: counts once
     signature.refresh_from_db()
@@ -94,7 +94,7 @@ def test_she_withdraws_by_the_link_and_may_sign_again(
 ) -> None:
     with committed():
         services.petition_sign_by_email(petition=petition, email="fan@example.org")
-    confirm, withdraw = _links(smtp.to("fan@example.org")[0].get_body(("plain",)).get_content())
+    confirm, withdraw = _links(text_body(smtp.to("fan@example.org")[0]))
     services.signature_confirm(token=confirm)
     services.signature_withdraw(token=withdraw)
     services.signature_withdraw(token=withdraw)  # twice: nothing more
@@ -150,6 +150,7 @@ def test_a_closed_petition_takes_no_signature(
     petition = make_petition(author)
     services.petition_close(actor=staff, petition=petition)
     before = snapshot()
+    sign: Callable[[], object]
     for sign in (
         lambda: services.petition_sign(actor=user, petition=petition),
         lambda: services.petition_sign_by_email(petition=petition, email="a@example.org"),
