@@ -14,7 +14,10 @@ From each report this module makes, deterministically (a seeded generator per re
   left whole;
 - `traditional`: each simplified report as written in traditional characters with
   Taiwan's vocabulary (OpenCC s2twp: 信息 becomes 資訊), which folding turns back into
-  characters but not into the same words.
+  characters but not into the same words;
+- `first 30 %`, `first 50 %`: its title with only the first 30 % or 50 % of its
+  description, as a reporter who has begun to write what a case already says (the
+  report form looks for similar cases as she types).
 
 `evaluate` scores an engine (by default `minjian.cases.similarity`) as the site uses it:
 every report is indexed by its buckets; a query finds the reports sharing a bucket with
@@ -46,6 +49,7 @@ from minjian.cases import similarity
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "data" / "similar_corpus" / "reports.jsonl"
 EDIT_RATES = (0.05, 0.10, 0.20)
+FIRST_LINES_SHARES = (0.30, 0.50)
 TRADITIONAL = "traditional"
 REWORDED = "reworded"
 ALL = "all"
@@ -77,9 +81,13 @@ def edit_label(rate: float) -> str:
     return f"{round(rate * 100)} %"
 
 
+def first_lines_label(share: float) -> str:
+    return f"first {round(share * 100)} %"
+
+
 def variants(reports: Sequence[Report]) -> dict[str, list[tuple[Report, Report]]]:
-    """Each kind of variant with its (report, variant) pairs: the edit levels, then
-    `traditional`."""
+    """Each kind of variant with its (report, variant) pairs: the edit levels,
+    `traditional`, then the first lines."""
     alphabets = _alphabets(reports)
     found = {
         edit_label(rate): [
@@ -90,6 +98,10 @@ def variants(reports: Sequence[Report]) -> dict[str, list[tuple[Report, Report]]
     found[TRADITIONAL] = [
         (report, in_traditional(report)) for report in reports if report.language == "zh-Hans"
     ]
+    for share in FIRST_LINES_SHARES:
+        found[first_lines_label(share)] = [
+            (report, first_lines(report, share)) for report in reports
+        ]
     return found
 
 
@@ -101,6 +113,15 @@ def edited(report: Report, rate: float, alphabet: str) -> Report:
         id=f"{report.id}~{edit_label(rate)}",
         title=_edited(report.title, rate, alphabet, generator),
         description=_edited(report.description, rate, alphabet, generator),
+    )
+
+
+def first_lines(report: Report, share: float) -> Report:
+    """`report`'s title with the first `share` of its description."""
+    return replace(
+        report,
+        id=f"{report.id}~{first_lines_label(share)}",
+        description=report.description[: max(1, round(len(report.description) * share))],
     )
 
 
@@ -201,9 +222,11 @@ class Quality:
 class Engine:
     """What `evaluate` needs of a similarity engine (`minjian.cases.similarity`'s by default)."""
 
-    signature: Callable[[str, str], Sequence[int]] = similarity.signature
+    fingerprint: Callable[[str, str], similarity.Fingerprint] = similarity.fingerprint
     buckets: Callable[[Sequence[int]], Sequence[int]] = similarity.buckets
-    similarity: Callable[[Sequence[int], Sequence[int]], float] = similarity.similarity
+    similarity: Callable[[similarity.Fingerprint, similarity.Fingerprint], float] = (
+        similarity.text_similarity
+    )
 
 
 def evaluate(
@@ -215,30 +238,34 @@ def evaluate(
     engine = engine or Engine()
     kinds = kinds if kinds is not None else variants(reports)
     signatures = {
-        report.id: engine.signature(report.title, report.description) for report in reports
+        report.id: engine.fingerprint(report.title, report.description) for report in reports
     }
     index: dict[int, set[str]] = defaultdict(set)
     for report in reports:
-        for bucket in engine.buckets(signatures[report.id]):
+        for bucket in engine.buckets(signatures[report.id].signature):
             index[bucket].add(report.id)
     by_id = {report.id: report for report in reports}
     quality = Quality(threshold)
 
-    def similar(query: Sequence[int]) -> set[str]:
+    def similar(query: similarity.Fingerprint) -> set[str]:
         """The reports a lookup offers: sharing a bucket, and similar enough."""
-        found = set().union(*(index.get(bucket, set()) for bucket in engine.buckets(query)))
+        found = set().union(
+            *(index.get(bucket, set()) for bucket in engine.buckets(query.signature))
+        )
         return {
             report_id
             for report_id in found
             if engine.similarity(query, signatures[report_id]) >= threshold
         }
 
-    def shares_bucket(query: Sequence[int], report: Report) -> bool:
-        return not set(engine.buckets(query)).isdisjoint(engine.buckets(signatures[report.id]))
+    def shares_bucket(query: similarity.Fingerprint, report: Report) -> bool:
+        return not set(engine.buckets(query.signature)).isdisjoint(
+            engine.buckets(signatures[report.id].signature)
+        )
 
     for kind, pairs in kinds.items():
         for report, variant in pairs:
-            query = engine.signature(variant.title, variant.description)
+            query = engine.fingerprint(variant.title, variant.description)
             for found_id in similar(query):
                 if by_id[found_id].event != report.event:
                     quality.false_positive(kind, variant, by_id[found_id])

@@ -8,8 +8,10 @@ from collections import Counter
 from bench import similarity as bench
 from bench.similar_corpus import (
     EDIT_RATES,
+    FIRST_LINES_SHARES,
     TRADITIONAL,
     edit_label,
+    first_lines_label,
     load_reports,
     variants,
 )
@@ -40,7 +42,11 @@ def test_variants_are_the_same_every_time_and_change_what_they_say() -> None:
     made, again = variants(reports), variants(reports)
 
     assert made == again
-    assert list(made) == [*(edit_label(rate) for rate in EDIT_RATES), TRADITIONAL]
+    assert list(made) == [
+        *(edit_label(rate) for rate in EDIT_RATES),
+        TRADITIONAL,
+        *(first_lines_label(share) for share in FIRST_LINES_SHARES),
+    ]
     for rate in EDIT_RATES:
         for report, variant in made[edit_label(rate)]:
             assert variant.event == report.event
@@ -52,6 +58,11 @@ def test_variants_are_the_same_every_time_and_change_what_they_say() -> None:
             assert changed != text
             assert changed.count("[[redacted:") == text.count("[[redacted:")
     assert all(variant.language == "zh-Hant" for _, variant in made[TRADITIONAL])
+    for share in FIRST_LINES_SHARES:
+        for report, variant in made[first_lines_label(share)]:
+            assert (variant.event, variant.title) == (report.event, report.title)
+            assert report.description.startswith(variant.description)
+            assert 0 < len(variant.description) <= share * len(report.description) + 1
 
 
 def test_the_benchmark_times_every_engine_on_the_same_documents() -> None:

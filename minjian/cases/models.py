@@ -467,6 +467,9 @@ class CaseFingerprint(models.Model):
         Case, primary_key=True, on_delete=models.CASCADE, related_name="fingerprint"
     )
     signature = models.BinaryField()
+    # How many shingles the text has: with the signature, how much of a shorter text the
+    # case holds (`similarity.text_similarity`).
+    shingle_count = models.PositiveIntegerField()
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

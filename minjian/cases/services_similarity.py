@@ -45,7 +45,7 @@ def case_fingerprint_update(case_id: int) -> bool:
         )
         stored = (
             CaseFingerprint.objects.filter(case_id=case_id)
-            .values_list("signature", flat=True)
+            .values_list("signature", "shingle_count")
             .first()
         )
         if case is None or case[0] not in Case.PUBLIC_STATES:
@@ -53,12 +53,14 @@ def case_fingerprint_update(case_id: int) -> bool:
                 return False
             _forget([case_id])
         else:
-            signature = similarity.signature(case[1], case[2])
-            signed = similarity.to_bytes(signature)
-            if stored is not None and bytes(stored) == signed:
+            made = similarity.fingerprint(case[1], case[2])
+            if stored is not None and (bytes(stored[0]), stored[1]) == (
+                similarity.to_bytes(made.signature),
+                made.size,
+            ):
                 return False
             _forget([case_id])
-            _store([(case_id, signature)], at=timezone.now())
+            _store([(case_id, made)], at=timezone.now())
         touch(SIMILAR)
         return True
 
@@ -74,7 +76,7 @@ def rebuild_similarity_index() -> int:
             for batch in _public_texts():
                 _store(
                     [
-                        (case_id, similarity.signature(title, description))
+                        (case_id, similarity.fingerprint(title, description))
                         for case_id, title, description in batch
                     ],
                     at=now,
@@ -105,24 +107,33 @@ def _forget(case_ids: Sequence[int]) -> None:
     CaseFingerprint.objects.filter(case_id__in=case_ids).delete()
 
 
-def _store(signed: Sequence[tuple[int, Sequence[int]]], *, at: datetime) -> None:
-    """The fingerprint and the buckets of each (case id, signature): by COPY on
+def _store(made: Sequence[tuple[int, similarity.Fingerprint]], *, at: datetime) -> None:
+    """The fingerprint and the buckets of each (case id, fingerprint): by COPY on
     PostgreSQL (a rebuild writes a bucket row per band and case, tens of millions at a
     million cases), by bulk inserts elsewhere."""
-    fingerprints = [(case_id, similarity.to_bytes(signature), at) for case_id, signature in signed]
+    fingerprints = [
+        (case_id, similarity.to_bytes(printed.signature), printed.size, at)
+        for case_id, printed in made
+    ]
     buckets = [
         (bucket, case_id)
-        for case_id, signature in signed
-        for bucket in similarity.buckets(signature)
+        for case_id, printed in made
+        for bucket in similarity.buckets(printed.signature)
     ]
     if connection.vendor == "postgresql":
-        _copy(CaseFingerprint._meta.db_table, ("case_id", "signature", "updated_at"), fingerprints)
+        _copy(
+            CaseFingerprint._meta.db_table,
+            ("case_id", "signature", "shingle_count", "updated_at"),
+            fingerprints,
+        )
         _copy(CaseLshBucket._meta.db_table, ("bucket", "case_id"), buckets)
         return
     CaseFingerprint.objects.bulk_create(
         [
-            CaseFingerprint(case_id=case_id, signature=signature, updated_at=updated_at)
-            for case_id, signature, updated_at in fingerprints
+            CaseFingerprint(
+                case_id=case_id, signature=signature, shingle_count=size, updated_at=updated_at
+            )
+            for case_id, signature, size, updated_at in fingerprints
         ],
         batch_size=1000,
     )

@@ -28,19 +28,20 @@ TITLE = "淮河边造纸厂夜间偷排黑水"
 DESCRIPTION = "每天夜里十点以后，排污口流出黑色的污水，河面上漂着死鱼。"
 
 
-def indexed(case: Case) -> tuple[list[int], list[int]] | None:
-    """The case's signature and its sorted buckets as the index holds them, or None."""
+def indexed(case: Case) -> tuple[list[int], int, list[int]] | None:
+    """The case's signature, its number of shingles and its sorted buckets as the index
+    holds them, or None."""
     stored = CaseFingerprint.objects.filter(case=case).first()
     buckets = sorted(CaseLshBucket.objects.filter(case=case).values_list("bucket", flat=True))
     if stored is None:
         assert buckets == []
         return None
-    return similarity.from_bytes(bytes(stored.signature)), buckets
+    return similarity.from_bytes(bytes(stored.signature)), stored.shingle_count, buckets
 
 
-def expected(title: str, description: str) -> tuple[list[int], list[int]]:
-    signature = similarity.signature(title, description)
-    return signature, sorted(similarity.buckets(signature))
+def expected(title: str, description: str) -> tuple[list[int], int, list[int]]:
+    made = similarity.fingerprint(title, description)
+    return list(made.signature), made.size, sorted(similarity.buckets(made.signature))
 
 
 def test_a_published_case_is_indexed_by_its_stored_text(
@@ -122,6 +123,17 @@ def test_an_update_repairs_a_stale_entry_and_forgets_a_missing_case(
     assert case_fingerprint_update(case.pk) is True
     assert indexed(case) == expected(TITLE, DESCRIPTION)
     assert case_fingerprint_update(10**9) is False
+
+
+def test_an_update_repairs_a_stale_number_of_shingles(
+    regions: dict[str, Region], committed: Committed
+) -> None:
+    with committed():
+        case = make_case(regions["340321"], title=TITLE, description=DESCRIPTION)
+    CaseFingerprint.objects.filter(case=case).update(shingle_count=0)
+
+    assert case_fingerprint_update(case.pk) is True
+    assert indexed(case) == expected(TITLE, DESCRIPTION)
 
 
 def test_rebuild_makes_every_public_case_again_and_drops_the_others(

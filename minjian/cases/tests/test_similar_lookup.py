@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from minjian.accounts.models import User
-from minjian.cases import services
+from minjian.cases import services, similarity
 from minjian.cases.models import Case
 from minjian.cases.selectors_similar import TEXT_FLOOR, similar_to_case, similar_to_text
 from minjian.cases.tests.factories import make_case
@@ -71,6 +71,31 @@ def test_a_rewrite_in_traditional_characters_is_found_and_another_event_is_not(
     assert TEXT_FLOOR <= found[1].text_similarity < found[0].text_similarity
     assert all(0 <= similar.score <= 1 for similar in found)
     assert unrelated.pk not in ids(similar_to_text(TITLE, DESCRIPTION))
+
+
+def test_a_reporter_s_first_lines_find_the_longer_case_that_says_them(
+    regions: dict[str, Region], committed: Committed
+) -> None:
+    more = (
+        "村民说，下游的鱼塘今年已经死了三次鱼，孩子们在河边玩耍以后皮肤发痒、起红疹。"
+        "村委会去厂里反映过两次，厂里说已经整改，可是到了晚上照样排放，"
+        "环保部门来过一次，白天没有看到排污，就走了。"
+    )
+    with committed():
+        longer = make_case(regions["340321"], title=TITLE, description=DESCRIPTION + more)
+        unrelated = make_case(
+            regions["340321"], title=UNRELATED_TITLE, description=UNRELATED_DESCRIPTION
+        )
+    first_lines = DESCRIPTION.split("，")[0] + "，" + DESCRIPTION.split("，")[1]
+    written = similarity.fingerprint(TITLE, first_lines)
+    stored = similarity.fingerprint(longer.title, longer.description)
+    assert similarity.similarity(written.signature, stored.signature) < TEXT_FLOOR
+
+    found = similar_to_text(TITLE, first_lines, region=regions["340321"])
+
+    assert ids(found) == [longer.pk]
+    assert found[0].text_similarity >= TEXT_FLOOR
+    assert unrelated.pk not in ids(found)
 
 
 def test_a_case_s_near_duplicates_never_include_itself(

@@ -1,9 +1,11 @@
 """The similarity engine's promises: a text is its own best match, the measure is
 symmetric and bounded, the written form of a character (traditional or simplified,
 full-width or not) and the tokens of removed personal data change nothing, stored
-signatures come back as they were, buckets depend on the signature alone, and on the
-project's corpus of rewritten reports the default threshold finds rewrites that change up
-to 10 % of the characters (recall ≥ 0.9 at precision ≥ 0.9)."""
+signatures come back as they were, buckets depend on the signature alone, the text
+similarity is never below the Jaccard similarity and counts the overlap only where it can
+be estimated, and on the project's corpus of rewritten reports the default threshold
+finds rewrites that change up to 10 % of the characters (recall ≥ 0.9 at precision
+≥ 0.9) and a reporter's first lines of what a case says."""
 
 from __future__ import annotations
 
@@ -12,7 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.similar_corpus import ALL, EDIT_RATES, Quality, edit_label, evaluate, load_reports
+from bench.similar_corpus import (
+    ALL,
+    EDIT_RATES,
+    FIRST_LINES_SHARES,
+    Quality,
+    edit_label,
+    evaluate,
+    first_lines_label,
+    load_reports,
+)
 from minjian.cases import similarity
 from minjian.redaction import Kind
 
@@ -32,6 +43,62 @@ _TOKENS = st.sampled_from([f"[[redacted:{kind.value}]]" for kind in Kind] + ["[[
 
 def _signature(text: tuple[str, str]) -> list[int]:
     return similarity.signature(*text)
+
+
+def _fingerprint(text: tuple[str, str]) -> similarity.Fingerprint:
+    return similarity.fingerprint(*text)
+
+
+@given(st.tuples(_TEXT, _TEXT), st.tuples(_TEXT, _TEXT))
+def test_text_similarity_is_symmetric_bounded_and_never_below_jaccard(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    forward = similarity.text_similarity(_fingerprint(first), _fingerprint(second))
+
+    assert forward == similarity.text_similarity(_fingerprint(second), _fingerprint(first))
+    assert similarity.similarity(_signature(first), _signature(second)) <= forward <= 1.0
+
+
+@given(st.floats(0.0, 1.0), st.integers(0, 10_000), st.integers(0, 10_000))
+def test_overlap_is_a_share_of_the_smaller_set(
+    jaccard: float, first_size: int, second_size: int
+) -> None:
+    assert 0.0 <= similarity.overlap(jaccard, first_size, second_size) <= 1.0
+    assert similarity.overlap(jaccard, first_size, second_size) == similarity.overlap(
+        jaccard, second_size, first_size
+    )
+
+
+def test_overlap_of_a_set_within_another_is_whole() -> None:
+    # 30 of 90 shingles: Jaccard 1/3.
+    assert similarity.overlap(1 / 3, 30, 90) == pytest.approx(1.0)
+    assert similarity.overlap(0.0, 30, 90) == 0.0
+
+
+def test_a_text_wholly_within_a_case_scores_as_a_close_rewrite() -> None:
+    case = (
+        "淮河颍上段造纸厂夜间偷排污水",
+        "村民反映每天晚上十点以后，造纸厂的排污口就开始往淮河里排黑水，"
+        "河面漂着白沫，下游的鱼塘死了很多鱼，孩子们在河边玩耍后皮肤发痒起红疹，"
+        "村委会去厂里反映过两次，厂里说已经整改，但是晚上照样排放。",
+    )
+    retelling = (case[0], case[1][:20])
+    written, stored = _fingerprint(retelling), _fingerprint(case)
+    assert similarity.similarity(written.signature, stored.signature) < similarity.DEFAULT_THRESHOLD
+
+    assert similarity.text_similarity(written, stored) >= similarity.DEFAULT_THRESHOLD
+
+
+def test_overlap_is_left_out_for_tiny_texts_and_far_apart_sizes() -> None:
+    case = _fingerprint(
+        ("淮河污染", "造纸厂排污" * 20 + "村民闻着臭味，鱼塘死鱼，孩子皮肤起疹子" * 5)
+    )
+    tiny = _fingerprint(("", "造纸厂排污"))
+    assert tiny.size < similarity.MIN_OVERLAP_SHINGLES
+
+    assert similarity.text_similarity(tiny, case) == similarity.similarity(
+        tiny.signature, case.signature
+    )
 
 
 @given(st.tuples(_TEXT, _TEXT))
@@ -151,6 +218,17 @@ def test_rewrites_changing_up_to_a_tenth_of_the_characters_are_found_at_the_defa
     corpus_quality: Quality, rate: float, language: str
 ) -> None:
     score = corpus_quality.score(edit_label(rate), language)
+
+    assert score.expected > 0
+    assert score.recall >= 0.9
+    assert score.precision >= 0.9
+
+
+@pytest.mark.parametrize("share", FIRST_LINES_SHARES)
+def test_a_reports_title_and_first_lines_find_it_at_the_default_threshold(
+    corpus_quality: Quality, share: float
+) -> None:
+    score = corpus_quality.score(first_lines_label(share))
 
     assert score.expected > 0
     assert score.recall >= 0.9
