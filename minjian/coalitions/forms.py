@@ -127,3 +127,31 @@ class StatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Published on the coalition's page, signed by every organisation that agreed."),
     )
+
+
+class PetitionForm(forms.Form):
+    """A petition from an agreed proposal (`minjian.petitions` checks each field)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    request = forms.CharField(
+        label=_("The request"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the organisations that agreed ask of the body addressed."),
+    )
+    background = forms.CharField(
+        label=_("Background"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    addressed_organisation = forms.ModelChoiceField(
+        label=_("Government agency on Minjian"),
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        required=False,
+    )
+    addressed_name = forms.CharField(label=_("Or a named body"), required=False, max_length=200)
+    addressed_contact = forms.EmailField(label=_("Its public e-mail address"), required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    signature_goal = forms.IntegerField(label=_("Signature goal"), min_value=1)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_organisation"].queryset = agencies  # type: ignore[attr-defined]  # ModelChoiceField

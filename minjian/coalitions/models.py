@@ -109,6 +109,14 @@ class Proposal(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     agreed = models.BooleanField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    # The petition the organisations that agreed started together from it, if any.
+    petition = models.OneToOneField(
+        "petitions.Petition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coalition_proposal",
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")

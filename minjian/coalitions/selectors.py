@@ -79,7 +79,7 @@ def timeline(coalition: Coalition, *, sees_members: bool) -> list[CoalitionEvent
 
 
 def _with_votes(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return proposals.select_related("organisation", "statement").prefetch_related(
+    return proposals.select_related("organisation", "statement", "petition").prefetch_related(
         Prefetch(
             "votes",
             queryset=Vote.objects.select_related("organisation", "delegate").order_by(
@@ -241,3 +241,8 @@ def member_people(organisation: Organisation, pseudonym: str) -> Membership | No
         .select_related("user")
         .first()
     )
+
+
+def agencies() -> QuerySet[Organisation]:
+    """The bodies a joint petition may be addressed to on Minjian."""
+    return Organisation.objects.filter(kind=Organisation.Kind.AGENCY).order_by("slug")

@@ -9,7 +9,7 @@ writes nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -45,6 +45,8 @@ from minjian.coalitions.validation import (
 from minjian.core.errors import DomainError, PermissionDenied
 from minjian.core.public_cache import touch
 from minjian.orgs.models import Membership, Organisation
+from minjian.petitions.models import Petition
+from minjian.petitions.services import petition_create
 from minjian.redaction import exposure_reasons, redact
 
 Kind = CoalitionEvent.Kind
@@ -516,6 +518,61 @@ def statement_publish(*, actor: User, proposal: Proposal, text: str | None) -> S
         },
     )
     return statement
+
+
+def petition_start(
+    *,
+    actor: User,
+    proposal: Proposal,
+    title: str | None,
+    request: str | None,
+    background: str | None,
+    deadline: date | None,
+    signature_goal: int | None,
+    addressed_organisation: Organisation | None = None,
+    addressed_name: str = "",
+    addressed_contact: str = "",
+) -> Petition:
+    """An admin of an organisation that agreed starts, from an agreed proposal, a petition
+    co-owned by every member organisation that agreed, each signing it as an organisation
+    (the coalition's recorded decision is their agreement: `owners_agreed`). The petition
+    is a draft of its owners, on its way as any petition (`minjian.petitions`)."""
+    with transaction.atomic():
+        locked, owners = _agreed(actor, proposal)
+        if locked.petition_id is not None:
+            raise DomainError(
+                "petition_started",
+                _("A joint petition was already started from this proposal."),
+                status=409,
+            )
+        petition = petition_create(
+            actor=actor,
+            title=title or "",
+            request=request or "",
+            background=background or "",
+            deadline=deadline,
+            signature_goal=signature_goal,
+            addressed_organisation=addressed_organisation,
+            addressed_name=addressed_name,
+            addressed_contact=addressed_contact,
+            owner_organisations=owners,
+            owners_agreed=True,
+        )
+        locked.petition = petition
+        locked.save(update_fields=["petition"])
+        _record(
+            locked.coalition,
+            Kind.PETITION_STARTED,
+            actor,
+            None,
+            {
+                "proposal": locked.pk,
+                "petition": petition.pk,
+                "title": petition.title,
+                "owners": [_named(organisation) for organisation in owners],
+            },
+        )
+        return petition
 
 
 def agreeing_organisations(proposal: Proposal) -> list[Organisation]:

@@ -36,4 +36,10 @@ urlpatterns = [
         {"action": "statement"},
         name="proposal_statement",
     ),
+    path(
+        "<id:coalition_id>/proposals/<id:proposal_id>/petition/",
+        views.proposal_act,
+        {"action": "petition"},
+        name="proposal_petition",
+    ),
 ]

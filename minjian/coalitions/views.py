@@ -29,13 +29,14 @@ from minjian.coalitions.forms import (
     FoundForm,
     InviteForm,
     OutcomeForm,
+    PetitionForm,
     ProposalForm,
     ReplyForm,
     StatementForm,
     ThreadForm,
     VoteForm,
 )
-from minjian.coalitions.models import Coalition, Proposal
+from minjian.coalitions.models import Coalition, Option, Proposal
 from minjian.coalitions.services import COALITIONS, coalition_tag
 from minjian.core.errors import DomainError
 from minjian.core.forms import see_other, show_domain_error
@@ -309,7 +310,11 @@ def proposal_act(
     coalition = selectors.coalition_detail(coalition_id)
     proposal = selectors.proposal_detail(coalition, proposal_id)
     form_class, act, done = _PROPOSAL_ACTIONS[action]
-    form = form_class(request.POST)
+    form = (
+        PetitionForm(request.POST, agencies=selectors.agencies())
+        if form_class is PetitionForm
+        else form_class(request.POST)
+    )
     if form.is_valid():
         try:
             act(actor=actor, proposal=proposal, **form.cleaned_data)
@@ -336,6 +341,14 @@ _PROPOSAL_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., object], Call
         services.statement_publish,
         lambda: _("The joint statement is published."),
     ),
+    "petition": (
+        PetitionForm,
+        services.petition_start,
+        lambda: _(
+            "The joint petition is written, signed by every organisation that agreed. "
+            "It is a draft of its owners until they send it out for sponsors."
+        ),
+    ),
 }
 
 
@@ -353,7 +366,7 @@ def _proposal_page(
     closed = proposal.is_closed()
     delegation = standing.delegation
     speaks = bool(standing.administered_members() or delegation)
-    agreeing = {vote.organisation_id for vote in result.votes if vote.option == "agree"}
+    agreeing = {vote.organisation_id for vote in result.votes if vote.option == Option.AGREE}
     may_act_jointly = bool(proposal.agreed) and bool(agreeing & standing.administered)
     own = result.own_vote
     return render(
@@ -380,6 +393,18 @@ def _proposal_page(
                 if may_act_jointly and not hasattr(proposal, "statement")
                 else None
             ),
+            "petition_form": sent.get("petition")
+            or (
+                PetitionForm(
+                    initial={"title": proposal.readable_title, "request": proposal.readable_text},
+                    agencies=selectors.agencies(),
+                )
+                if may_act_jointly and proposal.petition_id is None
+                else None
+            ),
+            "petition_owners": [
+                vote.organisation for vote in result.votes if vote.option == Option.AGREE
+            ],
         },
         status=status,
     )

@@ -77,7 +77,7 @@ def test_the_members_pages_read_a_fixed_number_of_queries(
         ("/coalitions/", 8),
         ("/coalitions/new/", 5),
         (f"/coalitions/{coalition_id}/", 13),
-        (f"/coalitions/{coalition_id}/proposals/{proposal.pk}/", 10),
+        (f"/coalitions/{coalition_id}/proposals/{proposal.pk}/", 11),
         (f"/coalitions/{coalition_id}/membership/", 8),
         (f"/coalitions/{coalition_id}/threads/", 8),
         (f"/coalitions/{coalition_id}/threads/{thread.pk}/", 9),
