@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -26,6 +27,14 @@ from minjian.orgs.selectors import is_member, organisation_by_slug
 from minjian.petitions import access, selectors, services
 from minjian.petitions.forms import AnswerForm, InvalidateForm, RejectForm
 from minjian.petitions.models import Petition
+
+
+def _status(form: Form, refused: DomainError | None) -> int:
+    """A form's page: the refusal's status (409 for a petition in the wrong state), 400
+    for a field refused by the form itself."""
+    if refused is not None:
+        return refused.status
+    return 400 if form.errors else 200
 
 
 def _staff(request: HttpRequest) -> User:
@@ -128,6 +137,7 @@ def invalidate(request: HttpRequest, petition_id: int) -> HttpResponse:
     actor = _staff(request)
     petition = access.access_petition(actor, petition_id)
     form = InvalidateForm(request.POST or None)
+    refused: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             count = services.signatures_invalidate_bulk(
@@ -135,6 +145,7 @@ def invalidate(request: HttpRequest, petition_id: int) -> HttpResponse:
             )
         except DomainError as error:
             show_domain_error(form, error)
+            refused = error
         else:
             messages.success(
                 request,
@@ -148,7 +159,7 @@ def invalidate(request: HttpRequest, petition_id: int) -> HttpResponse:
         request,
         "petitions/invalidate.html",
         {"petition": petition, "form": form},
-        status=400 if form.errors else 200,
+        status=_status(form, refused),
     )
 
 
@@ -188,11 +199,13 @@ def answer(request: HttpRequest, petition_id: int) -> HttpResponse:
             _("Only members of the organisation addressed, or site staff, record its answer.")
         )
     form = AnswerForm(request.POST or None)
+    refused: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.petition_answer(actor=actor, petition=petition, text=form.cleaned_data["text"])
         except DomainError as error:
             show_domain_error(form, error)
+            refused = error
         else:
             messages.success(request, _("The answer is on the petition's timeline."))
             return see_other("petitions:detail", petition_id=petition.pk)
@@ -200,5 +213,5 @@ def answer(request: HttpRequest, petition_id: int) -> HttpResponse:
         request,
         "petitions/answer.html",
         {"petition": petition, "form": form},
-        status=400 if form.errors else 200,
+        status=_status(form, refused),
     )
