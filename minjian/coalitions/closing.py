@@ -12,17 +12,22 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from minjian.coalitions.services import proposals_close_due
+from minjian.core.text import parse_id
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def closes_due_proposals(view: View) -> View:
     """Close the due proposals of the coalition of the view's `coalition_id` (of every
-    coalition, for a view without one), then answer."""
+    coalition, for a view without one), then answer. An API path's id is not checked yet
+    here: one that cannot be an id closes nothing, and the view refuses it."""
 
     @wraps(view)
     def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        proposals_close_due(coalition_id=kwargs.get("coalition_id"))
+        if "coalition_id" not in kwargs:
+            proposals_close_due()
+        elif (coalition_id := parse_id(kwargs["coalition_id"])) is not None:
+            proposals_close_due(coalition_id=coalition_id)
         return view(request, *args, **kwargs)
 
     return cast(View, answer)

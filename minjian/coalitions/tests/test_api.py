@@ -83,3 +83,12 @@ def test_an_unknown_coalition_is_a_json_404(client: Client, db: Any) -> None:
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_an_address_that_names_no_id_is_refused_before_anything_is_read(
+    client: Client, made: Made
+) -> None:
+    for address in ("/api/v1/coalitions/true", "/api/v1/coalitions/99999999999999999999"):
+        response = client.get(address)
+        assert response.status_code == 422, address
+        assert response.json()["code"] == "invalid_input"
