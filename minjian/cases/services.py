@@ -37,7 +37,7 @@ from minjian.cases.services_photos import (
     files_removed_on_failure,
     keep_uploads,
 )
-from minjian.cases.signals import case_events_written
+from minjian.cases.signals import announce
 from minjian.cases.tallies import count_move, count_new_case
 from minjian.cases.validation import clean_description, clean_note, clean_title, parse_point
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
@@ -765,7 +765,7 @@ def _write_event(
         created_at=at or timezone.now(),
     )
     _touch_public_pages([event])
-    case_events_written.send(sender=CaseEvent, events=[event])
+    announce([event])
     return event
 
 
@@ -773,7 +773,7 @@ def _write_events(events: list[CaseEvent]) -> list[CaseEvent]:
     """Append several events in one insert and tell the apps that react to them."""
     written = CaseEvent.objects.bulk_create(events)
     _touch_public_pages(written)
-    case_events_written.send(sender=CaseEvent, events=written)
+    announce(written)
     return written
 
 

@@ -11,10 +11,24 @@ the timeline.
 
 Receivers connect in their app's `AppConfig.ready` with a `dispatch_uid`. No app
 reacts to `post_save` of `CaseEvent`: a bulk insert sends none.
+
+`announce` sends it with the jobs the receivers defer deferred together
+(`minjian.jobs.deferred_together`): one outbox row and one message for all of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.dispatch import Signal
 
+from minjian.cases.models import CaseEvent
+from minjian.jobs import deferred_together
+
 case_events_written = Signal()
+
+
+def announce(events: Sequence[CaseEvent]) -> None:
+    """Tell the apps that react to cases of these new events."""
+    with deferred_together():
+        case_events_written.send(sender=CaseEvent, events=list(events))

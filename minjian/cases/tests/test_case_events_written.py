@@ -1,6 +1,7 @@
 """Other apps react to a case through one signal (minjian/cases/signals.py): every event
 the timeline gets is announced once with its id, alone or with the events written in the
-same insert, inside the transaction that writes it."""
+same insert, inside the transaction that writes it, and the jobs the reactions defer
+travel together."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from minjian.cases import services
 from minjian.cases.models import Case, CaseEvent
 from minjian.cases.signals import case_events_written
 from minjian.cases.tests.factories import make_case
+from minjian.jobs.models import PendingJob
+from minjian.jobs.registry import run_together
 from minjian.orgs.tests.factories import make_organisation
 from minjian.places.models import Region
 
@@ -77,3 +80,24 @@ def test_the_jobs_reactions_defer_vanish_with_a_change_rolled_back(
         raise RuntimeError("the request fails after the service")
     assert rolled_back == []
     assert not case.events.filter(kind=CaseEvent.Kind.RESOLVED).exists()
+
+
+def test_the_jobs_reactions_defer_to_one_event_travel_as_one(
+    regions: dict[str, Region],
+    staff: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.MINJIAN_JOBS_BACKEND = "redis"
+    settings.MINJIAN_JOBS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens: rows stay
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(regions["340321"], reporter=staff)
+
+    outbox = PendingJob.objects.get()
+    assert outbox.name == run_together.name
+    deferred = {name for name, _args, _kwargs in outbox.args[0]}
+    assert {
+        "minjian.search.jobs.reindex_case",
+        "minjian.cases.jobs.update_case_fingerprint",
+    } <= deferred
+    assert all(args == [case.pk] for _name, args, _kwargs in outbox.args[0])

@@ -1,4 +1,5 @@
-"""What every backend shares: after commit, JSON arguments, the choice of backend, once()."""
+"""What every backend shares: after commit, JSON arguments, the choice of backend, once(),
+jobs deferred together."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
-from minjian.jobs import job, once
+from minjian.jobs import deferred_together, job, once
 from minjian.jobs.models import JobDone, PendingJob
-from minjian.jobs.registry import JOBS
+from minjian.jobs.registry import JOBS, run_together
 from minjian.jobs.tests import jobs_for_tests
 
 received: list[Any] = []
@@ -103,3 +104,89 @@ def test_once_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError, match="atomic"):
         once("route_case:1")
     assert not jobs_for_tests.done("route_case:1")
+
+
+@pytest.mark.django_db
+def test_jobs_deferred_together_run_after_commit_in_the_order_they_were_deferred(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with deferred_together():
+            keep_arguments.defer(1)
+            keep_arguments.defer(2, region="340321")
+        assert received == []
+
+    assert len(callbacks) == 1
+    assert received == [((1,), {}), ((2,), {"region": "340321"})]
+
+
+@pytest.fixture
+def redis_unreachable(settings: Any) -> None:
+    settings.MINJIAN_JOBS_BACKEND = "redis"
+    settings.MINJIAN_JOBS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("redis_unreachable")
+def test_jobs_deferred_together_are_one_row_of_the_outbox(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), deferred_together():
+        keep_arguments.defer(1)
+        with deferred_together():
+            keep_arguments.defer(2)
+
+    row = PendingJob.objects.get()
+    assert (row.name, row.args) == (
+        run_together.name,
+        [[[keep_arguments.name, [1], {}], [keep_arguments.name, [2], {}]]],
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("redis_unreachable")
+def test_one_job_deferred_together_goes_alone(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), deferred_together():
+        keep_arguments.defer(1)
+
+    assert list(PendingJob.objects.values_list("name", "args")) == [(keep_arguments.name, [1])]
+
+
+@pytest.mark.django_db
+def test_an_error_inside_defers_none_of_the_jobs_collected(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        deferred_together(),
+    ):
+        keep_arguments.defer(1)
+        raise RuntimeError("the request failed")
+
+    assert callbacks == []
+    # And the next job deferred goes alone, as usual.
+    with django_capture_on_commit_callbacks(execute=True):
+        keep_arguments.defer(2)
+    assert received == [((2,), {})]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("redis_unreachable")
+def test_a_job_failing_in_a_batch_is_deferred_again_alone_and_the_others_run() -> None:
+    run_together(
+        [
+            [jobs_for_tests.always_fail.name, [], {}],
+            [jobs_for_tests.record.name, ["after the failure"], {}],
+        ]
+    )
+
+    assert jobs_for_tests.done("after the failure")
+    row = PendingJob.objects.get()
+    assert (row.name, row.args, row.status) == (
+        jobs_for_tests.always_fail.name,
+        [],
+        PendingJob.Status.PENDING,
+    )

@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from minjian.jobs import deferred_together
 from minjian.jobs.models import JobDone, PendingJob
 from minjian.jobs.tests import jobs_for_tests
 from minjian.jobs.tests.jobs_for_tests import log_lines
@@ -29,6 +30,21 @@ def test_a_job_deferred_in_a_committed_transaction_runs_in_a_worker(
     assert not PendingJob.objects.exists()
 
     wait_until(lambda: jobs_for_tests.done("committed"), "the worker to run the job")
+
+
+def test_jobs_deferred_together_run_in_a_worker_as_one_message(
+    live_worker: LiveWorkers,
+) -> None:
+    live_worker.start()
+    with transaction.atomic(), deferred_together():
+        jobs_for_tests.record.defer("first of two")
+        jobs_for_tests.record.defer("second of two")
+    assert not PendingJob.objects.exists()
+
+    wait_until(
+        lambda: jobs_for_tests.done("first of two") and jobs_for_tests.done("second of two"),
+        "the worker to run both jobs",
+    )
 
 
 def test_a_job_deferred_in_a_rolled_back_transaction_never_runs(
