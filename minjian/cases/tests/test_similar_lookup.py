@@ -204,7 +204,7 @@ def test_a_text_without_words_finds_nothing(
     assert similar_to_text(TITLE, DESCRIPTION, limit=0) == []
 
 
-def test_a_lookup_reads_four_queries_however_many_cases_it_finds(
+def test_a_lookup_reads_five_queries_however_many_cases_it_finds(
     regions: dict[str, Region],
     committed: Committed,
     django_assert_max_num_queries: Any,
@@ -218,8 +218,8 @@ def test_a_lookup_reads_four_queries_however_many_cases_it_finds(
                 photos=[jpeg_upload()] if number % 2 else [],
             )
 
-    # Buckets, fingerprints, cases, their photos.
-    with django_assert_max_num_queries(4):
+    # Buckets, fingerprints, where and when, cases, their photos.
+    with django_assert_max_num_queries(5):
         found = similar_to_text(TITLE, DESCRIPTION, region=regions["340321"])
         for similar in found:
             assert similar.case.topic.slug and similar.case.region.code
