@@ -17,7 +17,10 @@ router = Router(tags=["accountability"])
 class FiguresQuery(InputSchema):
     period: Literal["30", "90", "365", "all"] = Field(
         selectors.DEFAULT_PERIOD,
-        description="Cases routed in the last 30, 90 or 365 days, or since the beginning.",
+        description=(
+            "Cases routed and petitions delivered in the last 30, 90 or 365 days, or since "
+            "the beginning."
+        ),
     )
     kind: Literal["agency", "ngo", "informal"] | None = Field(
         None, description="Only organisations of this kind."
@@ -29,6 +32,8 @@ class FiguresQuery(InputSchema):
         "response_rate",
         "answered_share",
         "routed",
+        "median_answer",
+        "petitions_answered_share",
     ] = Field(selectors.DEFAULT_SORT, description="The figure the table is ranked by.")
 
 
@@ -37,8 +42,9 @@ class OrganisationFiguresOut(Schema):
 
     rank: int | None = Field(
         description=(
-            f"The place in the league table; null below {selectors.MIN_ROUTED_TO_RANK} "
-            "routed cases."
+            f"The place in the league table; null below {selectors.MIN_TO_RANK} routed cases "
+            f"(ranked by a figure of petitions: below {selectors.MIN_TO_RANK} delivered "
+            "petitions)."
         )
     )
     organisation: str = Field(description="The organisation's slug.")
@@ -55,6 +61,13 @@ class OrganisationFiguresOut(Schema):
     p90_first_response_seconds: int | None
     median_resolution_seconds: int | None
     p90_resolution_seconds: int | None
+    petitions_delivered: int = Field(description="Petitions delivered to its inbox.")
+    petitions_answered: int = Field(description="Delivered petitions it answered officially.")
+    petitions_answered_share: float | None
+    median_time_to_answer_seconds: int | None = Field(
+        description="From a petition's delivery to the organisation's answer."
+    )
+    p90_time_to_answer_seconds: int | None
 
 
 def _seconds(duration: timedelta | None) -> int | None:
@@ -79,13 +92,19 @@ def _figures_out(row: selectors.LeagueRow) -> OrganisationFiguresOut:
         p90_first_response_seconds=_seconds(figures.p90_first_response),
         median_resolution_seconds=_seconds(figures.median_resolution),
         p90_resolution_seconds=_seconds(figures.p90_resolution),
+        petitions_delivered=figures.petitions.delivered,
+        petitions_answered=figures.petitions.answered,
+        petitions_answered_share=figures.petitions.answered_share,
+        median_time_to_answer_seconds=_seconds(figures.petitions.median_time_to_answer),
+        p90_time_to_answer_seconds=_seconds(figures.petitions.p90_time_to_answer),
     )
 
 
 @router.get("", response={200: list[OrganisationFiguresOut], 422: ErrorOut})
 def league_table(request: HttpRequest, query: Query[FiguresQuery]) -> list[OrganisationFiguresOut]:
-    """Every organisation with cases routed to it in the period, in the league table's
-    order: those with enough routed cases ranked by `sort`, the others after them.
+    """Every organisation with cases routed or petitions delivered to it in the period,
+    in the league table's order: those with enough routed cases (for a sort by a figure of
+    petitions, delivered petitions) ranked by `sort`, the others after them.
     The figures are those of /accountability/ and of its CSV downloads; the method
     is explained on that page."""
     filters = selectors.Filters(period=query.period, organisation_kind=query.kind)

@@ -9,13 +9,14 @@ league table under the charts holds the same figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils.translation import gettext as _
 
 from minjian.accountability.formatting import readable_duration, readable_share
-from minjian.accountability.selectors import LeagueRow
+from minjian.accountability.selectors import LeagueRow, OrganisationFigures
 
 # Heights and text are in CSS pixels, so the text keeps its size on a phone; bar
 # lengths are percentages of the chart's width. Bars grow up to BAR_AREA per cent;
@@ -113,33 +114,43 @@ def _rows(
     return rows
 
 
-def response_time_chart(league: Sequence[LeagueRow]) -> BarChart | None:
-    """Median and 90th-percentile time to first response of each organisation that
-    responded, in the league table's order; None when none did."""
-    responded = [row.figures for row in league if row.figures.median_first_response is not None]
-    shown = responded[:MAX_ROWS]
+# What a chart of durations draws for an organisation: its median and 90th percentile.
+Durations = Callable[[OrganisationFigures], tuple[timedelta | None, timedelta | None]]
+# What a chart of shares draws for an organisation: how many answered, out of how many.
+Answered = Callable[[OrganisationFigures], tuple[int, int]]
+
+
+def _duration_chart(
+    league: Sequence[LeagueRow],
+    durations: Durations,
+    *,
+    element_id: str,
+    title: str,
+    description: str,
+) -> BarChart | None:
+    """The median and 90th percentile of a duration for each organisation that has them,
+    in the league table's order; None when none has."""
+    measured = [
+        (row.figures.organisation.name, median, p90)
+        for row in league
+        for median, p90 in [durations(row.figures)]
+        if median is not None
+    ]
+    shown = measured[:MAX_ROWS]
     if not shown:
         return None
     # The 90th percentile is never below the median, so it sets the scale.
-    # A response in the very second the case arrived is a duration of zero, not none.
+    # An answer in the very second the case arrived is a duration of zero, not none.
     longest = (
-        max(
-            (
-                f.p90_first_response.total_seconds()
-                for f in shown
-                if f.p90_first_response is not None
-            ),
-            default=0.0,
-        )
-        or 1.0
+        max((p90.total_seconds() for _n, _m, p90 in shown if p90 is not None), default=0.0) or 1.0
     )
     median_label, p90_label = _("median"), _("90th percentile")
     entries = []
-    for figures in shown:
+    for name, median, p90 in shown:
         bars = []
         for css_class, label, duration in (
-            ("bar-median", median_label, figures.median_first_response),
-            ("bar-p90", p90_label, figures.p90_first_response),
+            ("bar-median", median_label, median),
+            ("bar-p90", p90_label, p90),
         ):
             if duration is None:
                 continue
@@ -149,11 +160,63 @@ def response_time_chart(league: Sequence[LeagueRow]) -> BarChart | None:
                     css_class,
                     duration.total_seconds() / longest,
                     value,
-                    f"{figures.organisation.name}, {label}: {value}",
+                    f"{name}, {label}: {value}",
                 )
             )
-        entries.append((figures.organisation.name, bars))
+        entries.append((name, bars))
     return BarChart(
+        element_id=element_id,
+        title=title,
+        description=description,
+        rows=_rows(entries, top=LEGEND_HEIGHT),
+        legend=[LegendEntry("bar-median", median_label, 0), LegendEntry("bar-p90", p90_label, 160)],
+        truncated=len(measured) > MAX_ROWS,
+    )
+
+
+def _share_chart(
+    league: Sequence[LeagueRow],
+    answered: Answered,
+    *,
+    element_id: str,
+    title: str,
+    description: str,
+) -> BarChart | None:
+    """The share answered of each organisation that had something to answer, in the
+    league table's order; None when none had."""
+    counted = [
+        (row.figures.organisation.name, done, out_of)
+        for row in league
+        for done, out_of in [answered(row.figures)]
+        if out_of
+    ]
+    if not counted:
+        return None
+    entries = []
+    for name, done, out_of in counted[:MAX_ROWS]:
+        share = done / out_of
+        value = _("%(share)s (%(answered)d/%(routed)d)") % {
+            "share": readable_share(share),
+            "answered": done,
+            "routed": out_of,
+        }
+        entries.append((name, [("bar-answered", share, value, f"{name}: {value}")]))
+    return BarChart(
+        element_id=element_id,
+        title=title,
+        description=description,
+        rows=_rows(entries, top=0),
+        legend=[],
+        truncated=len(counted) > MAX_ROWS,
+    )
+
+
+def response_time_chart(league: Sequence[LeagueRow]) -> BarChart | None:
+    """Median and 90th-percentile time to first response of each organisation that
+    responded; None when none did."""
+    return _duration_chart(
+        league,
+        lambda figures: (figures.median_first_response, figures.p90_first_response),
         element_id="chart-response-time",
         title=_("Time to first response"),
         description=_(
@@ -161,39 +224,53 @@ def response_time_chart(league: Sequence[LeagueRow]) -> BarChart | None:
             "reaching its inbox to its first public response, over the cases it responded to. "
             "The table below gives the same figures."
         ),
-        rows=_rows(entries, top=LEGEND_HEIGHT),
-        legend=[LegendEntry("bar-median", median_label, 0), LegendEntry("bar-p90", p90_label, 160)],
-        truncated=len(responded) > MAX_ROWS,
     )
 
 
 def answered_share_chart(league: Sequence[LeagueRow]) -> BarChart | None:
-    """The share of its routed cases each organisation answered in words; None without rows."""
-    shown = [row.figures for row in league][:MAX_ROWS]
-    if not shown:
-        return None
-    entries = []
-    for figures in shown:
-        share = figures.answered_share or 0.0
-        value = _("%(share)s (%(answered)d/%(routed)d)") % {
-            "share": readable_share(share),
-            "answered": figures.answered,
-            "routed": figures.routed,
-        }
-        entries.append(
-            (
-                figures.organisation.name,
-                [("bar-answered", share, value, f"{figures.organisation.name}: {value}")],
-            )
-        )
-    return BarChart(
+    """The share of its routed cases each organisation answered in words; None when no
+    case was routed."""
+    return _share_chart(
+        league,
+        lambda figures: (figures.answered, figures.routed),
         element_id="chart-answered",
         title=_("Share of cases answered"),
         description=_(
             "For each organisation, the share of the cases routed to it that it answered "
             "with a public update or an official response. The table below gives the same figures."
         ),
-        rows=_rows(entries, top=0),
-        legend=[],
-        truncated=len(league) > MAX_ROWS,
+    )
+
+
+def answer_time_chart(league: Sequence[LeagueRow]) -> BarChart | None:
+    """Median and 90th-percentile time to answer a petition of each organisation that
+    answered one; None when none did."""
+    return _duration_chart(
+        league,
+        lambda figures: (
+            figures.petitions.median_time_to_answer,
+            figures.petitions.p90_time_to_answer,
+        ),
+        element_id="chart-petition-answer-time",
+        title=_("Time to answer a petition"),
+        description=_(
+            "For each organisation, the median and the 90th-percentile time from a petition "
+            "being delivered to its inbox to its official answer, over the petitions it "
+            "answered. The table below gives the same figures."
+        ),
+    )
+
+
+def petitions_answered_chart(league: Sequence[LeagueRow]) -> BarChart | None:
+    """The share of the petitions delivered to it each organisation answered; None when no
+    petition was delivered."""
+    return _share_chart(
+        league,
+        lambda figures: (figures.petitions.answered, figures.petitions.delivered),
+        element_id="chart-petitions-answered",
+        title=_("Share of petitions answered"),
+        description=_(
+            "For each organisation, the share of the petitions delivered to it that it "
+            "answered officially. The table below gives the same figures."
+        ),
     )

@@ -6,6 +6,8 @@ mark and formula-safe cells: `minjian.core.downloads`):
 - Times in UTC, ISO 8601 to the second ("2026-03-01T08:00:00Z"); durations in whole
   seconds, equal to the difference of the two times on the same row (a first response
   written before the case was routed counts as zero seconds).
+- The figures' columns of petitions come after those of cases, so that a script reading
+  the columns of cases by position keeps working.
 - Rates as decimals with four places; an empty cell where there is no figure.
 - No cell starts with = + - @ or a tab or carriage return: such a cell gets a leading
   apostrophe, so a spreadsheet shows it as text instead of running it as a formula (an
@@ -17,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from minjian.accountability.models import RoutedCase
+from minjian.accountability.models import DeliveredPetition, RoutedCase
 from minjian.accountability.selectors import LeagueRow
 from minjian.orgs.models import Organisation
 
-# The public address of a case, from its id.
-CaseUrl = Callable[[int], str]
+# The public address of a case or of a petition, from its id.
+PageUrl = Callable[[int], str]
 
 FIGURES_COLUMNS = (
     "rank",
@@ -41,6 +43,11 @@ FIGURES_COLUMNS = (
     "p90_first_response_seconds",
     "median_resolution_seconds",
     "p90_resolution_seconds",
+    "petitions_delivered",
+    "petitions_answered",
+    "petitions_answered_share",
+    "median_time_to_answer_seconds",
+    "p90_time_to_answer_seconds",
 )
 CASE_COLUMNS = (
     "organisation",
@@ -54,6 +61,14 @@ CASE_COLUMNS = (
     "answered",
     "resolved_at",
     "resolution_seconds",
+)
+PETITION_COLUMNS = (
+    "organisation",
+    "petition_id",
+    "petition_url",
+    "delivered_at",
+    "answered_at",
+    "answer_seconds",
 )
 
 
@@ -92,6 +107,11 @@ def figures_rows(league: Iterable[LeagueRow]) -> list[list[str]]:
             _seconds(row.figures.p90_first_response),
             _seconds(row.figures.median_resolution),
             _seconds(row.figures.p90_resolution),
+            str(row.figures.petitions.delivered),
+            str(row.figures.petitions.answered),
+            _rate(row.figures.petitions.answered_share),
+            _seconds(row.figures.petitions.median_time_to_answer),
+            _seconds(row.figures.petitions.p90_time_to_answer),
         ]
         for row in league
     ]
@@ -100,7 +120,7 @@ def figures_rows(league: Iterable[LeagueRow]) -> list[list[str]]:
 def case_rows(
     facts: Iterable[RoutedCase],
     organisations: dict[int, Organisation],
-    case_url: CaseUrl,
+    case_url: PageUrl,
 ) -> Iterator[list[str]]:
     """One row per fact, made as the download is sent: constant memory at any size."""
     for fact in facts:
@@ -116,4 +136,22 @@ def case_rows(
             "1" if fact.answered else "0",
             _time(fact.resolved_at),
             _whole(fact.resolution_seconds),
+        ]
+
+
+def petition_rows(
+    facts: Iterable[DeliveredPetition],
+    organisations: dict[int, Organisation],
+    petition_url: PageUrl,
+) -> Iterator[list[str]]:
+    """One row per petition delivered to an organisation, made as the download is sent;
+    a petition not answered has empty answer cells."""
+    for fact in facts:
+        yield [
+            organisations[fact.organisation_id].slug,
+            str(fact.petition_id),
+            petition_url(fact.petition_id),
+            _time(fact.delivered_at),
+            _time(fact.answered_at),
+            _whole(fact.answer_seconds),
         ]

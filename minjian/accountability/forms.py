@@ -22,11 +22,15 @@ SORT_CHOICES = [
     ("response_rate", _("Highest response rate")),
     ("answered_share", _("Highest share answered")),
     ("routed", _("Most cases routed")),
+    ("median_answer", _("Fastest median answer to a petition")),
+    ("petitions_answered_share", _("Highest share of petitions answered")),
 ]
 
 
 class PeriodForm(forms.Form):
-    period = forms.ChoiceField(label=_("Routed in"), required=False, choices=PERIOD_CHOICES)
+    period = forms.ChoiceField(
+        label=_("Routed or delivered in"), required=False, choices=PERIOD_CHOICES
+    )
 
     def chosen_filters(self) -> Filters:
         """The filters asked for; the defaults when the query string is not valid."""

@@ -97,7 +97,10 @@ class DeliveredPetition(models.Model):
 
     Written by `accountability.petition_facts` when the petitions app delivers or
     records an answer; `petition_id` is the petition's id (this app sits below petitions
-    and knows it only by number). Times to the whole second, as for cases.
+    and knows it only by number). Times to the whole second, as for cases; the period
+    of the figures picks petitions by `delivered_at` as it picks cases by `routed_at`.
+    A delivered petition stays public (a moderator rejects a petition only before it
+    closes), so no state leaves it out of the figures.
     """
 
     organisation = models.ForeignKey(
@@ -116,11 +119,19 @@ class DeliveredPetition(models.Model):
             )
         ]
         indexes = [
+            # The counts of every organisation read from this index alone on PostgreSQL,
+            # as `routed_case_by_time` serves cases'.
+            models.Index(
+                fields=["organisation", "delivered_at"],
+                include=["answer_seconds"],
+                name="delivered_petition_by_time",
+            ),
+            # The percentiles: each organisation's times to answer read in order.
             models.Index(
                 fields=["organisation", "answer_seconds"],
                 condition=models.Q(answer_seconds__isnull=False),
                 name="delivered_petition_answers",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

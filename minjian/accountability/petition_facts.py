@@ -9,14 +9,11 @@ counted from its routing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from django.db.models import Count
+from datetime import datetime
 
 from minjian.accountability.facts import to_second
 from minjian.accountability.models import DeliveredPetition
-from minjian.accountability.selectors import MEDIAN, P90, _nearest_ranks
+from minjian.accountability.selectors import Filters, PetitionFigures, figures_of
 from minjian.core.public_cache import ACCOUNTABILITY, touch
 from minjian.orgs.models import Organisation
 
@@ -51,22 +48,7 @@ def petition_answered(*, organisation: Organisation, petition_id: int, at: datet
     touch(ACCOUNTABILITY)
 
 
-@dataclass(frozen=True)
-class PetitionFigures:
-    delivered: int
-    answered: int
-    median_time_to_answer: timedelta | None
-    p90_time_to_answer: timedelta | None
-
-
 def petition_figures(organisation: Organisation) -> PetitionFigures:
-    """How many petitions reached `organisation`, how many it answered, and how fast."""
-    facts = DeliveredPetition.objects.filter(organisation=organisation)
-    counts = facts.aggregate(delivered=Count("delivered_at"), answered=Count("answer_seconds"))
-    ranks = _nearest_ranks(facts, "answer_seconds")
-    return PetitionFigures(
-        delivered=counts["delivered"],
-        answered=counts["answered"],
-        median_time_to_answer=ranks.get((organisation.pk, MEDIAN)),
-        p90_time_to_answer=ranks.get((organisation.pk, P90)),
-    )
+    """How many petitions reached `organisation` since the beginning, how many it
+    answered, and how fast: its petitions' part of `selectors.figures_of`."""
+    return figures_of(organisation, Filters()).petitions

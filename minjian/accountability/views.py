@@ -26,6 +26,9 @@ from minjian.core.public_cache import (
 from minjian.orgs.models import Organisation
 
 CASES_PER_PAGE = 50
+# The newest petitions delivered to an organisation shown on its page; its download has
+# them all (an organisation receives far fewer petitions than cases).
+PETITIONS_SHOWN = 50
 # A national instance has thousands of organisations: the table shows them a page at a time.
 ORGANISATIONS_PER_PAGE = 100
 # Rows of the facts CSV read from the database at a time while the download is sent.
@@ -85,7 +88,9 @@ def league(request: HttpRequest) -> HttpResponse:
             "download_query": _filter_query(league.filters),
             "response_chart": charts.response_time_chart(league.table),
             "answered_chart": charts.answered_share_chart(league.table),
-            "min_routed_to_rank": selectors.MIN_ROUTED_TO_RANK,
+            "answer_time_chart": charts.answer_time_chart(league.table),
+            "petitions_answered_chart": charts.petitions_answered_chart(league.table),
+            "min_to_rank": selectors.MIN_TO_RANK,
         },
         status=200 if league.form.is_valid() else 400,
     )
@@ -100,20 +105,36 @@ def figures_csv(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _case_url(request: HttpRequest) -> exports.CaseUrl:
-    return lambda case_id: request.build_absolute_uri(reverse("cases:detail", args=[case_id]))
+def _page_url(request: HttpRequest, view: str) -> exports.PageUrl:
+    return lambda object_id: request.build_absolute_uri(reverse(view, args=[object_id]))
+
+
+def _league_organisations(league: _League) -> dict[int, Organisation]:
+    return {row.figures.organisation.pk: row.figures.organisation for row in league.table}
 
 
 def cases_csv(request: HttpRequest) -> StreamingHttpResponse:
     league = _league(request)
-    organisations = {row.figures.organisation.pk: row.figures.organisation for row in league.table}
     return csv_download(
         f"minjian-accountability-cases-{league.filters.period}.csv",
         exports.CASE_COLUMNS,
         exports.case_rows(
             selectors.case_facts(league.filters).iterator(chunk_size=FACTS_READ_AT_ONCE),
-            organisations,
-            _case_url(request),
+            _league_organisations(league),
+            _page_url(request, "cases:detail"),
+        ),
+    )
+
+
+def petitions_csv(request: HttpRequest) -> StreamingHttpResponse:
+    league = _league(request)
+    return csv_download(
+        f"minjian-accountability-petitions-{league.filters.period}.csv",
+        exports.PETITION_COLUMNS,
+        exports.petition_rows(
+            selectors.petition_facts(league.filters).iterator(chunk_size=FACTS_READ_AT_ONCE),
+            _league_organisations(league),
+            _page_url(request, "petitions:detail"),
         ),
     )
 
@@ -135,6 +156,9 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
     newest_first = facts.order_by("-routed_at", "-case_id")
     page = Paginator(newest_first, CASES_PER_PAGE).get_page(request.GET.get("page"))
     titles = selectors.case_titles(fact.case_id for fact in page.object_list)
+    petitions = selectors.petition_facts(filters, organisation=organisation).order_by(
+        "-delivered_at", "-petition_id"
+    )[:PETITIONS_SHOWN]
     return render(
         request,
         "accountability/organisation.html",
@@ -145,9 +169,10 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": {"period": filters.period},
             "cases": [(fact, titles.get(fact.case_id, "")) for fact in page.object_list],
+            "petitions": petitions,
+            "petitions_shown": PETITIONS_SHOWN,
             "download_query": _filter_query(filters),
-            "rankable": figures.rankable,
-            "min_routed_to_rank": selectors.MIN_ROUTED_TO_RANK,
+            "min_to_rank": selectors.MIN_TO_RANK,
         },
         status=200 if form.is_valid() else 400,
     )
@@ -162,6 +187,20 @@ def organisation_cases_csv(request: HttpRequest, slug: str) -> StreamingHttpResp
         exports.case_rows(
             facts.iterator(chunk_size=FACTS_READ_AT_ONCE),
             {organisation.pk: organisation},
-            _case_url(request),
+            _page_url(request, "cases:detail"),
+        ),
+    )
+
+
+def organisation_petitions_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    _form, filters, organisation = _organisation(request, slug)
+    facts = selectors.petition_facts(filters, organisation=organisation)
+    return csv_download(
+        f"minjian-accountability-{organisation.slug}-petitions-{filters.period}.csv",
+        exports.PETITION_COLUMNS,
+        exports.petition_rows(
+            facts.iterator(chunk_size=FACTS_READ_AT_ONCE),
+            {organisation.pk: organisation},
+            _page_url(request, "petitions:detail"),
         ),
     )
