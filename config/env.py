@@ -80,6 +80,11 @@ VERDICT_CONFIRMATIONS: int = max(1, _int("MINJIAN_VERDICT_CONFIRMATIONS", 1))
 # an earlier one is suggested to verifiers as its duplicate (minjian/cases/services_merge.py);
 # unset, the similarity engine's measured threshold of one story (DEFAULT_THRESHOLD, 0.4).
 DUPLICATE_SUGGESTION_SCORE: float | None = _optional_float("MINJIAN_DUPLICATE_SUGGESTION_SCORE")
+# Whether a coalition's proposal hides how its members voted from everyone whose
+# organisation has not voted yet, until it closes (minjian/coalitions).
+PROPOSAL_RESULTS_HIDDEN_UNTIL_CLOSED: bool = _flag(
+    "MINJIAN_PROPOSAL_RESULTS_HIDDEN_UNTIL_CLOSED", default=True
+)
 # The password of every demo account; empty means load_demo makes one and prints it once.
 DEMO_PASSWORD: str = os.environ.get("MINJIAN_DEMO_PASSWORD", "")
 # Where deferred jobs run (minjian/jobs): "redis" (a queue in Redis, run by

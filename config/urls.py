@@ -28,6 +28,8 @@ urlpatterns = [
     path("accountability/", include("minjian.accountability.urls")),
     path("aid/", include("minjian.aid.urls")),
     path("claims/", include("minjian.claims.urls")),
+    path("coalitions/", include("minjian.coalitions.urls")),
+    path("petitions/", include("minjian.petitions.urls")),
 ]
 
 # A database, cache or disk out of reach is a 503 with Retry-After, not a 500.

@@ -25,10 +25,12 @@ from minjian.cases.api import duplicates_router
 from minjian.cases.api import router as cases_router
 from minjian.claims.api import add_case_verdicts, flags_router, reviews_router
 from minjian.claims.api import router as claims_router
+from minjian.coalitions.api import router as coalitions_router
 from minjian.core.errors import DomainError, with_retry_after
 from minjian.core.middleware import unreadable_input_refusal
 from minjian.core.schemas import ErrorOut
 from minjian.orgs.api import router as orgs_router
+from minjian.petitions.api import router as petitions_router
 from minjian.places.api import router as places_router
 from minjian.routing.api import router as routing_router
 from minjian.search.api import add_case_finding
@@ -158,6 +160,8 @@ api.add_router("/accountability", accountability_router)
 api.add_router("/claims", claims_router)
 api.add_router("/claim-reviews", reviews_router)
 api.add_router("/flags", flags_router)
+api.add_router("/petitions", petitions_router)
+api.add_router("/coalitions", coalitions_router)
 
 
 def error_response(

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "minjian.accountability",
     "minjian.aid",
     "minjian.claims",
+    "minjian.petitions",
+    "minjian.coalitions",
     # Above every domain app: it writes the demo through their services.
     "minjian.demo",
 ]
@@ -287,9 +289,15 @@ MINJIAN_NEW_ACCOUNT_DAYS = 7
 # Verifiers of different organisations needed before *false* or *corroborated* is public
 # (minjian/claims; the site's staff acting as such count as one organisation).
 MINJIAN_VERDICT_CONFIRMATIONS = env.VERDICT_CONFIRMATIONS
+# Signatures a petition needs from its first signers before a moderator looks at it
+# (minjian/petitions).
+MINJIAN_PETITION_SPONSORS = 5
 # Suggested to verifiers as a duplicate from this similarity on (minjian.cases.services_merge);
 # None: the similarity engine's threshold (minjian.cases.similarity.DEFAULT_THRESHOLD).
 MINJIAN_DUPLICATE_SUGGESTION_SCORE = env.DUPLICATE_SUGGESTION_SCORE
+# A coalition's proposal shows how its members voted only to those whose organisation has
+# voted, until it closes (minjian/coalitions); False shows the count to everyone at once.
+MINJIAN_PROPOSAL_RESULTS_HIDDEN_UNTIL_CLOSED = env.PROPOSAL_RESULTS_HIDDEN_UNTIL_CLOSED
 MINJIAN_DEMO_PASSWORD = env.DEMO_PASSWORD
 
 # Abuse control (minjian/abuse). Behind reverse proxies: how many append to X-Forwarded-For.
@@ -328,6 +336,10 @@ MINJIAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "aid_pledge": (20, 60 * 60),  # aid pledges per client or account, web and API
     # Readers' flags of public texts (minjian/claims), per client or account, web and API.
     "flag": (20, 60 * 60),
+    # Signatures of petitions (minjian/petitions), per client or account, and per petition
+    # from everyone: beyond either, a signature is taken but waits for a moderator.
+    "petition_sign": (30, 60 * 60),
+    "petition_sign_petition": (20_000, 60),
     # Previews of chosen photos the browser cannot show itself (HEIC), per client.
     "photo_preview": (60, 60 * 60),
 }

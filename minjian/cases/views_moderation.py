@@ -25,6 +25,7 @@ from minjian.accounts.access import signed_in
 from minjian.cases import selectors, services
 from minjian.cases.models import Case, CaseEvent
 from minjian.core.errors import DomainError, PermissionDenied
+from minjian.core.moderation_log import recent_entries
 from minjian.core.text import parse_id
 
 LOG_PAGE_SIZE = 50
@@ -135,6 +136,8 @@ def log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": {},
             "exposure_holds": selectors.holds_for_exposing_a_person(),
+            # Moderators' actions in the apps above cases (petitions: core.moderation_log).
+            "other_entries": recent_entries(),
         },
     )
 

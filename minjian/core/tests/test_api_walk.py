@@ -27,8 +27,10 @@ from minjian.cases.tests.duplicate_walks import DUPLICATE_WALKS
 from minjian.cases.tests.images import jpeg_upload
 from minjian.cases.tests.similar_walks import SIMILAR_WALKS
 from minjian.claims.tests.walks import CLAIM_WALKS
+from minjian.coalitions.tests.walks import COALITION_WALKS
 from minjian.core.tests.openapi import OpenAPICheckingClient, documented_operations, operation_for
 from minjian.orgs.models import Organisation
+from minjian.petitions.tests.walks import PETITION_WALKS
 from minjian.places.models import Region
 from minjian.places.tests.factories import make_bounded_regions
 from minjian.routing.tests.helpers import published, subscribed
@@ -374,7 +376,7 @@ WALKS: dict[str, Walk] = {
 WALKS |= {
     operation: Walk(success, refusal, refused)
     for operation, (success, refusal, refused) in (
-        CLAIM_WALKS | DUPLICATE_WALKS | SIMILAR_WALKS
+        CLAIM_WALKS | DUPLICATE_WALKS | SIMILAR_WALKS | PETITION_WALKS | COALITION_WALKS
     ).items()
 }
 
