@@ -43,6 +43,11 @@ from minjian.cases.services import (
 )
 from minjian.core.errors import DomainError
 from minjian.demo.aid import load_aid_demo
+from minjian.demo.collective import (
+    CollectiveDemoAction,
+    collective_demo_steps,
+    collective_region_codes,
+)
 from minjian.demo.content import (
     CASES,
     ORGANISATIONS,
@@ -132,6 +137,7 @@ Action = (
     | Respond
     | RoutingDemoAction
     | VerificationDemoAction
+    | CollectiveDemoAction
 )
 
 
@@ -164,6 +170,8 @@ def describe(action: Action) -> str:
             return f"the inbox step {action}"
         case VerificationDemoAction():
             return f"the verification step {action}"
+        case CollectiveDemoAction():
+            return f"the collective action step {action}"
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,7 @@ def required_region_codes() -> set[str]:
     codes = {case.region for case in CASES}
     for organisation in ORGANISATIONS:
         codes.update(organisation.regions)
-    return codes
+    return codes | collective_region_codes()
 
 
 def missing_region_codes() -> list[str]:
@@ -249,6 +257,7 @@ def demo_schedule(now: datetime) -> list[Step]:
             steps.append(Step(at - SIGN_UP_LEAD, SignUp(pseudonym)))
     steps += routing_demo_steps(steps)
     steps += verification_demo_steps(steps)
+    steps += collective_demo_steps(steps)
     # Sorting is stable: steps at the same moment keep the order they were listed in.
     return sorted(steps, key=lambda step: step.at)
 
@@ -329,7 +338,7 @@ class _Loader:
                 )
             case RoutingDemoAction():
                 action.run(self.users, self.organisations, self.cases)
-            case VerificationDemoAction():
+            case VerificationDemoAction() | CollectiveDemoAction():
                 action.run(self)
 
     def _sign_up(self, pseudonym: str) -> None:
