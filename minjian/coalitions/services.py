@@ -9,6 +9,7 @@ writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
+from minjian.cases.models import Case
 from minjian.coalitions import access
 from minjian.coalitions.models import (
     Coalition,
@@ -47,7 +49,9 @@ from minjian.core.public_cache import touch
 from minjian.orgs.models import Membership, Organisation
 from minjian.petitions.models import Petition
 from minjian.petitions.services import petition_create
+from minjian.places.models import Region
 from minjian.redaction import exposure_reasons, redact
+from minjian.topics.models import Topic
 
 Kind = CoalitionEvent.Kind
 Status = CoalitionMember.Status
@@ -532,6 +536,9 @@ def petition_start(
     addressed_organisation: Organisation | None = None,
     addressed_name: str = "",
     addressed_contact: str = "",
+    topic: Topic | None = None,
+    region: Region | None = None,
+    cited_cases: Iterable[Case] = (),
 ) -> Petition:
     """An admin of an organisation that agreed starts, from an agreed proposal, a petition
     co-owned by every member organisation that agreed, each signing it as an organisation
@@ -555,6 +562,9 @@ def petition_start(
             addressed_organisation=addressed_organisation,
             addressed_name=addressed_name,
             addressed_contact=addressed_contact,
+            topic=topic,
+            region=region,
+            cited_cases=cited_cases,
             owner_organisations=owners,
             owners_agreed=True,
         )
