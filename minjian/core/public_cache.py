@@ -47,11 +47,13 @@ from django.utils.translation import get_language
 from minjian.core.models import PublicChange
 
 # What the public reads of cases in lists, counts and feeds, of organisations, of drives,
-# and the accountability figures (touched only when a case's routing facts change).
+# the accountability figures (touched only when a case's routing facts change), and the
+# regions' boundaries (the maps drawn from them).
 CASES = "cases"
 ORGANISATIONS = "orgs"
 DRIVES = "drives"
 ACCOUNTABILITY = "accountability"
+BOUNDARIES = "boundaries"
 
 # Headers of a stored answer that belong to one request and are not kept with it.
 _UNSTORED_HEADERS = frozenset({"set-cookie", "vary", "etag", "last-modified", "cache-control"})

@@ -1,7 +1,7 @@
 """The reads only the petitions' web pages need, beside `petitions.selectors`: the choices
 their forms offer (agencies, provinces, the organisations a person administers), what a
 signed-in reader's page adds (her place among the signers), and the shapes the page
-draws (the progress bar, the bars of the provinces, the timeline's entries)."""
+draws (the progress bar, the bars and the map of the provinces, the timeline's entries)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
 
 from minjian.accounts.models import User
 from minjian.cases.models import Case
+from minjian.core.models import localized
 from minjian.orgs.access import is_staff
 from minjian.orgs.models import Membership, Organisation
 from minjian.orgs.selectors import Viewer, is_member
 from minjian.petitions import selectors
 from minjian.petitions.models import Petition, PetitionEvent, PetitionOwner, Signature
 from minjian.places.models import Region
+from minjian.places.selectors import Drawing
 
 Kind = PetitionEvent.Kind
 
@@ -171,3 +174,31 @@ def timeline_entries(events: Iterable[PetitionEvent]) -> list[TimelineEntry]:
 def answer_of(entries: list[TimelineEntry]) -> TimelineEntry | None:
     """The body's official answer, shown first on the page."""
     return next((entry for entry in reversed(entries) if entry.is_answer), None)
+
+
+# A sequential palette, lightest to darkest, for a province's share of the most signatures
+# any province has; a province without any is left pale grey.
+MAP_SHADES = ("#d9f0d3", "#a6dba0", "#5aae61", "#1b7837", "#00441b")
+MAP_NONE = "#f0f0f0"
+
+
+@dataclass(frozen=True)
+class MapProvince:
+    path: str
+    fill: str
+    # Its name and count, as a reader hovering it (or a screen reader) is told.
+    label: str
+
+
+def province_map(counts: selectors.CountsByRegion, drawing: Drawing) -> list[MapProvince]:
+    """The provinces of `drawing`, each shaded by its validated signatures: the darkest
+    for the province with the most, a fifth of the palette for each fifth below it."""
+    by_code = {row.region.code: row.count for row in counts.regions}
+    most = max(by_code.values(), default=0)
+    provinces = []
+    for region in drawing.regions:
+        count = by_code.get(region.code, 0)
+        fill = MAP_SHADES[(count * len(MAP_SHADES) - 1) // most] if count else MAP_NONE
+        name = localized(region.name_zh, region.name_en)
+        provinces.append(MapProvince(region.path, fill, f"{name}: {intcomma(count)}"))
+    return provinces

@@ -15,6 +15,7 @@ urlpatterns = [
     path("delivered/<slug:slug>/", views_moderation.delivered, name="delivered"),
     path("<id:petition_id>/", views.petition_detail, name="detail"),
     path("<id:petition_id>/counts.csv", views.counts_csv, name="counts_csv"),
+    path("<id:petition_id>/map.svg", views.province_map, name="map"),
     path("<id:petition_id>/timeline.atom", feeds.timeline_feed, name="timeline_feed"),
     path("<id:petition_id>/sign/", views.sign, name="sign"),
     path("<id:petition_id>/withdraw/", views.withdraw, name="withdraw"),

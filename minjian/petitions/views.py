@@ -9,6 +9,9 @@ request can only ask for a confirmation mail, behind the proof of work and the r
 limits, as anyone could by sending the form. A signed-in reader's page is her own and
 her forms carry the token, checked as everywhere (`_signed_in_sign`).
 
+The map of the signatures by province is an SVG image of its own (`province_map`), drawn
+from the provinces' stored outlines (`places.selectors.province_drawing`).
+
 A NotFound or PermissionDenied from `access`, a selector or a service becomes its page
 (minjian.core.middleware.DomainErrorMiddleware)."""
 
@@ -31,16 +34,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minjian.accounts.access import signed_in
 from minjian.accounts.models import User
 from minjian.core.downloads import csv_download
-from minjian.core.errors import DomainError, with_retry_after
+from minjian.core.errors import DomainError, NotFound, with_retry_after
 from minjian.core.forms import see_other, show_domain_error
-from minjian.core.public_cache import ORGANISATIONS, public_page, tags_for_everything
+from minjian.core.public_cache import (
+    BOUNDARIES,
+    ORGANISATIONS,
+    public_page,
+    tags_for_everything,
+)
 from minjian.orgs.selectors import organisation_by_slug
 from minjian.petitions import access, exports, selectors, selectors_pages, services
 from minjian.petitions.forms import EmailSignForm, SignForm
 from minjian.petitions.models import Petition
 from minjian.petitions.services import PETITIONS, Signer, petition_tag
 from minjian.petitions.sign_guard import admit_signer
-from minjian.places.selectors import region_filter
+from minjian.places.selectors import province_drawing, region_filter
 from minjian.topics.selectors import topic_filter, topic_list
 
 PETITIONS_PER_PAGE = 20
@@ -50,7 +58,8 @@ RECENT_SIGNERS = 20
 
 
 def _petition_tags(petition_id: int, **_kwargs: Any) -> tuple[str, ...]:
-    return (petition_tag(petition_id), ORGANISATIONS)
+    # The boundaries too: the page offers the map of the provinces once they are loaded.
+    return (petition_tag(petition_id), ORGANISATIONS, BOUNDARIES)
 
 
 @public_page(tags_for_everything(PETITIONS, ORGANISATIONS))
@@ -142,6 +151,7 @@ def _detail_page(
             "people_signatures": selectors.recent_people_signatures(petition, RECENT_SIGNERS),
             "counts": (counts := selectors.counts_by_region(petition)),
             "province_bars": selectors_pages.province_bars(counts),
+            "province_drawing": province_drawing(),
             "progress": selectors_pages.progress_percent(petition),
             "timeline": entries,
             "answer": selectors_pages.answer_of(entries),
@@ -161,6 +171,27 @@ def counts_csv(request: HttpRequest, petition_id: int) -> HttpResponseBase:
         f"petition-{petition.pk}-signatures-by-province.csv",
         exports.counts_header(),
         exports.counts_rows(petition),
+    )
+
+
+@public_page(_petition_tags)
+def province_map(request: HttpRequest, petition_id: int) -> HttpResponse:
+    """The validated signatures by province as a map (SVG): the page shows it as an image,
+    beside the bars that say the same in words; 404 where no boundaries are loaded."""
+    petition = access.access_petition(AnonymousUser(), petition_id)
+    drawing = province_drawing()
+    if drawing is None:
+        raise NotFound(_("No map of the provinces: their boundaries are not loaded."))
+    return render(
+        request,
+        "petitions/map.svg",
+        {
+            "drawing": drawing,
+            "provinces": selectors_pages.province_map(
+                selectors.counts_by_region(petition), drawing
+            ),
+        },
+        content_type="image/svg+xml; charset=utf-8",
     )
 
 

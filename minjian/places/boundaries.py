@@ -26,6 +26,11 @@ LOCATING_TOLERANCE = 0.0005
 # kept). At Leaflet's zoom 5 a pixel is about 0.04° wide, at zoom 8 about 0.005°, at
 # zoom 10 about 0.0014°: 0 is for a whole country, 1 for a province, 2 for a county.
 OUTLINE_DETAILS: dict[int, tuple[float, int]] = {0: (0.02, 3), 1: (0.005, 3), 2: (0.001, 4)}
+# The outline a small map of a country's provinces is drawn from (a petition's signatures by
+# province: `selectors.province_drawing`), not served to the interactive map: at 600 pixels
+# for the width of China a pixel is about 0.1°, and the 34 provinces take 20 kB.
+DRAWING_DETAIL = 9
+DRAWING_TOLERANCE, DRAWING_DECIMALS = 0.08, 2
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,10 @@ def prepare_boundary(region_shape: RegionShape) -> PreparedBoundary:
         shape=shapely.to_wkb(shape),
         outlines={
             detail: outline_geojson(region_shape.geometry, tolerance, decimals)
-            for detail, (tolerance, decimals) in OUTLINE_DETAILS.items()
+            for detail, (tolerance, decimals) in (
+                *OUTLINE_DETAILS.items(),
+                (DRAWING_DETAIL, (DRAWING_TOLERANCE, DRAWING_DECIMALS)),
+            )
         },
     )
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.models import localized
-from minjian.places.boundaries import LOCATING_TOLERANCE
+from minjian.places.boundaries import DRAWING_DETAIL, LOCATING_TOLERANCE
 from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
 from minjian.places.names import name_key
 from minjian.places.regionfile import is_valid_code
@@ -343,3 +345,92 @@ def packed_outlines(*, level: int, within: str | None, detail: int) -> bytes:
             )
         stream.write(b"]}")
     return packed.getvalue()
+
+
+@dataclass(frozen=True)
+class DrawnRegion:
+    code: str
+    name_zh: str
+    name_en: str
+    # SVG path data in the drawing's units.
+    path: str
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The provinces of the loaded boundaries as SVG paths, for a small static map."""
+
+    width: int
+    height: int
+    regions: list[DrawnRegion]
+
+
+DRAWING_WIDTH = 1000
+# China's middle latitude: longitudes are shortened by its cosine, so that the map is not
+# stretched east to west (an equirectangular projection, plain enough for a choropleth).
+DRAWING_LATITUDE = 35.0
+
+
+def province_drawing() -> Drawing | None:
+    """The provinces drawn from their stored outlines (`boundaries.DRAWING_DETAIL`),
+    projected and scaled to `DRAWING_WIDTH` units; None before any boundaries are
+    loaded. Kept in the cache under the boundary data's version."""
+    version = boundary_version()
+    if not version:
+        return None
+    key = f"places:province-drawing:{version}"
+    drawing: Drawing | None = cache.get(key)
+    if drawing is None:
+        drawing = _draw_provinces()
+        cache.set(key, drawing, OUTLINE_CACHE_SECONDS)
+    return drawing if drawing.regions else None
+
+
+def _draw_provinces() -> Drawing:
+    rows = list(
+        RegionOutline.objects.filter(detail=DRAWING_DETAIL, region__level=Region.Level.PROVINCE)
+        .order_by("region__code")
+        .values_list("region__code", "region__name_zh", "region__name_en", "geometry")
+    )
+    shrink = math.cos(math.radians(DRAWING_LATITUDE))
+    shapes = [
+        (
+            code,
+            name_zh,
+            name_en,
+            shapely.transform(
+                shapely.from_geojson(geometry), lambda points: points * (shrink, -1.0)
+            ),
+        )
+        for code, name_zh, name_en, geometry in rows
+    ]
+    if not shapes:
+        return Drawing(DRAWING_WIDTH, 0, [])
+    west, north, east, south = shapely.total_bounds([shape for *_names, shape in shapes])
+    scale = DRAWING_WIDTH / (east - west)
+    regions = [
+        DrawnRegion(
+            code,
+            name_zh,
+            name_en,
+            svg_path(shapely.transform(shape, lambda points: (points - (west, north)) * scale)),
+        )
+        for code, name_zh, name_en, shape in shapes
+    ]
+    return Drawing(DRAWING_WIDTH, math.ceil((south - north) * scale), regions)
+
+
+def svg_path(geometry: shapely.Geometry) -> str:
+    """SVG path data of a polygon or multipolygon: each ring a move to its first point
+    then relative steps in whole units (a step of nothing left out), closed."""
+    commands: list[str] = []
+    for polygon in shapely.get_parts(geometry):
+        for ring in (polygon.exterior, *polygon.interiors):
+            points = [(round(x), round(y)) for x, y in ring.coords]
+            steps = []
+            for (x, y), (next_x, next_y) in itertools.pairwise(points):
+                if (next_x, next_y) != (x, y):
+                    steps.append(f"{next_x - x} {next_y - y}")
+            if len(steps) >= 2:
+                commands.append(f"M{points[0][0]} {points[0][1]}l{' '.join(steps)}z")
+    return "".join(commands)

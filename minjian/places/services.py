@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from minjian.core.errors import DomainError
+from minjian.core.public_cache import BOUNDARIES, touch
 from minjian.places.boundaries import PreparedBoundary, RegionShape, prepare_boundary
 from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
 from minjian.places.names import name_key
@@ -268,6 +269,7 @@ def boundaries_load(*, shapes: Sequence[RegionShape], source: str) -> BoundaryLo
         write_boundaries(prepared, regions)
         deepest = mark_deepest_boundaries()
         BoundaryLoad.objects.create(source=source, regions=len(prepared))
+        touch(BOUNDARIES)
     # Fresh statistics, so that the planner searches the box's index for a point's
     # boundaries: without them SQLite scans the table, reading past every shape.
     with connection.cursor() as cursor:

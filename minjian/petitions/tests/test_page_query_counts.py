@@ -73,8 +73,8 @@ def test_a_petitions_page_reads_a_fixed_number_of_queries(
     client: Client, petitions: list[Petition], django_assert_max_num_queries: Any
 ) -> None:
     # versions; the petition; owners, cases, organisations, people, provinces, timeline;
-    # the provinces of the form
-    with django_assert_max_num_queries(9):
+    # the boundaries' version (the map); the provinces of the form
+    with django_assert_max_num_queries(10):
         assert client.get(f"/petitions/{petitions[0].pk}/").status_code == 200
     with django_assert_max_num_queries(1):
         client.get(f"/petitions/{petitions[0].pk}/")
@@ -92,8 +92,8 @@ def test_a_signed_in_readers_page_reads_a_fixed_number_of_queries(
     make_organisation("second-ngo", admins=[signer])
     client.force_login(signer)
     # the session and account, then the page's reads and hers: her organisations, her
-    # signature, the provinces of the form
-    with django_assert_max_num_queries(13):
+    # signature, the boundaries' version (the map), the provinces of the form
+    with django_assert_max_num_queries(14):
         assert client.get(f"/petitions/{petitions[0].pk}/").status_code == 200
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from minjian.core.errors import DomainError
 from minjian.places.boundaries import (
+    DRAWING_DETAIL,
     LOCATING_TOLERANCE,
     OUTLINE_DETAILS,
     RegionShape,
@@ -125,7 +126,7 @@ def test_a_prepared_boundary_keeps_a_box_a_locating_shape_and_an_outline_per_det
     assert (prepared.west, prepared.south) == (-LOCATING_TOLERANCE, -LOCATING_TOLERANCE)
     assert (prepared.east, prepared.north) == (2.01 + LOCATING_TOLERANCE, 2.01 + LOCATING_TOLERANCE)
     assert shapely.equals(shapely.from_wkb(prepared.shape), geometry)
-    assert set(prepared.outlines) == set(OUTLINE_DETAILS)
+    assert set(prepared.outlines) == {*OUTLINE_DETAILS, DRAWING_DETAIL}
     # At the coarsest detail the islet, smaller than what can be seen, is left out.
     coarse = shapely.from_geojson(prepared.outlines[0])
     assert coarse.geom_type == "Polygon"
