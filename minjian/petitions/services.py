@@ -1,13 +1,16 @@
 """Every change of a petition and of its signatures: one function per action, each in one
 transaction that writes its `PetitionEvent` (the timeline's one writer is this module).
 
-Exact counts. Every change of a signature's state locks its petition's row first (then
-the signature's), and changes `Petition.validated_count` and the province's
-`PetitionRegionCount` in the same transaction, by the signatures it actually moved: a
-confirmation sent twice, a withdrawal racing an invalidation, two signatures of one
-address at once all end with the counter equal to the validated rows. The database keeps
-one address, account and organisation to one signature per petition (the partial unique
-indexes of `Signature`), which turns the last race into a refusal.
+Exact counts. `Petition.validated_count` and the province's `PetitionRegionCount` change
+in the transaction of every change of a signature, by the signatures it actually moved.
+Every change of signatures already there locks its petition's row first (then the
+signatures'): a confirmation sent twice, a withdrawal racing an invalidation end with the
+counter equal to the validated rows. A new signature is inserted first (the partial
+unique indexes of `Signature` keep one address, account and organisation to one
+signature per petition, turning two at once into a refusal), and its petition's row is
+locked last, by the counter's `UPDATE ... WHERE state IN (signable)` itself: signers of a
+hot petition wait on that row for a few statements and the commit, not for the whole
+request, and a petition closed meanwhile refuses the signature (nothing is written).
 
 A refusal is a `DomainError` raised before anything is written, or inside the
 transaction, which then writes nothing.
@@ -16,14 +19,15 @@ transaction, which then writes nothing.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,7 +154,7 @@ def petition_create(
     )
     if owners_agreed:
         for organisation in owners:
-            _sign_as_organisation(petition, organisation, actor)
+            _sign_as_organisation(petition, organisation, actor, signable_only=False)
     return petition
 
 
@@ -219,25 +223,30 @@ def petition_sign(*, actor: User, petition: Petition, signer: Signer = Signer())
     _require_active(actor)
     name = validation.clean_display_name(signer.display_name)
     region = validation.clean_signer_region(signer.region)
-    locked = _locked(petition)
-    _require_signable(locked)
+    _require_signable(petition)
     now = timezone.now()
+    validated = not signer.needs_review
     signature = _insert(
         Signature(
-            petition=locked,
+            petition=petition,
             account=actor,
             display_name=name,
             name_hidden=signer.name_hidden,
             region=region,
             client_key=signer.client_key,
             needs_review=signer.needs_review,
+            state=SignatureState.VALIDATED if validated else SignatureState.PENDING,
             confirmed_at=now,
+            validated_at=now if validated else None,
             created_at=now,
         ),
         _already_signed(),
     )
-    if not signer.needs_review:
-        _validate(signature.petition, [signature], now)
+    if validated:
+        _count(petition, [signature], +1, signable_only=True)
+        _after_count_change(petition)
+    else:
+        _require_still_signable(petition)
     return signature
 
 
@@ -253,11 +262,10 @@ def petition_sign_by_email(
         raise DomainError("email_required", _("Enter your e-mail address."), field="email")
     name = validation.clean_display_name(signer.display_name)
     region = validation.clean_signer_region(signer.region)
-    locked = _locked(petition)
-    _require_signable(locked)
+    _require_signable(petition)
     signature = _insert(
         Signature(
-            petition=locked,
+            petition=petition,
             address_hash=address_hash(address),
             address_domain=address_domain(address),
             pending_address=address,
@@ -271,6 +279,7 @@ def petition_sign_by_email(
         ),
         _already_signed(field="email"),
     )
+    _require_still_signable(petition)
     jobs.send_signature_confirmation.defer(signature.pk, signature.nonce)
     return signature
 
@@ -366,9 +375,8 @@ def petition_sign_as_organisation(
     """An admin of `organisation` signs the petition in its name, shown apart from people."""
     if not actor.is_active or not orgs_selectors.is_admin(actor, organisation):
         raise PermissionDenied(_("Only an admin of the organisation may sign in its name."))
-    locked = _locked(petition)
-    _require_signable(locked)
-    return _sign_as_organisation(locked, organisation, actor)
+    _require_signable(petition)
+    return _sign_as_organisation(petition, organisation, actor)
 
 
 # --- moderators -----------------------------------------------------------------------------
@@ -607,14 +615,19 @@ def signatures_expire_pending(*, now: datetime | None = None) -> int:
 # --- the pieces -----------------------------------------------------------------------------
 
 
-def _sign_as_organisation(petition: Petition, organisation: Organisation, actor: User) -> Signature:
+def _sign_as_organisation(
+    petition: Petition, organisation: Organisation, actor: User, *, signable_only: bool = True
+) -> Signature:
+    """`signable_only` False: a draft's owners that agreed sign it as it is written."""
     now = timezone.now()
     signature = _insert(
         Signature(
             petition=petition,
             account=actor,
             signed_as_organisation=organisation,
+            state=SignatureState.VALIDATED,
             confirmed_at=now,
+            validated_at=now,
             created_at=now,
         ),
         DomainError(
@@ -623,19 +636,33 @@ def _sign_as_organisation(petition: Petition, organisation: Organisation, actor:
             status=409,
         ),
     )
-    _validate(signature.petition, [signature], now)
+    _count(petition, [signature], +1, signable_only=signable_only)
+    _after_count_change(petition)
     _log(petition, Kind.ORGANISATION_SIGNED, actor, {}, organisation=organisation)
     return signature
 
 
 def _insert(signature: Signature, taken: DomainError) -> Signature:
     """Insert `signature`, or refuse with `taken` when its signer holds a place already:
-    the unique index decides, so two requests at once cannot both sign."""
-    try:
-        with transaction.atomic():
-            signature.save(force_insert=True)
-    except IntegrityError as duplicate:
-        raise taken from duplicate
+    the unique indexes decide (`ON CONFLICT DO NOTHING`, no savepoint), so two requests at
+    once cannot both sign."""
+    fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
+    values = [
+        field.get_db_prep_save(field.pre_save(signature, True), connection) for field in fields
+    ]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Signature._meta.db_table} ({columns}) "  # noqa: S608  # the model's names
+            f"VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise taken
+    signature.pk = row[0]
+    signature._state.adding = False
     return signature
 
 
@@ -677,29 +704,64 @@ def _end(petition: Petition, signatures: Sequence[Signature], state: str, now: d
     _count(petition, counted, -1)
 
 
-def _count(petition: Petition, signatures: Sequence[Signature], step: int) -> None:
-    """Add `step` for each of `signatures` to the petition's counter and to its provinces'."""
+def _count(
+    petition: Petition, signatures: Sequence[Signature], step: int, *, signable_only: bool = False
+) -> None:
+    """Add `step` for each of `signatures` to the petition's counter and to its provinces'.
+
+    The counter's UPDATE locks the petition's row (if this transaction had not yet) and
+    reads back its count and state in the same statement. `signable_only`: refuse
+    (`petition_not_signable`, the transaction then writes nothing) if the petition stopped
+    taking signatures since it was read; the new signatures' rows were inserted before, so
+    the row is held from here to the commit alone. The row is locked before the
+    provinces' and the stored pages' versions, as every other change of the petition
+    locks them."""
     if not signatures:
         return
-    Petition.objects.filter(pk=petition.pk).update(
-        validated_count=F("validated_count") + step * len(signatures)
-    )
-    petition.refresh_from_db(fields=["validated_count"])
-    touch(petition_tag(petition.pk))
-    by_region: dict[int, int] = {}
-    for signature in signatures:
-        if signature.region_id is not None:
-            by_region[signature.region_id] = by_region.get(signature.region_id, 0) + 1
-    if not by_region:
-        return
-    PetitionRegionCount.objects.bulk_create(
-        [PetitionRegionCount(petition=petition, region_id=region_id) for region_id in by_region],
-        ignore_conflicts=True,
-    )
-    for region_id, number in by_region.items():
-        PetitionRegionCount.objects.filter(petition=petition, region_id=region_id).update(
-            count=F("count") + step * number
+    table = Petition._meta.db_table
+    condition = ""
+    parameters: list[int | str] = [step * len(signatures), petition.pk]
+    if signable_only:
+        condition = f" AND state IN ({', '.join(['%s'] * len(Petition.SIGNABLE_STATES))})"
+        parameters += [str(state) for state in Petition.SIGNABLE_STATES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET validated_count = validated_count + %s "  # noqa: S608  # no input
+            f"WHERE id = %s{condition} RETURNING validated_count, state",
+            parameters,
         )
+        row = cursor.fetchone()
+    if row is None:
+        raise _not_signable()
+    petition.validated_count, petition.state = row
+    by_region = Counter(
+        signature.region_id for signature in signatures if signature.region_id is not None
+    )
+    if by_region:
+        _count_by_region(petition, by_region, step)
+    touch(PETITIONS, petition_tag(petition.pk))
+
+
+def _count_by_region(petition: Petition, by_region: Counter[int], step: int) -> None:
+    """One statement per province: an upsert adding to its counter (the row is made at a
+    province's first signature), or, taking away, an UPDATE of the row that counted them."""
+    table = PetitionRegionCount._meta.db_table
+    with connection.cursor() as cursor:
+        for region_id in sorted(by_region):
+            number = step * by_region[region_id]
+            if number > 0:
+                cursor.execute(
+                    f"INSERT INTO {table} (petition_id, region_id, count) "  # noqa: S608  # no input
+                    "VALUES (%s, %s, %s) ON CONFLICT (petition_id, region_id) "
+                    f"DO UPDATE SET count = {table}.count + excluded.count",
+                    [petition.pk, region_id, number],
+                )
+            else:
+                cursor.execute(
+                    f"UPDATE {table} SET count = count + %s "  # noqa: S608  # no input
+                    "WHERE petition_id = %s AND region_id = %s",
+                    [number, petition.pk, region_id],
+                )
 
 
 def _after_count_change(petition: Petition) -> None:
@@ -825,8 +887,21 @@ def _require_state(petition: Petition, states: Sequence[str]) -> None:
 
 def _require_signable(petition: Petition) -> None:
     if not petition.is_signable:
-        raise DomainError(
-            "petition_not_signable",
-            _("This petition does not take signatures now."),
-            status=409,
-        )
+        raise _not_signable()
+
+
+def _require_still_signable(petition: Petition) -> None:
+    """After inserting a signature that does not count yet: the insert took a share lock
+    on the petition's row (its foreign key), waiting for a change of state being
+    committed, so this read sees any closing that came before it."""
+    state = Petition.objects.filter(pk=petition.pk).values_list("state", flat=True).first()
+    if state not in Petition.SIGNABLE_STATES:
+        raise _not_signable()
+
+
+def _not_signable() -> DomainError:
+    return DomainError(
+        "petition_not_signable",
+        _("This petition does not take signatures now."),
+        status=409,
+    )

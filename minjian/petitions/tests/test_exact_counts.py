@@ -21,8 +21,10 @@ from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
 from minjian.core.errors import DomainError
 from minjian.core.tests.races import all_at_once
+from minjian.orgs.models import Organisation
+from minjian.orgs.tests.factories import make_organisation
 from minjian.petitions import services, tokens
-from minjian.petitions.models import Petition, PetitionRegionCount, Signature
+from minjian.petitions.models import Petition, PetitionEvent, PetitionRegionCount, Signature
 from minjian.petitions.services import Signer
 from minjian.petitions.tests.factories import make_petition
 from minjian.places.models import Region
@@ -106,6 +108,98 @@ def test_counts_stay_exact_under_concurrent_signing_confirming_withdrawing_and_i
     assert_counts_exact(petition)
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks only race on PostgreSQL; SQLite serialises writers",
+)
+def test_signers_racing_to_the_goal_count_up_to_it_and_the_rest_are_refused(
+    regions: dict[str, Region],
+) -> None:
+    # A signature's petition row is locked last, by the counter's UPDATE: the signature
+    # that reaches the goal closes the petition, and those inserted meanwhile are refused.
+    author = make_user("author")
+    petition = make_petition(author, signature_goal=15)  # five sponsors signed
+    provinces = [regions["340000"], regions["420000"], None]
+    accounts = [make_user(f"racer-{number}") for number in range(14)]
+    admins = [make_user(f"racing-admin-{number}") for number in range(2)]
+    actions: list[Callable[[], object]] = [
+        partial(
+            services.petition_sign,
+            actor=account,
+            petition=petition,
+            signer=Signer(region=provinces[number % 3]),
+        )
+        for number, account in enumerate(accounts)
+    ]
+    actions += [
+        partial(
+            services.petition_sign_as_organisation,
+            actor=admin,
+            petition=petition,
+            organisation=make_organisation(f"racing-ngo-{number}", admins=[admin]),
+        )
+        for number, admin in enumerate(admins)
+    ]
+
+    done, refused = all_at_once(actions)
+
+    assert len(done) == 10
+    assert [error.code for error in refused] == ["petition_not_signable"] * 6
+    assert_counts_exact(petition)
+    assert petition.validated_count == 15
+    assert petition.closed_at is not None  # and delivered at once, by the eager jobs
+    assert petition.events.filter(kind=PetitionEvent.Kind.GOAL_REACHED).count() == 1
+    # A refused signer left no row behind: she may not have signed, and her place is free.
+    assert Signature.objects.filter(petition=petition).count() == 15
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks only race on PostgreSQL; SQLite serialises writers",
+)
+def test_a_petition_closed_while_people_sign_counts_exactly_the_signatures_before_it(
+    regions: dict[str, Region],
+) -> None:
+    author = make_user("author")
+    moderator = make_user("moderator", is_staff=True)
+    petition = make_petition(author, signature_goal=10_000)
+    provinces = [regions["340000"], None]
+    actions: list[Callable[[], object]] = [
+        partial(
+            services.petition_sign,
+            actor=make_user(f"signer-{number}"),
+            petition=petition,
+            signer=Signer(region=provinces[number % 2]),
+        )
+        for number in range(10)
+    ]
+    actions += [
+        partial(
+            services.petition_sign_by_email,
+            petition=petition,
+            email=f"late{number}@example.org",
+        )
+        for number in range(3)
+    ]
+    actions.insert(6, partial(services.petition_close, actor=moderator, petition=petition))
+
+    done, refused = all_at_once(actions)
+
+    assert {error.code for error in refused} <= {"petition_not_signable"}
+    assert len(done) + len(refused) == 14
+    assert_counts_exact(petition)
+    assert petition.state == Petition.State.CLOSED
+    closing = PetitionEvent.objects.get(petition=petition, kind=PetitionEvent.Kind.CLOSED)
+    assert Signature.objects.filter(petition=petition).count() == 5 + len(done) - 1
+    assert not Signature.objects.filter(
+        petition=petition, created_at__gt=closing.created_at
+    ).exists()
+
+
 class SigningMachine(RuleBasedStateMachine):
     """Any sequence of a petition's signature changes keeps its counters exact."""
 
@@ -120,6 +214,12 @@ class SigningMachine(RuleBasedStateMachine):
         ]
         self.signatures: list[Signature] = []
         self.accounts: list[User] = []
+        self.organisations: list[tuple[Organisation, User]] = []
+        for _number in range(3):
+            admin = make_user(f"machine-admin-{next(NAMES)}")
+            self.organisations.append(
+                (make_organisation(f"machine-ngo-{next(NAMES)}", admins=[admin]), admin)
+            )
 
     def _attempt(self, action: Callable[[], Any]) -> None:
         try:
@@ -152,6 +252,32 @@ class SigningMachine(RuleBasedStateMachine):
                 signer=Signer(region=self.regions[region % len(self.regions)]),
             )
         )
+
+    @rule(which=st.integers(0, 2))
+    def sign_as_organisation(self, which: int) -> None:
+        organisation, admin = self.organisations[which]
+        self._attempt(
+            lambda: services.petition_sign_as_organisation(
+                actor=admin, petition=self.petition, organisation=organisation
+            )
+        )
+
+    @rule(which=st.integers(0, 2))
+    def organisation_withdraws(self, which: int) -> None:
+        organisation, admin = self.organisations[which]
+        self._attempt(
+            lambda: services.signature_withdraw(
+                actor=admin, petition=self.petition, organisation=organisation
+            )
+        )
+
+    @rule()
+    def account_withdraws(self) -> None:
+        if self.accounts:
+            account = self.accounts[-1]
+            self._attempt(
+                lambda: services.signature_withdraw(actor=account, petition=self.petition)
+            )
 
     @rule(which=st.integers(0, 100))
     def confirm(self, which: int) -> None:
