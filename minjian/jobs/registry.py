@@ -107,6 +107,13 @@ def run_together(jobs: list[list[Any]]) -> None:
             _defer(name, args, kwargs)
 
 
+def jobs_in(name: str, args: list[Any], kwargs: dict[str, Any]) -> list[Deferred]:
+    """The jobs a deferred job stands for: those of a batch (`run_together`), or itself."""
+    if name == run_together.name:
+        return [(inner, inner_args, inner_kwargs) for inner, inner_args, inner_kwargs in args[0]]
+    return [(name, args, kwargs)]
+
+
 def _defer(name: str, args: list[Any], kwargs: dict[str, Any]) -> None:
     from minjian.jobs.backends import current_backend
 

@@ -30,6 +30,7 @@ from minjian.cases.models import Case
 from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.jobs.models import PendingJob
 from minjian.jobs.pending import run_due_jobs
+from minjian.jobs.registry import jobs_in
 from minjian.jobs.tests.live_worker import LiveWorkers, wait_until
 from minjian.open311.services import open311_key_issue
 from minjian.places.models import Region
@@ -112,8 +113,13 @@ def test_with_redis_down_reports_by_form_api_and_open311_are_stored_and_their_jo
     assert all(case.state == Case.State.PUBLISHED for case in cases)
     # Their background work (routing, the search index) waits in the database, due now.
     waiting = list(PendingJob.objects.all())
-    indexing = [job for job in waiting if job.name == "minjian.search.jobs.reindex_case"]
-    assert sorted(job.args[0] for job in indexing) == [case.pk for case in cases]
+    indexing = [
+        args
+        for job in waiting
+        for name, args, _kwargs in jobs_in(job.name, job.args, job.kwargs)
+        if name == "minjian.search.jobs.reindex_case"
+    ]
+    assert sorted(args[0] for args in indexing) == [case.pk for case in cases]
     assert all(job.run_after <= timezone.now() for job in waiting)
     assert not SearchDocument.objects.exists()
     # Warnings, no error.

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from minjian.jobs import deferred_together, job, once
 from minjian.jobs.models import JobDone, PendingJob
-from minjian.jobs.registry import JOBS, run_together
+from minjian.jobs.registry import JOBS, jobs_in, run_together
 from minjian.jobs.tests import jobs_for_tests
 
 received: list[Any] = []
@@ -190,3 +190,13 @@ def test_a_job_failing_in_a_batch_is_deferred_again_alone_and_the_others_run() -
         [],
         PendingJob.Status.PENDING,
     )
+
+
+def test_the_jobs_a_batch_stands_for_are_read_from_it() -> None:
+    batch = [[keep_arguments.name, [1], {}], [keep_arguments.name, [2], {"region": "340321"}]]
+
+    assert jobs_in(run_together.name, [batch], {}) == [
+        (keep_arguments.name, [1], {}),
+        (keep_arguments.name, [2], {"region": "340321"}),
+    ]
+    assert jobs_in(keep_arguments.name, [3], {}) == [(keep_arguments.name, [3], {})]
