@@ -16,12 +16,22 @@ from dataclasses import dataclass
 
 import shapely
 from django.core.cache import cache
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.models import localized
-from minjian.places.boundaries import DRAWING_DETAIL, LOCATING_TOLERANCE
+from minjian.places.boundaries import DRAWING_DETAIL, LOCATING_TOLERANCE, OUTLINE_DETAILS
 from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
 from minjian.places.names import name_key
 from minjian.places.regionfile import is_valid_code
@@ -287,6 +297,17 @@ def region_at_point(latitude: float, longitude: float) -> RegionAtPoint:
 
 def latest_boundary_load() -> BoundaryLoad | None:
     return BoundaryLoad.objects.order_by("-loaded_at", "-id").first()
+
+
+def outlines_missing() -> bool:
+    """Whether a region with a boundary lacks one of the outlines this version of the site
+    keeps (a load by an earlier version kept fewer): its boundaries must be loaded again."""
+    kept = len(OUTLINE_DETAILS) + 1  # and the drawing's
+    return (
+        RegionBoundary.objects.annotate(outlines=Count("region__outlines"))
+        .filter(outlines__lt=kept)
+        .exists()
+    )
 
 
 def boundary_version() -> str:

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from minjian.places.models import BoundaryLoad, Region, RegionBoundary
+from minjian.places.boundaries import DRAWING_DETAIL
+from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
 from minjian.places.selectors import region_at
 from minjian.places.tests.factories import make_region
 
@@ -103,6 +104,17 @@ def test_chinas_boundaries_are_loaded_from_the_package_once(regions: dict[str, R
     assert "8 boundaries loaded" in load_boundaries("--reload")
     assert BoundaryLoad.objects.count() == 2
     assert RegionBoundary.objects.count() == 8
+
+
+def test_boundaries_loaded_by_a_version_keeping_fewer_outlines_are_loaded_again(
+    regions: dict[str, Region],
+) -> None:
+    load_boundaries()
+    RegionOutline.objects.filter(detail=DRAWING_DETAIL).delete()
+
+    assert "8 boundaries loaded" in load_boundaries()
+    assert RegionOutline.objects.filter(detail=DRAWING_DETAIL).count() == 8
+    assert "are loaded already" in load_boundaries()
 
 
 def test_regions_the_package_does_not_draw_are_named(regions: dict[str, Region]) -> None:

@@ -17,7 +17,7 @@ from django.core.management.base import (
 from minjian.core.errors import DomainError
 from minjian.places.boundaries import RegionShape, feature_collection_shapes
 from minjian.places.cnmaps import china_boundaries
-from minjian.places.selectors import latest_boundary_load, region_codes
+from minjian.places.selectors import latest_boundary_load, outlines_missing, region_codes
 from minjian.places.services import boundaries_load
 
 # How many codes without a boundary are named in the summary before "…".
@@ -31,7 +31,8 @@ class Command(BaseCommand):
         "FeatureCollection whose features carry the region's code in a property "
         "(--code-property, default 'code'), in WGS 84 longitude and latitude. Safe to "
         "run again: each region's boundary is replaced, none is deleted. China's are not "
-        "loaded again when the same package's are the latest load (--reload does)."
+        "loaded again when the same package's are the latest load and every outline this "
+        "version keeps is there (--reload does)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             not reload
             and latest is not None
             and (latest.source, latest.regions) == (china.source, len(china.codes))
+            and not outlines_missing()
         ):
             self.stdout.write(
                 f"{china.source}: the boundaries of {latest.regions} regions are loaded "
