@@ -2,24 +2,23 @@
 body addressed and offered for download, and its signature.
 
 The file names no signer and no address: a province, its code and a count per line, the
-signatures without a province, and the total. It is signed with HMAC-SHA256 under a key
-derived from SECRET_KEY (the project has no public-key signing facility): the body, or
-anyone, can have Minjian check that a file is the one it delivered (`signature_matches`),
-though nobody without the key can check it alone.
+signatures without a province, and the total. It is signed with the instance's Ed25519 key
+(`minjian.core.signing`): the body, or anyone, checks that a file is the one Minjian
+delivered with the public key published at `/.well-known/minjian.json`, without asking
+Minjian (`signature_matches` does the same check).
 """
 
 from __future__ import annotations
 
-import hmac
+import base64
+import binascii
 
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from minjian.core import signing
 from minjian.core.downloads import Cell, csv_lines
 from minjian.petitions import selectors
 from minjian.petitions.models import Petition
-
-SIGNING_SALT = "minjian.petitions.delivered-counts"
 
 
 def counts_header() -> list[str]:
@@ -42,9 +41,15 @@ def counts_csv(petition: Petition) -> str:
 
 
 def sign(content: str) -> str:
-    """The file's detached signature: HMAC-SHA256, hex."""
-    return salted_hmac(SIGNING_SALT, content.encode(), algorithm="sha256").hexdigest()
+    """The file's detached Ed25519 signature (of its UTF-8 bytes), in standard base64: the
+    `.sig` attachment, which `base64 -d` turns into the 64 raw bytes tools check."""
+    return base64.b64encode(signing.sign(content.encode())).decode("ascii")
 
 
 def signature_matches(content: str, signature: str) -> bool:
-    return hmac.compare_digest(sign(content), signature.strip().lower())
+    """Whether `signature` (base64, as `sign` writes it) is the instance's for `content`."""
+    try:
+        raw = base64.b64decode(signature.strip(), validate=True)
+    except binascii.Error:
+        return False
+    return signing.verify(signing.public_key(), content.encode(), raw)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from minjian.core import signing
 from minjian.notify import mail
 from minjian.petitions import exports, tokens
 from minjian.petitions.models import Petition, Signature
@@ -98,6 +99,8 @@ def body_mail_delivery(*, petition_id: int) -> None:
                 "petition": petition,
                 "petition_url": petition_url(petition),
                 "counts_filename": COUNTS_FILENAME.format(id=petition.pk),
+                "key_id": signing.key_id(),
+                "key_url": mail.absolute_url(reverse("well_known_minjian")),
             },
         )
     filename = COUNTS_FILENAME.format(id=petition.pk)
