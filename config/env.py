@@ -85,6 +85,11 @@ DUPLICATE_SUGGESTION_SCORE: float | None = _optional_float("MINJIAN_DUPLICATE_SU
 PROPOSAL_RESULTS_HIDDEN_UNTIL_CLOSED: bool = _flag(
     "MINJIAN_PROPOSAL_RESULTS_HIDDEN_UNTIL_CLOSED", default=True
 )
+# The instance's Ed25519 signing key, a PEM file (minjian/core/signing.py): what Minjian
+# signs, anyone checks with the public key at /.well-known/minjian.json. Production needs
+# it made once at setup (docs/deploy.md, "The signing key"); unset outside production,
+# one is made in DATA_DIR at first use.
+SIGNING_KEY_FILE: str = os.environ.get("MINJIAN_SIGNING_KEY_FILE", "")
 # The password of every demo account; empty means load_demo makes one and prints it once.
 DEMO_PASSWORD: str = os.environ.get("MINJIAN_DEMO_PASSWORD", "")
 # Where deferred jobs run (minjian/jobs): "redis" (a queue in Redis, run by

@@ -4,9 +4,12 @@ from django.views.i18n import JavaScriptCatalog, set_language
 
 from minjian.api import api, unknown_path
 from minjian.cases import views as case_views
+from minjian.core import well_known
 
 urlpatterns = [
     path("", case_views.home, name="home"),
+    # The instance's public key and addresses (minjian/core/signing.py).
+    path(".well-known/minjian.json", well_known.instance_document, name="well_known_minjian"),
     # Without a form token: forging "show me English" harms nobody, and a token would make
     # every page's language switch the reader's own, so that no anonymous page could be
     # stored and sent to the next reader (minjian/core/public_cache.py).

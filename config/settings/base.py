@@ -5,6 +5,7 @@ Production settings (`config.settings.production`) start from these and harden t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -263,6 +264,11 @@ LOGGING = {
 # Minjian's own settings.
 MINJIAN_SITE_URL = env.SITE_URL
 MINJIAN_MAX_PHOTO_BYTES = env.MAX_PHOTO_BYTES
+# Losing this file means signing under a new key: back it up (docs/deploy.md).
+MINJIAN_SIGNING_KEY_FILE = (
+    Path(env.SIGNING_KEY_FILE) if env.SIGNING_KEY_FILE else DATA_DIR / "signing_key.pem"
+)
+MINJIAN_SIGNING_KEY_MADE_AT_FIRST_USE = not env.PRODUCTION
 MINJIAN_MAX_PHOTOS_PER_CASE = 10
 # Pixels, not bytes: a tiny file can claim a huge canvas (a decompression bomb).
 MINJIAN_MAX_PHOTO_PIXELS = 50_000_000

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -34,6 +36,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 
 
 def test_deploy_check_is_clean_in_production_mode(tmp_path: Path) -> None:
+    key_file = tmp_path / "signing_key.pem"
+    key_file.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     result = run_manage(
         "check",
         "--deploy",
@@ -44,6 +54,7 @@ def test_deploy_check_is_clean_in_production_mode(tmp_path: Path) -> None:
             "SECRET_KEY": "k" * 20 + "-production-key-long-enough-and-random-0123456789",
             "ALLOWED_HOSTS": "minjian.example.org",
             "MINJIAN_DATA_DIR": str(tmp_path),
+            "MINJIAN_SIGNING_KEY_FILE": str(key_file),
         },
     )
     assert result.returncode == 0, result.stderr + result.stdout
