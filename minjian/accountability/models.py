@@ -96,9 +96,10 @@ class DeliveredPetition(models.Model):
     """A petition delivered to an organisation on Minjian, and when it answered.
 
     Written by `accountability.petition_facts` when the petitions app delivers or
-    records an answer; `petition_id` is the petition's id (this app sits below petitions
-    and knows it only by number). Times to the whole second, as for cases; the period
-    of the figures picks petitions by `delivered_at` as it picks cases by `routed_at`.
+    records an answer; `petition_id` is the petition's id and `title` its title (this app
+    sits below petitions and knows only what it is given). Times to the whole second, as
+    for cases; the period of the figures picks petitions by `delivered_at` as it picks
+    cases by `routed_at`.
     A delivered petition stays public (a moderator rejects a petition only before it
     closes), so no state leaves it out of the figures.
     """
@@ -107,6 +108,8 @@ class DeliveredPetition(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     petition_id = models.PositiveBigIntegerField()
+    # As it was delivered (a petition's title does not change once it is open).
+    title = models.CharField(max_length=200, blank=True)
     delivered_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True)
     answer_seconds = models.PositiveBigIntegerField(null=True)

@@ -18,13 +18,18 @@ from minjian.core.public_cache import ACCOUNTABILITY, touch
 from minjian.orgs.models import Organisation
 
 
-def petition_delivered(*, organisation: Organisation, petition_id: int, at: datetime) -> None:
+def petition_delivered(
+    *, organisation: Organisation, petition_id: int, title: str, at: datetime
+) -> None:
     """A petition reached `organisation`'s inbox at `at`. Delivered twice, it counts once,
     from the first delivery."""
     DeliveredPetition.objects.bulk_create(
         [
             DeliveredPetition(
-                organisation=organisation, petition_id=petition_id, delivered_at=to_second(at)
+                organisation=organisation,
+                petition_id=petition_id,
+                title=title,
+                delivered_at=to_second(at),
             )
         ],
         ignore_conflicts=True,

@@ -554,7 +554,9 @@ def petition_deliver(*, actor: User | None, petition: Petition) -> Petition:
     )
     organisation = locked.addressed_organisation
     if organisation is not None:
-        petition_delivered(organisation=organisation, petition_id=locked.pk, at=now)
+        petition_delivered(
+            organisation=organisation, petition_id=locked.pk, title=locked.title, at=now
+        )
     if locked.addressed_contact or (organisation is not None and organisation.contact_email):
         jobs.send_delivery.defer(locked.pk)
     return locked

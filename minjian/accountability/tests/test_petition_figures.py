@@ -221,7 +221,7 @@ def test_a_petition_answered_late_or_never_shows_as_such_on_the_pages(
     assert "10.0 days" in rows[late.pk]
     assert "No answer yet" in rows[never.pk]
     assert "No answer yet" not in rows[quick.pk] + rows[late.pk]
-    assert f"Petition #{never.pk}" in rows[never.pk]
+    assert f"#{never.pk} {never.title}" in rows[never.pk]
     assert "Not ranked by the figures of petitions" in petitions
 
 
@@ -292,7 +292,7 @@ def test_the_pages_of_petitions_in_chinese(client: Client, late_and_never: list[
         assert chinese in league
     assert "66 小时" in league
     assert "淮北市水务局" in page
-    assert f"请愿 #{never.pk}" in page
+    assert f"#{never.pk} {never.title}" in page
     assert "尚未答复" in page
     assert "答复用时" in page
     for english in ("Petitions delivered", "No answer yet", "Time to answer"):
