@@ -39,11 +39,12 @@ comparison, and her text compares as the stored texts do.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,12 @@ from minjian.redaction import redact
 # Cases read from the index for one lookup, those sharing the most buckets first: a
 # near-duplicate shares most of its buckets, an unrelated text rarely even one.
 CANDIDATES = 200
+# Of each bucket, only its newest cases are read. A flood of one story (a surge of the
+# same report) fills a bucket of every band with thousands of cases: read whole, each
+# lookup grouped every one of them (40 bands of 6,241 cases each in a surge of 12,000
+# identical reports), so that suggesting duplicates for each new case cost as much as
+# all the cases before it. The newest are the nearest in time, which the ranking prefers.
+PER_BUCKET = 200
 # Below this text similarity a case is not offered, however near: the engine's threshold
 # of "one story", measured on the project's corpus (`similarity.DEFAULT_THRESHOLD`).
 TEXT_FLOOR = similarity.DEFAULT_THRESHOLD
@@ -156,14 +163,7 @@ def _similar(
 ) -> list[SimilarCase]:
     if limit < 1:
         return []
-    candidates = CaseLshBucket.objects.filter(bucket__in=similarity.buckets(printed.signature))
-    if exclude_case_id is not None:
-        candidates = candidates.exclude(case_id=exclude_case_id)
-    candidate_ids = list(
-        candidates.values_list("case_id", flat=True)
-        .annotate(shared=Count("case_id"))
-        .order_by("-shared", "-case_id")[:CANDIDATES]
-    )
+    candidate_ids = _candidates(similarity.buckets(printed.signature), exclude_case_id)
     if not candidate_ids:
         return []
     # The fingerprints alone first: most candidates fall below the floor, and reading
@@ -208,6 +208,28 @@ def _similar(
         for score, text, case_id in best
         if case_id in by_id
     ]
+
+
+def _candidates(buckets: Sequence[int], exclude_case_id: int | None) -> list[int]:
+    """The cases sharing the most of `buckets`, at most `CANDIDATES`, reading at most the
+    newest `PER_BUCKET` cases of each bucket: one indexed range a bucket, whatever it holds."""
+    table = CaseLshBucket._meta.db_table
+    excluded = "" if exclude_case_id is None else " AND case_id <> %s"
+    newest = (
+        f"SELECT case_id FROM (SELECT case_id FROM {table} WHERE bucket = %s{excluded}"  # noqa: S608  # the model's table, values as parameters
+        f" ORDER BY case_id DESC LIMIT %s) AS band_{{number}}"
+    )
+    parameters: list[int] = []
+    for bucket in buckets:
+        parameters += [bucket, *([] if exclude_case_id is None else [exclude_case_id]), PER_BUCKET]
+    union = " UNION ALL ".join(newest.format(number=number) for number in range(len(buckets)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT case_id FROM ({union}) AS shared GROUP BY case_id"  # noqa: S608  # made above, values as parameters
+            " ORDER BY COUNT(*) DESC, case_id DESC LIMIT %s",
+            [*parameters, CANDIDATES],
+        )
+        return [case_id for (case_id,) in cursor.fetchall()]
 
 
 def combined_score(text: float, place: float, time: float) -> float:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from minjian.accounts.models import User
-from minjian.cases import services, similarity
+from minjian.cases import selectors_similar, services, similarity
 from minjian.cases.models import Case
 from minjian.cases.selectors_similar import TEXT_FLOOR, similar_to_case, similar_to_text
 from minjian.cases.tests.factories import make_case
@@ -225,3 +225,18 @@ def test_a_lookup_reads_five_queries_however_many_cases_it_finds(
             assert similar.case.topic.slug and similar.case.region.code
             list(similar.case.photos.all())
     assert len(found) == 8
+
+
+def test_a_flood_of_one_story_is_read_only_up_to_the_newest_of_each_bucket(
+    regions: dict[str, Region], committed: Committed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors_similar, "PER_BUCKET", 3)
+    with committed():
+        flood = [
+            make_case(regions["340321"], title=TITLE, description=DESCRIPTION) for _ in range(5)
+        ]
+
+    found = similar_to_text(TITLE, DESCRIPTION)
+
+    assert sorted(ids(found)) == sorted(case.pk for case in flood[-3:])
+    assert ids(similar_to_case(flood[-1])) == [flood[-2].pk, flood[-3].pk, flood[-4].pk]
