@@ -304,6 +304,34 @@ def prepare_database(args: argparse.Namespace, database_name: str) -> dict[str, 
     }
 
 
+def add_server_options(
+    parser: argparse.ArgumentParser, *, database_url: str, redis_url: str
+) -> None:
+    """The options of a benchmark that makes its own database and serves it to wrk:
+    --database-url, --redis-url, --wrk and --results-dir."""
+    parser.add_argument(
+        "--database-url",
+        default=database_url,
+        help="PostgreSQL database to (re)create; its name must contain 'bench' "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--redis-url", default=redis_url, help="emptied first (default: %(default)s)"
+    )
+    parser.add_argument("--wrk", default="wrk", help="the wrk program")
+    parser.add_argument(
+        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
+    )
+
+
+def found_wrk(name: str) -> str | None:
+    """The wrk program's path, or None with the reason said."""
+    found = shutil.which(name)
+    if found is None:
+        print(f"{name} not found: install it (apt-get install wrk).", file=sys.stderr)
+    return found
+
+
 def add_database_options(parser: argparse.ArgumentParser, *, database_url: str, seed: int) -> None:
     """The options of a benchmark on a database of `--cases` generated cases that a later
     run may reuse: --reuse, --seed, --database-url and --results-dir."""

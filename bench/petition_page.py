@@ -25,7 +25,6 @@ import argparse
 import hashlib
 import os
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -48,8 +47,10 @@ from bench.http_pages import (  # noqa: E402
     _measure_all,
     _print_tables,
     _profile_in_process,
+    add_server_options,
     describe_machine,
     droppable_database,
+    found_wrk,
     free_port,
     fresh_database,
     server_environment,
@@ -122,28 +123,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per URL")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per URL")
-    parser.add_argument(
-        "--database-url",
-        default=DEFAULT_DATABASE_URL,
-        help="PostgreSQL database to (re)create; its name must contain 'bench' "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
-        "--redis-url", default=DEFAULT_REDIS_URL, help="emptied first (default: %(default)s)"
-    )
-    parser.add_argument("--wrk", default="wrk", help="the wrk program")
-    parser.add_argument(
-        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
-    )
+    add_server_options(parser, database_url=DEFAULT_DATABASE_URL, redis_url=DEFAULT_REDIS_URL)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    wrk = shutil.which(args.wrk)
+    wrk = found_wrk(args.wrk)
     if wrk is None:
-        print(f"{args.wrk} not found: install it (apt-get install wrk).", file=sys.stderr)
         return 2
     database_name = droppable_database(args.database_url)
     if database_name is None:

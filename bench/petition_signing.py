@@ -46,7 +46,6 @@ import json
 import os
 import pstats
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -65,8 +64,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.http_pages import (  # noqa: E402
+    add_server_options,
     describe_machine,
     droppable_database,
+    found_wrk,
     free_port,
     fresh_database,
     server_environment,
@@ -107,28 +108,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", type=int, default=300, help="signatures profiled in process (0: none)"
     )
-    parser.add_argument(
-        "--database-url",
-        default=DEFAULT_DATABASE_URL,
-        help="PostgreSQL database to (re)create; its name must contain 'bench' "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
-        "--redis-url", default=DEFAULT_REDIS_URL, help="emptied first (default: %(default)s)"
-    )
-    parser.add_argument("--wrk", default="wrk", help="the wrk program")
-    parser.add_argument(
-        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
-    )
+    add_server_options(parser, database_url=DEFAULT_DATABASE_URL, redis_url=DEFAULT_REDIS_URL)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    wrk = shutil.which(args.wrk)
+    wrk = found_wrk(args.wrk)
     if wrk is None:
-        print(f"{args.wrk} not found: install it (apt-get install wrk).", file=sys.stderr)
         return 2
     database_name = droppable_database(args.database_url)
     if database_name is None:
