@@ -35,16 +35,17 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Debian packages: gettext compiles the translations; the tests add Chromium and a
-# CJK font (without one, Chinese renders as empty boxes in the browser) and wrk.
+# CJK font (without one, Chinese renders as empty boxes in the browser), openssl (the
+# signing key is checked against its tools) and wrk.
 system-demo:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 
 system-test:
-	@if ! command -v msgfmt >/dev/null || [ ! -x /usr/bin/chromium ] \
+	@if ! command -v msgfmt >/dev/null || ! command -v openssl >/dev/null || [ ! -x /usr/bin/chromium ] \
 		|| ! fc-list 2>/dev/null | grep -qi wenquanyi \
 		|| [ ! -f /usr/share/postgresql/15/extension/rum.control ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			gettext chromium fonts-wqy-microhei fontconfig postgresql-15-rum; \
+			gettext chromium fonts-wqy-microhei fontconfig postgresql-15-rum openssl; \
 	fi
 
 messages: system-demo | $(BIN)/python
