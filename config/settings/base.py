@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "minjian.redaction",
     "minjian.abuse",
     "minjian.jobs",
+    "minjian.record",
     "minjian.routing",
     "minjian.notify",
     "minjian.search",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "minjian.claims",
     "minjian.petitions",
     "minjian.coalitions",
+    # Above every domain app: they read every app's records.
+    "minjian.archive",
+    "minjian.mirrors",
     # Above every domain app: it writes the demo through their services.
     "minjian.demo",
 ]
