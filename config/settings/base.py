@@ -136,7 +136,7 @@ LOGOUT_REDIRECT_URL = "home"
 # process's own memory, which other gunicorn workers do not share (minjian/abuse/counters.py).
 if env.REDIS_URL:
     default_cache: dict[str, Any] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "minjian.core.cache.ReusedClientRedisCache",
         "LOCATION": env.REDIS_URL,
         "KEY_PREFIX": "minjian",
         # An unreachable Redis is noticed within a second; rate limits then count in

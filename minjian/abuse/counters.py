@@ -32,6 +32,7 @@ from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from redis.exceptions import RedisError
 
@@ -39,7 +40,6 @@ from minjian.abuse.models import Counter, UsedProof
 
 logger = logging.getLogger(__name__)
 
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 # How long a process counts in the database after Redis failed, before trying Redis again.
 REDIS_RETRY_SECONDS = 10.0
 # How often a process deletes expired counters from the database (on its next write).
@@ -228,9 +228,9 @@ class RedisWithDatabaseFallback:
 def counters() -> Counters:
     """The store for the current settings: Redis (falling back to the database) when the
     default cache is Redis, else the database."""
-    cache_settings = settings.CACHES["default"]
-    if cache_settings["BACKEND"] == REDIS_CACHE:
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
         return RedisWithDatabaseFallback(
-            CacheCounters(caches["default"]), location=str(cache_settings["LOCATION"])
+            CacheCounters(cache), location=str(settings.CACHES["default"]["LOCATION"])
         )
     return DatabaseCounters()

@@ -20,11 +20,19 @@ too and ask again cheaply (a 304, no rendering). docs/deploy.md shows nginx doin
 Only what anyone would get is stored: a GET or HEAD without a session, a message or an
 API credential, answered 200 without setting a cookie. Everything else passes through,
 marked `private` so that no shared cache keeps it.
+
+A stored page is kept gzipped too, compressed once when it is stored, and a reader who
+accepts gzip gets that copy: compressing a 20 KiB page at every answer cost more than the
+rest of sending a stored page. Answers that pass through are compressed by
+`CompressedTextMiddleware`, with its random bytes against BREACH; a stored page needs none,
+being the same for every reader: it holds no secret of anyone's (a page that sets a cookie,
+as a form's token would, is never stored).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -42,8 +50,10 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
+from minjian.core.middleware import is_compressible
 from minjian.core.models import PublicChange
 
 # What the public reads of cases in lists, counts and feeds, of organisations, of drives,
@@ -57,7 +67,12 @@ BOUNDARIES = "boundaries"
 
 # Headers of a stored answer that belong to one request and are not kept with it.
 _UNSTORED_HEADERS = frozenset({"set-cookie", "vary", "etag", "last-modified", "cache-control"})
-_KEY_PREFIX = "public-page:"
+# The shape of what is stored is part of the key: a worker of the previous release never
+# reads a stored page of this one, nor the other way round.
+_KEY_PREFIX = "public-page/2:"
+# Shorter pages are sent as they are (as GZipMiddleware leaves them).
+_SHORTEST_COMPRESSED = 200
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -98,6 +113,35 @@ class _Stored:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    # The body gzipped, where that is shorter.
+    gzipped: bytes | None
+
+    @classmethod
+    def of(cls, response: HttpResponse) -> _Stored:
+        headers = tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _UNSTORED_HEADERS
+        )
+        body = response.content
+        gzipped = None
+        if len(body) >= _SHORTEST_COMPRESSED and is_compressible(response.get("Content-Type", "")):
+            compressed = compress_string(body)
+            gzipped = compressed if len(compressed) < len(body) else None
+        return cls(response.status_code, headers, body, gzipped)
+
+    def answer(self, *, gzip_accepted: bool) -> HttpResponse:
+        send_gzipped = gzip_accepted and self.gzipped is not None
+        again = HttpResponse(self.gzipped if send_gzipped else self.body, status=self.status)
+        for name, value in self.headers:
+            again[name] = value
+        if send_gzipped:
+            # As CompressedTextMiddleware marks what it compresses (it leaves an answer
+            # with a Content-Encoding alone).
+            again["Content-Encoding"] = "gzip"
+            again["Content-Length"] = str(len(again.content))
+            patch_vary_headers(again, ("Accept-Encoding",))
+        return again
 
 
 def public_page(tags_of: Callable[..., Iterable[str]]) -> Callable[[View], View]:
@@ -120,7 +164,11 @@ def public_page(tags_of: Callable[..., Iterable[str]]) -> Callable[[View], View]
             )
             if unchanged is None:
                 response = _stored_or_rendered(
-                    _KEY_PREFIX + fingerprint, lambda: view(request, *args, **kwargs)
+                    _KEY_PREFIX + fingerprint,
+                    lambda: view(request, *args, **kwargs),
+                    gzip_accepted=bool(
+                        _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+                    ),
                 )
             else:
                 response = unchanged
@@ -128,6 +176,7 @@ def public_page(tags_of: Callable[..., Iterable[str]]) -> Callable[[View], View]
                 _mark_public(response, etag, last_modified)
             return response
 
+        setattr(answer, _TAGS_OF_ATTRIBUTE, tags_of)
         return cast(View, answer)
 
     return decorate
@@ -188,27 +237,19 @@ def _timestamp(moment: datetime | None) -> int | None:
     return int(moment.timestamp()) if moment else None
 
 
-def _stored_or_rendered(key: str, render: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+def _stored_or_rendered(
+    key: str, render: Callable[[], HttpResponseBase], *, gzip_accepted: bool
+) -> HttpResponseBase:
     stored: _Stored | None = cache.get(key)
     if stored is not None:
-        again = HttpResponse(stored.body, status=stored.status)
-        for name, value in stored.headers:
-            again[name] = value
-        return again
+        return stored.answer(gzip_accepted=gzip_accepted)
     response = render()
-    if _storable(response):
-        assert isinstance(response, HttpResponse)
-        headers = tuple(
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in _UNSTORED_HEADERS
-        )
-        cache.set(
-            key,
-            _Stored(response.status_code, headers, response.content),
-            settings.MINJIAN_PUBLIC_PAGE_SECONDS,
-        )
-    return response
+    if not _storable(response):
+        return response
+    assert isinstance(response, HttpResponse)
+    stored = _Stored.of(response)
+    cache.set(key, stored, settings.MINJIAN_PUBLIC_PAGE_SECONDS)
+    return stored.answer(gzip_accepted=gzip_accepted)
 
 
 def _storable(response: HttpResponseBase) -> bool:
@@ -221,7 +262,9 @@ def _storable(response: HttpResponseBase) -> bool:
 
 
 def _mark_public(response: HttpResponseBase, etag: str, last_modified: datetime | None) -> None:
-    response["ETag"] = etag
+    # A gzipped body is another representation of the page: its tag is weak (RFC 9110,
+    # 8.8.1), as GZipMiddleware makes it; If-None-Match compares tags weakly either way.
+    response["ETag"] = f"W/{etag}" if response.has_header("Content-Encoding") else etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     patch_cache_control(
@@ -232,6 +275,17 @@ def _mark_public(response: HttpResponseBase, etag: str, last_modified: datetime 
     )
     # Readers with a session get their own page; the language decides the words.
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
+
+
+_TAGS_OF_ATTRIBUTE = "public_page_tags_of"
+
+
+def page_tags(view: Callable[..., Any], *args: Any, **kwargs: Any) -> frozenset[str] | None:
+    """The tags a view decorated with `public_page` shows for these URL arguments, or None
+    for any other view: what a copy of the page made elsewhere (the static mirror,
+    minjian/archive/mirror.py) is fresh by."""
+    tags_of = getattr(view, _TAGS_OF_ATTRIBUTE, None)
+    return None if tags_of is None else frozenset(tags_of(*args, **kwargs))
 
 
 def tags_for_everything(*tags: str) -> Callable[..., tuple[str, ...]]:

@@ -21,12 +21,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from minjian.abuse.counters import REDIS_CACHE
 from minjian.abuse.tests.processes import RedisServer
 from minjian.abuse.tests.proof import solve
 from minjian.accounts import services as account_services
 from minjian.accounts.models import User
 from minjian.cases.models import Case
+from minjian.core.cache import BACKEND as REDIS_CACHE
 from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.jobs.models import PendingJob
 from minjian.jobs.pending import run_due_jobs

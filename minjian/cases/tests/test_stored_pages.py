@@ -3,8 +3,10 @@ a proxy can use, and a change to a case shows at once on every stored page that 
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.http import HttpResponse
@@ -92,6 +94,30 @@ def test_stored_pages_carry_validators_and_a_short_public_lifetime(
     unchanged = client.get(f"/cases/{case.pk}/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert unchanged.status_code == 304
     assert unchanged.content == b""
+
+
+def test_a_reader_who_accepts_gzip_gets_the_stored_page_compressed_once(
+    client: Client, case: Case, django_assert_max_num_queries: Any
+) -> None:
+    plain = client.get(f"/cases/{case.pk}/")
+    with patch("minjian.core.public_cache.compress_string") as compressing:
+        with django_assert_max_num_queries(1):
+            first = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_ENCODING="gzip, br")
+        again = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_ENCODING="gzip")
+    # Stored gzipped when the page was stored, not at each answer.
+    compressing.assert_not_called()
+    assert first["Content-Encoding"] == again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.content) == plain.content
+    assert again.content == first.content
+    assert int(first["Content-Length"]) == len(first.content)
+    assert "Accept-Encoding" in first["Vary"] and "Cookie" in first["Vary"]
+    # Another representation of the same page: the same tag, weak, and still a 304.
+    assert first["ETag"] == f"W/{plain['ETag']}"
+    unchanged = client.get(
+        f"/cases/{case.pk}/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert unchanged.status_code == 304
+    assert "Content-Encoding" not in plain
 
 
 def test_the_etag_changes_with_the_case_and_with_the_language(
