@@ -186,7 +186,7 @@ def _write_table(
     if isinstance(public, Public):
         if public.rows is not None:
             queryset = public.rows(queryset)
-        blanked = _emptied_account_links(model) | public.blanked
+        blanked = _emptied_account_links(model, public.account_links_kept) | public.blanked
         transform = public.transform
     path = root / table_path(model)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -212,12 +212,15 @@ def _write_table(
     return written
 
 
-def _emptied_account_links(model: type[models.Model]) -> dict[str, Any]:
-    """In a public bundle, every nullable link to an account is empty."""
+def _emptied_account_links(model: type[models.Model], kept: tuple[str, ...]) -> dict[str, Any]:
+    """In a public bundle, every nullable link to an account is empty, but those `kept`."""
     return {
         field.attname: None
         for field in model._meta.concrete_fields
-        if field.is_relation and field.related_model is User and field.null
+        if field.is_relation
+        and field.related_model is User
+        and field.null
+        and field.attname not in kept
     }
 
 

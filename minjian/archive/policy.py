@@ -50,6 +50,9 @@ class Public:
     rows: Rows | None = None
     blanked: dict[str, Any] = field(default_factory=dict)
     transform: Callable[[Row], Row] | None = None
+    # Links to an account left as they are (to its placeholder) where a constraint needs
+    # them; every other nullable link to an account is emptied.
+    account_links_kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,20 @@ def _tombstone(row: Row) -> Row:
         row["title"] = ""
         row["description"] = ""
     return row
+
+
+# What stands for a secret a constraint wants non-empty (a receipt's digest marks an
+# anonymous pledge; a named body has a contact): not a value of the column's kind.
+WITHHELD = "withheld.invalid"
+
+
+def _withheld(column: str) -> Callable[[Row], Row]:
+    def transform(row: Row) -> Row:
+        if row[column]:
+            row[column] = WITHHELD
+        return row
+
+    return transform
 
 
 def _placeholder_account(row: Row) -> Row:
@@ -205,7 +222,9 @@ def policies() -> dict[str, Policy]:
         "aid.Recipient": Public(),
         "aid.Recipient_accounts": Private("recipients' accounts"),
         "aid.Need": Public(),
-        "aid.Pledge": Public(blanked={"receipt_digest": ""}),
+        "aid.Pledge": Public(
+            account_links_kept=("donor_id",), transform=_withheld("receipt_digest")
+        ),
         "aid.AllocationRound": Public(),
         "aid.AllocationLine": Public(),
         "aid.Shipment": Public(blanked={"courier_note": "", "on_behalf_reason": ""}),
@@ -220,7 +239,8 @@ def policies() -> dict[str, Policy]:
         # petitions
         "petitions.Petition": Public(
             rows=_public_petitions(""),
-            blanked={"addressed_contact": "", "rejection_reason": ""},
+            blanked={"rejection_reason": ""},
+            transform=_withheld("addressed_contact"),
         ),
         "petitions.Petition_cited_cases": Public(
             rows=lambda rows: _public_cases("case__")(_public_petitions("petition__")(rows))

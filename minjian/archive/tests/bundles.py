@@ -8,10 +8,19 @@ from typing import Any
 
 from django.core.management import call_command
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.test import override_settings
 
+from minjian.accounts.models import ApiToken, User
+from minjian.accounts.tests.factories import make_user
+from minjian.aid.models import Pledge
 from minjian.archive.bundle_tables import exported_models, table_name
+from minjian.cases import services as case_services
+from minjian.cases.models import Case, CaseEvent
 from minjian.core.models import PublicChange
+from minjian.notify.services import follow_request
+from minjian.orgs.models import Membership
+from minjian.petitions.models import Signature
 from minjian.topics.tests.factories import ensure_default_topics
 
 PASSPHRASE = "correct horse battery staple 民间"
@@ -37,7 +46,8 @@ def empty_the_instance(settings: Any, media_root: Path) -> None:
         else:
             cursor.execute("PRAGMA defer_foreign_keys = ON")
         for model in reversed(exported_models()):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # a table name of the code's
         PublicChange.objects.all().delete()
     settings.MEDIA_ROOT = media_root
     ensure_default_topics()
@@ -74,3 +84,59 @@ def named_media(root: Path) -> dict[str, bytes]:
         if name
     }
     return {name: content for name, content in media_files(root).items() if name in names}
+
+
+def plant_secrets(settings: Any) -> list[str]:
+    """Secrets a public bundle must not hold, planted in the instance (an internal note, a
+    held text, a follower's address) and gathered from it (every account's address and
+    password hash, every receipt's and token's digest, every held or internal text)."""
+    case = Case.objects.filter(state__in=Case.PUBLIC_STATES).order_by("id").first()
+    membership = Membership.objects.select_related("user", "organisation").first()
+    assert case is not None and membership is not None
+    case_services.case_add_internal_note(
+        actor=membership.user,
+        organisation=membership.organisation,
+        case_id=case.pk,
+        note="内部备注只给成员看 internal-note-planted",
+    )
+    # Where untrusted additions wait for a moderator, an anonymous witness's text is held.
+    settings.MINJIAN_REVIEW_UNTRUSTED_REPORTS = True
+    held = case_services.case_add_by_witness(
+        case=case, actor=None, text="等待审核的目击文字 held-text-planted"
+    )
+    assert held.payload.get("held")
+    follow_request(case=case, email="follower-planted@example.org", language="en")
+    make_user("secret-keeper", email="account-planted@example.org")
+    secrets = [
+        "internal-note-planted",
+        "held-text-planted",
+        "follower-planted@example.org",
+        "account-planted@example.org",
+    ]
+    secrets += [email for email in User.objects.values_list("email", flat=True) if email]
+    secrets += [
+        hash_ for hash_ in User.objects.values_list("password", flat=True) if len(hash_) > 20
+    ]
+    secrets += [
+        digest for digest in Case.objects.values_list("receipt_digest", flat=True) if digest
+    ]
+    secrets += [digest for digest in ApiToken.objects.values_list("digest", flat=True) if digest]
+    secrets += [
+        digest for digest in Pledge.objects.values_list("receipt_digest", flat=True) if digest
+    ]
+    secrets += [
+        address
+        for address in Signature.objects.values_list("pending_address", flat=True)
+        if address
+    ]
+    secrets += [
+        str(event.payload["note"])
+        for event in CaseEvent.objects.filter(Q(internal=True) | Q(payload__held=True))
+        if event.payload.get("note")
+        and not CaseEvent.objects.filter(
+            kind=CaseEvent.Kind.NOTE_RELEASED, payload__event=event.pk
+        ).exists()
+    ]
+    assert Case.objects.exclude(receipt_digest="").exists()
+    assert CaseEvent.objects.filter(internal=True).exists()
+    return sorted(set(secrets))
