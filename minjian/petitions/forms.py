@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.core.text import parse_id
 from minjian.orgs.models import Organisation
 from minjian.petitions import selectors_pages, validation
+from minjian.petitions.models import Petition
 from minjian.places.models import Region
 from minjian.topics.models import Topic
 from minjian.topics.selectors import topic_list
@@ -190,6 +191,41 @@ class PetitionForm(forms.Form):
         data = dict(self.cleaned_data)
         owners = [*data.pop("own_organisations"), *data.pop("other_organisations")]
         return {**data, "owner_organisations": owners}
+
+
+class DraftForm(PetitionForm):
+    """A draft's text and terms, to edit: its co-owners stay as they were asked."""
+
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+        super().__init__(
+            *args,
+            administered=Organisation.objects.none(),
+            initial=_draft_initial(petition),
+            **kwargs,
+        )
+        del self.fields["own_organisations"]
+        del self.fields["other_organisations"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        """`petitions.services.petition_draft_edit`'s arguments, but the actor and petition."""
+        return dict(self.cleaned_data)
+
+
+def _draft_initial(petition: Petition) -> dict[str, Any]:
+    return {
+        "title": petition.title,
+        "request": petition.request,
+        "background": petition.background,
+        "addressed_organisation": petition.addressed_organisation,
+        "addressed_name": petition.addressed_name,
+        "addressed_contact": petition.addressed_contact,
+        "topic": petition.topic,
+        "region": petition.region,
+        "cited_cases": ", ".join(f"#{case.pk}" for case in petition.cited_cases.all()),
+        "deadline": petition.deadline,
+        "signature_goal": petition.signature_goal,
+        "deliver_at_deadline": petition.deliver_at_deadline,
+    }
 
 
 class RejectForm(forms.Form):

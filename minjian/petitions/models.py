@@ -360,6 +360,7 @@ class PetitionEvent(Event):
 
     class Kind(models.TextChoices):
         CREATED = "created", _("written")
+        EDITED = "edited", _("draft edited")
         OWNER_ACCEPTED = "owner_accepted", _("co-owner accepted")
         SUBMITTED = "submitted", _("looking for sponsors")
         SPONSORED = "sponsored", _("sponsors found, waiting for a moderator")

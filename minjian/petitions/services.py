@@ -102,34 +102,30 @@ def petition_create(
     decision): then every owner accepts and signs as an organisation at once, counting
     among the sponsors. Without organisations, `actor` owns it."""
     _require_active(actor)
-    checked_title = validation.clean_title(title)
-    checked_request = validation.clean_text(request, field="request", required=True)
-    checked_background = validation.clean_text(background, field="background", required=False)
-    checked_deadline = validation.clean_deadline(deadline)
-    goal = validation.clean_goal(signature_goal)
-    body = validation.clean_addressed_body(
-        addressed_organisation, addressed_name, addressed_contact
+    draft = validation.clean_draft(
+        title=title,
+        request=request,
+        background=background,
+        deadline=deadline,
+        signature_goal=signature_goal,
+        addressed_organisation=addressed_organisation,
+        addressed_name=addressed_name,
+        addressed_contact=addressed_contact,
+        cited_cases=cited_cases,
     )
-    cases = validation.clean_cited_cases(cited_cases)
     owners = list({organisation.pk: organisation for organisation in owner_organisations}.values())
     now = timezone.now()
-    petition = Petition.objects.create(
-        title=checked_title,
-        request=checked_request,
-        background=checked_background,
-        addressed_organisation=body.organisation,
-        addressed_name=body.name,
-        addressed_contact=body.contact,
+    petition = Petition(
         topic=topic,
         region=region,
-        deadline=checked_deadline,
-        signature_goal=goal,
         deliver_at_deadline=deliver_at_deadline,
         sponsors_needed=settings.MINJIAN_PETITION_SPONSORS,
         created_by=actor,
         created_at=now,
     )
-    petition.cited_cases.set(cases)
+    _write_draft(petition, draft)
+    petition.save()
+    petition.cited_cases.set(draft.cited_cases)
     if owners:
         PetitionOwner.objects.bulk_create(
             PetitionOwner(
@@ -181,6 +177,111 @@ def petition_owner_accept(*, actor: User, petition: Petition, organisation: Orga
     owner.accepted_at = timezone.now()
     owner.save(update_fields=["accepted_at"])
     _log(locked, Kind.OWNER_ACCEPTED, actor, {}, organisation=organisation)
+
+
+# What an edit of a draft may change, as the petition's fields.
+DRAFT_FIELDS = (
+    "title",
+    "request",
+    "background",
+    "addressed_organisation",
+    "addressed_name",
+    "addressed_contact",
+    "topic",
+    "region",
+    "deadline",
+    "signature_goal",
+    "deliver_at_deadline",
+)
+
+
+@transaction.atomic
+def petition_draft_edit(
+    *,
+    actor: User,
+    petition: Petition,
+    title: str,
+    request: str,
+    background: str,
+    deadline: date | None,
+    signature_goal: int | None,
+    addressed_organisation: Organisation | None = None,
+    addressed_name: str = "",
+    addressed_contact: str = "",
+    topic: Topic | None = None,
+    region: Region | None = None,
+    cited_cases: Iterable[Case] = (),
+    deliver_at_deadline: bool = False,
+) -> Petition:
+    """An owner changes the draft's text or terms. A co-owner organisation accepted the
+    text as it was: each one that `actor` does not administer must accept again. Once an
+    organisation has signed it (a coalition's agreed petition), the text is what they
+    signed and stays; a petition sent out for sponsors is no longer a draft."""
+    locked = _locked(petition)
+    _require_owner(actor, locked)
+    _require_state(locked, (State.DRAFT,))
+    if locked.signatures.exists():
+        raise DomainError(
+            "petition_signed",
+            _(
+                "Organisations have signed this text already: it stays as they signed it. "
+                "Write a new petition to change it."
+            ),
+            status=409,
+        )
+    draft = validation.clean_draft(
+        title=title,
+        request=request,
+        background=background,
+        deadline=deadline,
+        signature_goal=signature_goal,
+        addressed_organisation=addressed_organisation,
+        addressed_name=addressed_name,
+        addressed_contact=addressed_contact,
+        cited_cases=cited_cases,
+    )
+    before = {field: getattr(locked, field) for field in DRAFT_FIELDS}
+    cited_before = set(locked.cited_cases.values_list("pk", flat=True))
+    locked.topic, locked.region, locked.deliver_at_deadline = topic, region, deliver_at_deadline
+    _write_draft(locked, draft)
+    changed = [field for field in DRAFT_FIELDS if getattr(locked, field) != before[field]]
+    if {case.pk for case in draft.cited_cases} != cited_before:
+        changed.append("cited_cases")
+        locked.cited_cases.set(draft.cited_cases)
+    if not changed:
+        return locked
+    locked.save(update_fields=[field for field in changed if field in DRAFT_FIELDS])
+    to_accept_again = [
+        owner
+        for owner in locked.owners.select_related("organisation").filter(
+            organisation__isnull=False, accepted_at__isnull=False
+        )
+        if owner.organisation is not None and not orgs_selectors.is_admin(actor, owner.organisation)
+    ]
+    PetitionOwner.objects.filter(pk__in=[owner.pk for owner in to_accept_again]).update(
+        accepted_at=None
+    )
+    _log(
+        locked,
+        Kind.EDITED,
+        actor,
+        {
+            "fields": changed,
+            "to_accept_again": [owner.organisation_id for owner in to_accept_again],
+        },
+    )
+    return locked
+
+
+def _write_draft(petition: Petition, draft: validation.Draft) -> None:
+    petition.title = draft.title
+    petition.request = draft.request
+    petition.background = draft.background
+    petition.addressed_organisation = draft.body.organisation
+    petition.addressed_name = draft.body.name
+    petition.addressed_contact = draft.body.contact
+    petition.deadline = draft.deadline
+    petition.signature_goal = draft.signature_goal
 
 
 @transaction.atomic

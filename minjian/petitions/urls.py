@@ -19,6 +19,7 @@ urlpatterns = [
     path("<id:petition_id>/timeline.atom", feeds.timeline_feed, name="timeline_feed"),
     path("<id:petition_id>/sign/", views.sign, name="sign"),
     path("<id:petition_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("<id:petition_id>/edit/", views_owners.edit, name="edit"),
     path("<id:petition_id>/owners/", views_owners.owners, name="owners"),
     path("<id:petition_id>/submit/", views_owners.submit, name="submit"),
     path("<id:petition_id>/approve/", views_moderation.approve, name="approve"),

@@ -170,3 +170,40 @@ def clean_reason(raw: str | None) -> str:
 def clean_answer(raw: str | None) -> str:
     """The body's answer: the one validator of notes on a timeline, and not empty."""
     return clean_note(raw, required=True)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A petition's text and terms, checked: what its author writes and may edit while it
+    is a draft."""
+
+    title: str
+    request: str
+    background: str
+    deadline: date
+    signature_goal: int
+    body: AddressedBody
+    cited_cases: list[Case]
+
+
+def clean_draft(
+    *,
+    title: str,
+    request: str,
+    background: str,
+    deadline: date | None,
+    signature_goal: int | None,
+    addressed_organisation: Organisation | None,
+    addressed_name: str,
+    addressed_contact: str,
+    cited_cases: Iterable[Case],
+) -> Draft:
+    return Draft(
+        title=clean_title(title),
+        request=clean_text(request, field="request", required=True),
+        background=clean_text(background, field="background", required=False),
+        deadline=clean_deadline(deadline),
+        signature_goal=clean_goal(signature_goal),
+        body=clean_addressed_body(addressed_organisation, addressed_name, addressed_contact),
+        cited_cases=clean_cited_cases(cited_cases),
+    )

@@ -1,8 +1,6 @@
-"""The owners' pages of petitions: writing one (a draft), each co-owner organisation's
-acceptance by one of its admins, and sending the draft out for its first signers.
-
-Petitions' services have no editing of a draft: what was written stays as written, and a
-petition with a mistake is written again."""
+"""The owners' pages of petitions: writing one (a draft) and editing it, each co-owner
+organisation's acceptance by one of its admins, and sending the draft out for its first
+signers."""
 
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ from minjian.core.errors import DomainError
 from minjian.core.forms import see_other, show_domain_error
 from minjian.orgs.selectors import organisation_by_slug
 from minjian.petitions import access, selectors, selectors_pages, services
-from minjian.petitions.forms import PetitionForm
+from minjian.petitions.forms import DraftForm, PetitionForm
 
 
 @login_required
@@ -42,6 +40,30 @@ def petition_new(request: HttpRequest) -> HttpResponse:
             )
             return see_other("petitions:detail", petition_id=petition.pk)
     return render(request, "petitions/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def edit(request: HttpRequest, petition_id: int) -> HttpResponse:
+    """An owner edits the draft; co-owners she does not administer accept it again."""
+    actor = signed_in(request)
+    petition = access.access_petition(actor, petition_id)
+    form = DraftForm(request.POST or None, petition=petition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_draft_edit(actor=actor, petition=petition, **form.service_arguments())
+        except DomainError as error:
+            if error.status == 403:
+                raise
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return see_other("petitions:detail", petition_id=petition.pk)
+    return render(
+        request,
+        "petitions/edit.html",
+        {"form": form, "petition": petition},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
