@@ -1,0 +1,201 @@
+"""The static mirror of a small instance made by factories: nothing private in any file,
+a second build rewrites only what changed, and verify_mirror on a folder and over HTTP."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from minjian.accounts.models import User
+from minjian.archive.manifest import check_manifest
+from minjian.archive.mirror import STATE_NAME, MirrorBuilder
+from minjian.cases import services
+from minjian.cases.models import Case
+from minjian.cases.tests.factories import make_case
+from minjian.cases.tests.images import jpeg_upload
+from minjian.cases.tests.test_private_texts import (
+    EDIT_REQUEST,
+    HELD_TEXT,
+    HIDDEN_CASE,
+    HIDE_NOTE,
+    INTERNAL_NOTE,
+    MEMBER_EMAIL,
+    OTHER_MEMBER_EMAIL,
+    PENDING_CASE,
+    PUBLIC_UPDATE,
+    REPORTER_EMAIL,
+    WITHHELD_TEXT,
+    Story,
+    story,
+)
+from minjian.core.signing import public_key_base64url
+from minjian.notify.tests.mailbox import committed, smtp
+from minjian.places.models import Region
+
+# The story of private texts (minjian/cases/tests/test_private_texts.py) and what it needs.
+__all__ = ["committed", "smtp", "story"]
+
+pytestmark = pytest.mark.django_db
+
+FOLLOWER_EMAIL = "follower@example.org"
+
+
+def every_file(root: Path) -> Iterator[tuple[str, bytes]]:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            yield path.relative_to(root).as_posix(), path.read_bytes()
+
+
+def test_no_private_text_and_no_e_mail_address_is_in_any_file_of_the_mirror(
+    story: Story, tmp_path: Path
+) -> None:
+    root = tmp_path / "mirror"
+    MirrorBuilder(root).build()
+    secrets = [
+        INTERNAL_NOTE,
+        HIDE_NOTE,
+        EDIT_REQUEST,
+        HELD_TEXT,
+        WITHHELD_TEXT,
+        PENDING_CASE,
+        HIDDEN_CASE,
+        REPORTER_EMAIL,
+        MEMBER_EMAIL,
+        OTHER_MEMBER_EMAIL,
+        FOLLOWER_EMAIL,
+        story.public_code,
+        story.hidden_code,
+    ]
+    found = [
+        (name, secret)
+        for name, data in every_file(root)
+        for secret in secrets
+        if secret.encode() in data
+    ]
+    assert found == []
+    # The control: the mirror holds the timeline's public texts, and the hidden case's
+    # tombstone with the kind of its reason.
+    public_page = (root / "en" / f"cases/{story.public_case.pk}/index.html").read_text("utf-8")
+    assert PUBLIC_UPDATE in public_page
+    tombstone = (root / "en" / f"cases/{story.hidden_case.pk}/index.html").read_text("utf-8")
+    assert f"Case #{story.hidden_case.pk} was hidden" in tombstone
+    assert "harassment or a call to hunt someone down" in tombstone
+    assert not (root / "en" / f"cases/{story.pending_case.pk}").exists()
+
+
+def test_a_second_build_after_one_change_rewrites_only_what_changed(
+    regions: dict[str, Region], staff: User, tmp_path: Path
+) -> None:
+    county = regions["340321"]
+    changed = make_case(county, title="淮河边的造纸厂", photos=[jpeg_upload()])
+    unchanged = make_case(county, title="桥面裂缝", photos=[jpeg_upload()])
+    root = tmp_path / "mirror"
+    first = MirrorBuilder(root).build()
+    assert first.files_written > 0
+    assert check_manifest(root).ok
+
+    again = MirrorBuilder(root).build()
+    # Nothing changed: every page with tags is kept; only the about pages may say a new time.
+    assert again.pages_kept > 0
+    assert set(again.written) <= {"en/about.html", "zh-hans/about.html"}
+    assert again.removed == []
+
+    before = {name: (root / name).stat().st_mtime_ns for name, _data in every_file(root)}
+    services.case_hide(actor=staff, case_id=changed.pk, reason=Case.HiddenReason.PERSONAL_DATA)
+    third = MirrorBuilder(root).build()
+
+    changed_pages = {f"{language}/cases/{changed.pk}/index.html" for language in ("en", "zh-hans")}
+    assert changed_pages <= set(third.written)
+    for language in ("en", "zh-hans"):
+        page = f"{language}/cases/{unchanged.pk}/index.html"
+        assert page not in third.written
+        assert (root / page).stat().st_mtime_ns == before[page]
+    # The hidden case's photos leave the mirror with its page; the other case's stay untouched.
+    changed_key = changed.photos.get().key
+    unchanged_key = unchanged.photos.get().key
+    assert third.removed
+    assert all(f"media/cases/photos/{changed_key}/" in name for name in third.removed)
+    assert not (root / "media" / "cases" / "photos" / changed_key).exists()
+    kept_photo = f"media/cases/photos/{unchanged_key}/full.jpg"
+    assert (root / kept_photo).stat().st_mtime_ns == before[kept_photo]
+    # Whatever was not rewritten is byte for byte as it was, and the manifest says so.
+    for name in set(before) - set(third.written) - set(third.removed) - {STATE_NAME}:
+        if not name.startswith("minjian-manifest"):
+            assert (root / name).stat().st_mtime_ns == before[name], name
+    assert check_manifest(root, trusted_public_key=None).ok
+
+
+def test_a_folder_that_is_not_a_mirror_is_refused_and_left_alone(
+    regions: dict[str, Region], tmp_path: Path
+) -> None:
+    make_case(regions["340321"])
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    with pytest.raises(CommandError, match="is not a mirror built here"):
+        call_command("build_mirror", str(tmp_path))
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Nothing logged: a test's output is its own."""
+
+
+@pytest.fixture
+def served(tmp_path: Path, regions: dict[str, Region]) -> Iterator[tuple[Path, str]]:
+    """A mirror, served over HTTP by Python's own file server."""
+    make_case(regions["340321"], photos=[jpeg_upload()])
+    root = tmp_path / "mirror"
+    call_command("build_mirror", str(root), stdout=StringIO())
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_verify_mirror_checks_a_mirror_served_over_http(
+    served: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = served
+    call_command("verify_mirror", url, trusted_key=public_key_base64url())
+    assert "All " in capsys.readouterr().out
+    (root / "zh-hans" / "index.html").write_bytes(b"<p>rewritten</p>")
+    with pytest.raises(CommandError, match="0 missing, 1 changed, 0 extra"):
+        call_command("verify_mirror", url)
+    assert "Changed: zh-hans/index.html" in capsys.readouterr().out
+
+
+def test_verify_mirror_refuses_a_mirror_signed_by_another_key(
+    served: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, _url = served
+    another_key = "A" * 43
+    with pytest.raises(CommandError, match="signature bad"):
+        call_command("verify_mirror", str(root), trusted_key=another_key)
+    assert "Signature: BAD (not by the trusted key)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [("not base64!", "not base64url"), ("AAAA", "3 bytes; an Ed25519 public key is 32")],
+)
+def test_verify_mirror_refuses_a_trusted_key_that_is_not_one(
+    tmp_path: Path, key: str, message: str
+) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("verify_mirror", str(tmp_path), trusted_key=key)
+
+
+def test_verify_mirror_says_when_there_is_no_manifest(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"There is no minjian-manifest\.json"):
+        call_command("verify_mirror", str(tmp_path))
