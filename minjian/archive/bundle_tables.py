@@ -163,8 +163,10 @@ def _base64(value: bytes | memoryview) -> str:
 
 def _file_name(value: Any) -> str | None:
     """A stored file's name; an empty file field is written as it is ("" or null)."""
-    if value is None or value == "":
-        return value
+    if value is None:
+        return None
+    if value == "":
+        return ""
     if not isinstance(value, dict) or not isinstance(value.get("name"), str):
         raise ValueError("a file is not {name, sha256}")
     return str(value["name"])
