@@ -31,6 +31,7 @@ from minjian.cases.location import Point, Precision, published_point
 from minjian.cases.models import EXPOSES_PERSON, Case, CaseEvent, CasePhoto
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.receipts import new_receipt_code, receipt_digest
+from minjian.cases.recording import record_events
 from minjian.cases.services_photos import (
     check_photo_count,
     check_uploads,
@@ -42,6 +43,7 @@ from minjian.cases.tallies import count_move, count_new_case
 from minjian.cases.validation import clean_description, clean_note, clean_title, parse_point
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
 from minjian.core.public_cache import CASES, case_tag, touch
+from minjian.jobs import deferred_together
 from minjian.orgs.models import Organisation
 from minjian.orgs.selectors import user_is_member_of_verified_organisation
 from minjian.places.models import Region
@@ -310,7 +312,7 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
                     payload=_move_payload(Case.State.SUBMITTED, Case.State.PUBLISHED),
                 )
             )
-        written = _write_events(events)
+        written = _write_events(events, photos={case.pk: kept})
     return Submission(
         case=case,
         receipt_code=receipt_code,
@@ -765,16 +767,29 @@ def _write_event(
         created_at=at or timezone.now(),
     )
     _touch_public_pages([event])
-    announce([event])
+    _record_and_announce([event])
     return event
 
 
-def _write_events(events: list[CaseEvent]) -> list[CaseEvent]:
-    """Append several events in one insert and tell the apps that react to them."""
+def _write_events(
+    events: list[CaseEvent], *, photos: Mapping[int, Sequence[CasePhoto]] | None = None
+) -> list[CaseEvent]:
+    """Append several events in one insert and tell the apps that react to them; `photos`:
+    the photos of a case just filed, by its id, which the public record need not read."""
     written = CaseEvent.objects.bulk_create(events)
     _touch_public_pages(written)
-    announce(written)
+    _record_and_announce(written, photos=photos)
     return written
+
+
+def _record_and_announce(
+    events: list[CaseEvent], *, photos: Mapping[int, Sequence[CasePhoto]] | None = None
+) -> None:
+    """Append what the events make public to the record and tell the apps that react to
+    them, the jobs of both deferred as one (the record's seal with the apps' reactions)."""
+    with deferred_together():
+        record_events(events, photos=photos)
+        announce(events)
 
 
 def _touch_public_pages(events: Iterable[CaseEvent]) -> None:

@@ -25,6 +25,7 @@ from minjian.cases import jobs
 from minjian.cases.faces import parse_manual_boxes
 from minjian.cases.models import Case, CasePhoto
 from minjian.cases.photos import PhotoUpload, check_photo, prepare_photo, strip_metadata
+from minjian.cases.recording import record_case_edited
 from minjian.core.errors import DomainError, ServiceUnavailable
 from minjian.core.public_cache import CASES, case_tag, touch
 
@@ -209,6 +210,8 @@ def _finish(
         if status == CasePhoto.Status.READY and photo.case.is_public:
             # Its case's page, and the lists, show the photo from now on.
             touch(CASES, case_tag(photo.case_id))
+            if not photo.held:
+                record_case_edited(photo.case)
         transaction.on_commit(lambda: default_storage.delete(upload_name))
 
 

@@ -20,6 +20,7 @@ from minjian.core.errors import DomainError
 from minjian.core.public_cache import ORGANISATIONS, organisation_tag, touch
 from minjian.orgs import access
 from minjian.orgs.models import Membership, Organisation, OrganisationEvent
+from minjian.orgs.recording import record_event
 from minjian.orgs.validation import clean_contact, clean_description, clean_names, clean_slug
 from minjian.places.models import Region
 from minjian.places.selectors import regions_by_codes
@@ -348,9 +349,11 @@ def _record(
     organisation: Organisation, kind: str, actor: User, payload: dict[str, Any]
 ) -> OrganisationEvent:
     touch(organisation_tag(organisation.pk), ORGANISATIONS)
-    return OrganisationEvent.objects.create(
+    event = OrganisationEvent.objects.create(
         organisation=organisation, kind=kind, actor=actor, payload=payload
     )
+    record_event(organisation, event)
+    return event
 
 
 def _locked(organisation: Organisation) -> Organisation:

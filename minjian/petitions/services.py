@@ -49,6 +49,7 @@ from minjian.petitions.models import (
     PetitionRegionCount,
     Signature,
 )
+from minjian.petitions.recording import record_event
 from minjian.places.models import Region
 from minjian.redaction import redact
 from minjian.topics.models import Topic
@@ -919,6 +920,7 @@ def _log(
         petition=petition, kind=kind, actor=actor, payload=payload, organisation=organisation
     )
     touch(PETITIONS, petition_tag(petition.pk))
+    record_event(petition, event)
     return event
 
 

@@ -62,10 +62,17 @@ def append(subject: str, kind: str, body: Mapping[str, Any], at: datetime | None
 
 
 def record_removal(
-    subject: str, kind: str, *, reason: str, protects_person: bool, at: datetime | None = None
+    subject: str,
+    kind: str,
+    *,
+    reason: str,
+    protects_person: bool,
+    explanation: str = "",
+    at: datetime | None = None,
 ) -> Entry:
-    """A tombstone for `subject`: why it was removed and the hash of the content that was
-    public (its last published or edited snapshot), so that a mirror knows what it holds.
+    """A tombstone for `subject`: why it was removed (a reason code, and the public text of
+    the reason when the app has one) and the hash of the content that was public (its last
+    published or edited snapshot, None if it never was), so that a mirror knows what it holds.
 
     A removal that protects a person also withholds the bodies of the subject's earlier
     entries (their content hashes stay in the chain): the record must not go on showing
@@ -92,6 +99,7 @@ def record_removal(
             "protects_person": protects_person,
             "content_hash": last_snapshot,
             "at": record_time(removed_at),
+            **({"explanation": explanation} if explanation else {}),
         },
         at=removed_at,
     )

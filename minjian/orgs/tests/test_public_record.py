@@ -1,0 +1,74 @@
+"""Organisations in the public record (`minjian.record`): the public profile when it is
+registered and each time it changes (an edit, the verified mark), without its members or
+its contact e-mail address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from minjian.accounts.tests.factories import make_user
+from minjian.orgs import services
+from minjian.places.models import Region
+from minjian.record import selectors
+from minjian.record.canonical import GENESIS_HASH
+from minjian.record.documents import entry_document
+from minjian.record.services import seal_record
+from minjian.record.verify import verify_entries
+
+pytestmark = pytest.mark.django_db
+
+PROFILE: dict[str, Any] = {
+    "kind": "ngo",
+    "name_zh": "淮河卫士",
+    "name_en": "Huai River Guardians",
+    "description": "守护淮河。",
+    "topic_slugs": ["environment"],
+    "region_codes": ["340321"],
+    "contact_email": "contact@huai.example.org",
+    "contact_url": "https://huai.example.org/",
+    "contact_note": "周一到周五",
+}
+
+
+def _record() -> list[dict[str, Any]]:
+    seal_record()
+    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
+    verify_entries(entries, GENESIS_HASH, 1)
+    return entries
+
+
+def test_the_public_profile_enters_the_record_and_each_change_follows(
+    regions: dict[str, Region],
+) -> None:
+    admin = make_user("river-admin")
+    staff = make_user("staff", is_staff=True)
+    organisation = services.organisation_create(actor=admin, slug="huai", **PROFILE)
+    services.organisation_set_verified(actor=staff, organisation=organisation, verified=True)
+    services.organisation_update(
+        actor=admin, organisation=organisation, **(PROFILE | {"description": "守护淮河两岸。"})
+    )
+    services.membership_add(
+        actor=admin, organisation=organisation, user=make_user("new-member"), role="member"
+    )
+
+    entries = _record()
+
+    assert [entry["kind"] for entry in entries] == [
+        "organisation.published",
+        "organisation.edited",
+        "organisation.edited",
+    ]
+    published, verified, edited = (entry["body"] for entry in entries)
+    assert published["slug"] == "huai"
+    assert published["topics"] == ["environment"]
+    assert published["regions"] == ["340321"]
+    assert published["contact"] == {"url": "https://huai.example.org/", "note": "周一到周五"}
+    assert published["verified"] is False
+    assert verified["verified"] is True
+    assert edited["description"] == "守护淮河两岸。"
+    text = str(entries)
+    assert PROFILE["contact_email"] not in text
+    assert "river-admin" not in text
+    assert "new-member" not in text

@@ -1,0 +1,31 @@
+"""Appending to the record what is public now and not in it yet: an instance that ran before
+the record existed (and the demo) starts with a complete one (`manage.py record_backfill`).
+
+The record sits below the apps whose content it holds, so each app registers, in its
+`AppConfig.ready`, how it backfills one type of subject; `backfill_record` runs them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from minjian.record import selectors
+
+# Given the subjects of its type already in the record ("case:12"), a backfill appends the
+# entries of every other public one and returns how many subjects it added.
+Backfill = Callable[[Collection[str]], int]
+
+_backfills: dict[str, Backfill] = {}
+
+
+def register(subject_type: str, backfill: Backfill) -> None:
+    """Backfill subjects of `subject_type` with `backfill`; registering again replaces it."""
+    _backfills[subject_type] = backfill
+
+
+def backfill_record() -> dict[str, int]:
+    """Run every registered backfill; how many subjects each added, by subject type."""
+    return {
+        subject_type: backfill(selectors.subjects_in_record(subject_type))
+        for subject_type, backfill in sorted(_backfills.items())
+    }
