@@ -258,7 +258,7 @@ def _read_page(source: Source, *, after: int, limit: int) -> _Page:
 def _entry_shaped(entry: Any) -> bool:
     return (
         isinstance(entry, dict)
-        and isinstance(entry.get("position"), int)
+        and _is_position(entry.get("position"))
         and all(isinstance(entry.get(key), str) for key in ENTRY_FIELDS[1:])
         and (entry.get("body") is None or isinstance(entry.get("body"), dict))
         and _moment(entry["at"]) is not None
@@ -268,12 +268,17 @@ def _entry_shaped(entry: Any) -> bool:
 def _checkpoint_shaped(checkpoint: Any) -> bool:
     return (
         isinstance(checkpoint, dict)
-        and isinstance(checkpoint.get("position"), int)
+        and _is_position(checkpoint.get("position"))
         and all(
             isinstance(checkpoint.get(key), str)
             for key in ("instance", "entry_hash", "at", "signature")
         )
     )
+
+
+def _is_position(value: Any) -> bool:
+    # Not a bool, which Python counts as an int (True == 1).
+    return type(value) is int and value >= 0
 
 
 def _moment(text: str) -> datetime | None:
