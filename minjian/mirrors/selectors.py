@@ -153,11 +153,14 @@ class Removed:
     by_month: list[MonthCount]
     total: int
     cases: list[MirroredCase]
+    # Every case kept from a source that went dark (unreachable), else None.
+    kept_from_dark_source: int | None
 
 
 def removed(source: Source) -> Removed:
     """What the source removed or stopped serving: counts by reason (its public reason
-    code, or vanished without one) and by month, and the newest removals."""
+    code, or vanished without one) and by month, and the newest removals; and, when the
+    whole source went dark, how many of its cases are kept here."""
     removed_cases = MirroredCase.objects.filter(source=source).exclude(removal="")
     by_reason = [
         ReasonCount(
@@ -182,11 +185,15 @@ def removed(source: Source) -> Removed:
             :REMOVED_LISTED
         ]
     )
+    dark = source.state == Source.State.UNREACHABLE
     return Removed(
         by_reason=by_reason,
         by_month=by_month,
         total=sum(row.count for row in by_reason),
         cases=listed,
+        kept_from_dark_source=(
+            MirroredCase.objects.filter(source=source).count() if dark else None
+        ),
     )
 
 
