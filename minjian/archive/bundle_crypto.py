@@ -21,6 +21,7 @@ import tarfile
 from pathlib import Path
 
 import pyrage
+from django.utils.translation import gettext as _
 from pyrage import x25519
 
 BUNDLE_FILE = "bundle.tar.age"
@@ -63,22 +64,27 @@ def unseal(sealed: Path, workdir: Path, passphrase: str) -> Path:
         identity_text = pyrage.passphrase.decrypt((sealed / IDENTITY_FILE).read_bytes(), passphrase)
         identity = x25519.Identity.from_str(identity_text.decode("ascii"))
     except (pyrage.DecryptError, pyrage.IdentityError, UnicodeDecodeError) as error:
-        raise SealError("The passphrase does not open this bundle.") from error
+        raise SealError(_("The passphrase does not open this bundle.")) from error
     plain_tar = workdir / "bundle.tar"
     try:
         with (sealed / BUNDLE_FILE).open("rb") as source, plain_tar.open("wb") as opened:
             pyrage.decrypt_io(source, opened, [identity])
     except pyrage.DecryptError as error:
-        raise SealError(f"{BUNDLE_FILE} is damaged: it does not decrypt.") from error
+        raise SealError(
+            _("%(file)s is damaged: it does not decrypt.") % {"file": BUNDLE_FILE}
+        ) from error
     try:
         with tarfile.open(plain_tar) as archive:
             # The "data" filter refuses links and paths that leave the folder.
             archive.extractall(workdir, filter="data")
     except (tarfile.TarError, OSError) as error:
-        raise SealError(f"{BUNDLE_FILE} does not hold a readable tar: {error}") from error
+        raise SealError(
+            _("%(file)s does not hold a readable tar: %(error)s")
+            % {"file": BUNDLE_FILE, "error": error}
+        ) from error
     finally:
         plain_tar.unlink(missing_ok=True)
     bag = workdir / BAG_FOLDER
     if not bag.is_dir():
-        raise SealError(f"{BUNDLE_FILE} holds no bag.")
+        raise SealError(_("%(file)s holds no bag.") % {"file": BUNDLE_FILE})
     return bag

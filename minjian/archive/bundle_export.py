@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minjian.accounts.models import User
 from minjian.archive import bundle_crypto, manifest
@@ -73,11 +74,14 @@ def export_instance(
     """Writes the bundle of `kind` at `target` (a folder that must not exist yet): the bag
     itself for a public bundle, the sealed bag for a full one."""
     if kind not in KINDS:
-        raise BundleError(f"The kind of bundle is {' or '.join(KINDS)}, not {kind!r}.")
+        raise BundleError(
+            _("The kind of bundle is %(kinds)s, not %(kind)r.")
+            % {"kinds": " | ".join(KINDS), "kind": kind}
+        )
     if target.exists():
-        raise BundleError(f"{target} already exists: give a new folder.")
+        raise BundleError(_("%(path)s already exists: give a new folder.") % {"path": target})
     if kind == FULL and not passphrase:
-        raise BundleError("A full bundle is encrypted: give a passphrase.")
+        raise BundleError(_("A full bundle is encrypted: give a passphrase."))
     if kind == PUBLIC:
         return export_bag(target, kind, chunk_rows=chunk_rows)
     target.parent.mkdir(parents=True, exist_ok=True)

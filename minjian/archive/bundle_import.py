@@ -35,6 +35,7 @@ from django.core.files.storage import Storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext as _
 
 from minjian.archive import bundle_crypto, manifest
 from minjian.archive.bundle_export import CHUNK_ROWS, FORMAT, KINDS, BundleError
@@ -76,11 +77,13 @@ def import_instance(
     chunk_rows: int = CHUNK_ROWS,
 ) -> ImportSummary:
     if not source.is_dir():
-        raise BundleError(f"{source} is not a folder: give the folder of a bundle.")
+        raise BundleError(
+            _("%(path)s is not a folder: give the folder of a bundle.") % {"path": source}
+        )
     if not bundle_crypto.is_sealed(source):
         return _import_bag(source, trusted_public_key, chunk_rows)
     if not passphrase:
-        raise BundleError("This bundle is encrypted: give its passphrase.")
+        raise BundleError(_("This bundle is encrypted: give its passphrase."))
     workdir = Path(tempfile.mkdtemp(prefix=".minjian-import-"))
     try:
         try:
@@ -97,7 +100,10 @@ def _import_bag(bag: Path, trusted_public_key: bytes | None, chunk_rows: int) ->
     package = _package(bag)
     kind = package["minjian"]["kind"]
     if f"{kind}-bundle" != report.kind:
-        raise BundleError(f"The signed manifest says {report.kind}, the data package {kind}.")
+        raise BundleError(
+            _("The signed manifest says %(signed)s, the data package %(kind)s.")
+            % {"signed": report.kind, "kind": kind}
+        )
     _check_schema(package["minjian"]["migrations"])
     tables = _tables(package)
     _check_empty()
@@ -118,7 +124,9 @@ def _import_bag(bag: Path, trusted_public_key: bytes | None, chunk_rows: int) ->
             try:
                 connection.check_constraints()
             except DatabaseError as error:
-                raise BundleError(f"The bundle's rows point to rows it lacks: {error}") from error
+                raise BundleError(
+                    _("The bundle's rows point to rows it lacks: %(error)s") % {"error": error}
+                ) from error
             summary.media_files = _place_media(bag / "data" / "media", media_list, placed)
             public_cache.touch(*_PUBLIC_TAGS)
     except BaseException:
@@ -142,25 +150,36 @@ def _checked(bag: Path, trusted_public_key: bytes | None) -> manifest.ManifestRe
         bagit.Bag(str(bag)).validate()
     except bagit.BagValidationError as error:
         details = "; ".join(str(detail) for detail in error.details[:5])
-        raise BundleError(f"The bag does not check: {error.message} {details}".strip()) from error
+        raise BundleError(
+            _("The bag does not check: %(error)s %(details)s")
+            % {"error": error.message, "details": details}
+        ) from error
     except bagit.BagError as error:
-        raise BundleError(f"{bag} is not a bag: {error}") from error
+        raise BundleError(
+            _("%(path)s is not a bag: %(error)s") % {"path": bag, "error": error}
+        ) from error
     try:
         report = manifest.check_manifest(bag, trusted_public_key)
     except manifest.ManifestError as error:
         raise BundleError(str(error)) from error
     if not report.signature_ok:
-        raise BundleError(
-            "The signature of the bundle's manifest does not hold"
-            + (" by the trusted key" if trusted_public_key else "")
-            + f" (it names the key {report.key_id})."
+        message = (
+            _(
+                "The signature of the bundle's manifest does not hold by the trusted key "
+                "(it names the key %(key)s)."
+            )
+            if trusted_public_key
+            else _(
+                "The signature of the bundle's manifest does not hold (it names the key %(key)s)."
+            )
         )
+        raise BundleError(message % {"key": report.key_id})
     problems = [
         f"{what}: {', '.join(paths[:5])}"
         for what, paths in (
-            ("missing", report.missing),
-            ("changed", report.changed),
-            ("extra", report.extra),
+            (_("missing"), report.missing),
+            (_("changed"), report.changed),
+            (_("extra"), report.extra),
         )
         if paths
     ]
@@ -169,7 +188,7 @@ def _checked(bag: Path, trusted_public_key: bytes | None) -> manifest.ManifestRe
             "The bundle's files differ from its signed manifest: " + "; ".join(problems)
         )
     if report.kind not in {f"{kind}-bundle" for kind in KINDS}:
-        raise BundleError(f"This is a {report.kind}, not a bundle.")
+        raise BundleError(_("This is a %(kind)s, not a bundle.") % {"kind": report.kind})
     return report
 
 
@@ -179,11 +198,16 @@ def _package(bag: Path) -> dict[str, Any]:
         minjian = package["minjian"]
         version = minjian["format"]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise BundleError(f"The bundle's datapackage.json is unreadable: {error}") from error
+        raise BundleError(
+            _("The bundle's datapackage.json is unreadable: %(error)s") % {"error": error}
+        ) from error
     if version != FORMAT:
-        raise BundleError(f"The bundle is of the format {version!r}; this code reads {FORMAT}.")
+        raise BundleError(
+            _("The bundle is of the format %(format)r; this code reads %(known)s.")
+            % {"format": version, "known": FORMAT}
+        )
     if minjian.get("kind") not in KINDS or not isinstance(minjian.get("migrations"), dict):
-        raise BundleError("The bundle's datapackage.json does not say its kind and schema.")
+        raise BundleError(_("The bundle's datapackage.json does not say its kind and schema."))
     return dict(package)
 
 
@@ -197,8 +221,11 @@ def _check_schema(migrations: dict[str, Any]) -> None:
     )
     if unknown:
         raise BundleError(
-            "The bundle is of a newer schema than this code: it has migrations this code "
-            f"does not know ({', '.join(unknown[:5])}). Upgrade Minjian first."
+            _(
+                "The bundle is of a newer schema than this code: it has migrations this code "
+                "does not know (%(migrations)s). Upgrade Minjian first."
+            )
+            % {"migrations": ", ".join(unknown[:5])}
         )
 
 
@@ -210,7 +237,9 @@ def _tables(package: dict[str, Any]) -> list[type[models.Model]]:
         label = resource.get("minjian", {}).get("model")
         model = by_label.get(label)
         if model is None or resource.get("path") != table_path(model):
-            raise BundleError(f"The bundle has a table this code does not know: {label!r}.")
+            raise BundleError(
+                _("The bundle has a table this code does not know: %(table)r.") % {"table": label}
+            )
         named.add(label)
     return [model for label, model in by_label.items() if label in named]
 
@@ -223,8 +252,11 @@ def _check_empty() -> None:
     ]
     if occupied:
         raise BundleError(
-            "The instance is not empty: a bundle is imported only into an instance with no "
-            f"records (but regions and topics). It has rows in {', '.join(occupied[:8])}."
+            _(
+                "The instance is not empty: a bundle is imported only into an instance with no "
+                "records (but regions and topics). It has rows in %(tables)s."
+            )
+            % {"tables": ", ".join(occupied[:8])}
         )
 
 
@@ -252,7 +284,7 @@ def _stored_dates_kept() -> Iterator[None]:
         for field in model._meta.concrete_fields
         if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add)
     ]
-    for date_field, _, _ in switched:
+    for date_field, _auto_now, _auto_now_add in switched:
         date_field.auto_now = date_field.auto_now_add = False
     try:
         yield
@@ -275,7 +307,8 @@ def _insert_table(
             for number, row in enumerate(read_rows(lines), start=1):
                 if not row.keys() <= known:
                     raise BundleError(
-                        f"{label}, row {number}: unknown columns {sorted(row.keys() - known)}."
+                        _("%(table)s, row %(number)d: unknown columns %(columns)s.")
+                        % {"table": label, "number": number, "columns": sorted(row.keys() - known)}
                     )
                 for column in file_columns:
                     stored = row.get(column.attname)
@@ -298,7 +331,10 @@ def _insert_table(
                     batch = []
             model._base_manager.bulk_create(batch)
         except (ValueError, TypeError, KeyError, DatabaseError) as error:
-            raise BundleError(f"{label}: a row cannot be imported: {error}") from error
+            raise BundleError(
+                _("%(table)s: a row cannot be imported: %(error)s")
+                % {"table": label, "error": error}
+            ) from error
     return inserted + len(batch)
 
 
@@ -313,14 +349,22 @@ def _place_media(folder: Path, media_list: IO[bytes], placed: list[tuple[Storage
         )
         storage: Storage = file_field.storage  # type: ignore[attr-defined]  # a FileField's storage
         if storage.exists(name):
-            raise BundleError(f"A media file is already at {name}: the instance is not empty.")
+            raise BundleError(
+                _("A media file is already at %(name)s: the instance is not empty.")
+                % {"name": name}
+            )
         source = folder / sha256
         if not source.is_file():
-            raise BundleError(f"The bundle lacks the media file {sha256} of {name}.")
+            raise BundleError(
+                _("The bundle lacks the media file %(sha256)s of %(name)s.")
+                % {"sha256": sha256, "name": name}
+            )
         with source.open("rb") as content:
             saved = storage.save(name, File(content))
         placed.append((storage, saved))
         if saved != name:
-            raise BundleError(f"The media file {name} could not be stored under its name.")
+            raise BundleError(
+                _("The media file %(name)s could not be stored under its name.") % {"name": name}
+            )
         count += 1
     return count

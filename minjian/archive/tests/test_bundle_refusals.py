@@ -5,6 +5,7 @@ clear error, and not one row or media file written."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import bagit
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from minjian.accounts.tests.factories import make_user
 from minjian.archive import manifest
@@ -29,6 +31,13 @@ from minjian.core import signing
 from minjian.places.models import Region
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The messages are matched in English (the Chinese are in the catalogue)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -221,4 +230,13 @@ def test_a_full_bundle_is_not_written_without_a_passphrase(tmp_path: Path) -> No
 def test_a_bundle_is_not_written_over_an_existing_folder(tmp_path: Path) -> None:
     (tmp_path / "taken").mkdir()
     with pytest.raises(CommandError, match="already exists"):
+        call_command("export_instance", str(tmp_path / "taken"))
+
+
+def test_a_refusal_is_said_in_chinese_too(tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(CommandError, match="已存在：请给出一个新的文件夹"),
+    ):
         call_command("export_instance", str(tmp_path / "taken"))
