@@ -65,7 +65,10 @@ CANDIDATES = 200
 # lookup grouped every one of them (40 bands of 6,241 cases each in a surge of 12,000
 # identical reports), so that suggesting duplicates for each new case cost as much as
 # all the cases before it. The newest are the nearest in time, which the ranking prefers.
-PER_BUCKET = 200
+# 50 rather than 200: in such a flood a case's job then costs 53 ms of CPU instead of 80
+# (the candidates' query 9 ms of PostgreSQL instead of 31), and over 200,000 cases the
+# stories' reports are found as often (bench/similar_lookup.py, docs/benchmarks.md).
+PER_BUCKET = 50
 # Below this text similarity a case is not offered, however near: the engine's threshold
 # of "one story", measured on the project's corpus (`similarity.DEFAULT_THRESHOLD`).
 TEXT_FLOOR = similarity.DEFAULT_THRESHOLD
