@@ -108,7 +108,8 @@ def _import_bag(bag: Path, trusted_public_key: bytes | None, chunk_rows: int) ->
     tables = _tables(package)
     _check_empty()
     summary = ImportSummary(kind=kind, key_id=report.key_id)
-    placed: list[tuple[Storage, str]] = []
+    # Insertion-ordered, and found in constant time.
+    placed: dict[tuple[Storage, str], None] = {}
     try:
         with transaction.atomic(), _stored_dates_kept(), tempfile.TemporaryFile() as media_list:
             _defer_foreign_keys()
@@ -338,7 +339,9 @@ def _insert_table(
     return inserted + len(batch)
 
 
-def _place_media(folder: Path, media_list: IO[bytes], placed: list[tuple[Storage, str]]) -> int:
+def _place_media(
+    folder: Path, media_list: IO[bytes], placed: dict[tuple[Storage, str], None]
+) -> int:
     by_label = {table_name(model): model for model in exported_models()}
     media_list.seek(0)
     count = 0
@@ -348,6 +351,9 @@ def _place_media(folder: Path, media_list: IO[bytes], placed: list[tuple[Storage
             field for field in by_label[label]._meta.concrete_fields if field.attname == attname
         )
         storage: Storage = file_field.storage  # type: ignore[attr-defined]  # a FileField's storage
+        if (storage, name) in placed:
+            # Two rows name the same stored file.
+            continue
         if storage.exists(name):
             raise BundleError(
                 _("A media file is already at %(name)s: the instance is not empty.")
@@ -361,7 +367,7 @@ def _place_media(folder: Path, media_list: IO[bytes], placed: list[tuple[Storage
             )
         with source.open("rb") as content:
             saved = storage.save(name, File(content))
-        placed.append((storage, saved))
+        placed[storage, saved] = None
         if saved != name:
             raise BundleError(
                 _("The media file %(name)s could not be stored under its name.") % {"name": name}

@@ -22,14 +22,16 @@ def test_what_no_bundle_holds_is_only_what_the_policy_names() -> None:
 
 def test_every_table_comes_after_the_tables_it_points_to_but_in_a_cycle() -> None:
     order = [table_name(model) for model in exported_models()]
-    late = [
-        (table_name(model), field.name)
+    links = [
+        (table_name(model), field.name, table_name(field.related_model))
         for model in exported_models()
         for field in model._meta.concrete_fields
-        if field.is_relation
-        and field.related_model is not model
-        and table_name(field.related_model) in order
-        and order.index(table_name(field.related_model)) > order.index(table_name(model))
+        if isinstance(field.related_model, type) and field.related_model is not model
+    ]
+    late = [
+        (label, name)
+        for label, name, target in links
+        if target in order and order.index(target) > order.index(label)
     ]
 
     # A claim and its published event, a thread and its opening post point at each other.
