@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from minjian.core import signing
@@ -18,7 +18,7 @@ from minjian.record.canonical import (
     GENESIS_HASH,
     canonical_json,
     checkpoint_message,
-    content_hash,
+    digest,
     entry_hash,
     record_time,
 )
@@ -48,14 +48,15 @@ def append(subject: str, kind: str, body: Mapping[str, Any], at: datetime | None
     subject_type, _, subject_id = subject.partition(":")
     if not subject_id or not kind.startswith(f"{subject_type}."):
         raise ValueError(f"Kind {kind!r} does not name the type of subject {subject!r}.")
-    # As the database gives it back (a tuple as a list): the hash is of what is stored.
-    stored = json.loads(canonical_json(body))
+    # Stored as the database gives it back (a tuple as a list): the hash is of what is
+    # stored, and the canonical form of a JSON value read back is the same bytes.
+    canonical = canonical_json(body)
     entry = Entry.objects.create(
         subject=subject,
         kind=kind,
         at=at or timezone.now(),
-        body=stored,
-        content_hash=content_hash(stored),
+        body=json.loads(canonical),
+        content_hash=digest(canonical),
     )
     _arrange_seal()
     return entry
@@ -148,10 +149,30 @@ def _chain(batch: list[Entry], head: Head) -> None:
         )
         entry.sealed_at = sealed_at
         head.position, head.entry_hash = entry.position, entry.entry_hash
-    Entry.objects.bulk_update(
-        batch, ["position", "previous_hash", "entry_hash", "sealed_at"], batch_size=250
-    )
+    _write_seals(batch)
     Head.objects.filter(pk=head.pk).update(position=head.position, entry_hash=head.entry_hash)
+
+
+def _write_seals(batch: list[Entry]) -> None:
+    """One UPDATE statement run for every entry (psycopg pipelines them): Django's
+    `bulk_update` builds a CASE expression per row and field, 60 times slower here."""
+    quote = connection.ops.quote_name
+    columns = ("position", "previous_hash", "entry_hash", "sealed_at")
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(Entry._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s",  # noqa: S608  # names of the model, values as parameters
+            [
+                (
+                    entry.position,
+                    entry.previous_hash,
+                    entry.entry_hash,
+                    connection.ops.adapt_datetimefield_value(entry.sealed_at),
+                    entry.pk,
+                )
+                for entry in batch
+            ],
+        )
 
 
 def _sign_head(head: Head) -> Checkpoint:
