@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
 
 from bench.http_pages import (  # noqa: E402
     _recreate_database,
+    add_database_options,
     droppable_database,
     prepare_database,
     server_environment,
@@ -56,14 +57,7 @@ FLAT_MEMORY_RATIO = 1.5
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Export and import of a full bundle.")
     parser.add_argument("--cases", type=int, default=1_000_000, help="the larger size")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--database-url", default=DEFAULT_DATABASE_URL, help="its name must contain 'bench'"
-    )
-    parser.add_argument("--reuse", action="store_true", help="keep a database of --cases cases")
-    parser.add_argument(
-        "--results-dir", type=Path, default=ROOT / "bench" / "results", help="where the JSON goes"
-    )
+    add_database_options(parser, database_url=DEFAULT_DATABASE_URL, seed=2026)
     parser.set_defaults(redis_url="")
     return parser.parse_args(argv)
 
