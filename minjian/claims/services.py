@@ -35,6 +35,7 @@ from minjian.cases.services import case_record_verdict
 from minjian.claims import access, selectors
 from minjian.claims.access import Acting
 from minjian.claims.models import Claim, ClaimAppearance, ClaimEvent
+from minjian.claims.recording import record_verdict
 from minjian.claims.services_flags import flags_settle_by_verdict
 from minjian.claims.validation import (
     CASE_EVIDENCE_KINDS,
@@ -352,6 +353,7 @@ def _publish(claim: Claim, verifier: User, acting: Acting, payload: dict[str, An
     claim.verdict_at = event.created_at
     claim.proposal = None
     claim.save(update_fields=["verdict", "published", "verdict_at", "proposal"])
+    record_verdict(claim, event)
     if claim.case_id is not None:
         case_record_verdict(
             actor=verifier,

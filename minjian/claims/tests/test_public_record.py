@@ -1,0 +1,77 @@
+"""Claims in the public record (`minjian.record`): a verdict enters it when it is published,
+with the claim as the public reads it; a proposal waiting for other verifiers does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from minjian.accounts.models import User
+from minjian.cases.models import Case
+from minjian.claims import services
+from minjian.claims.models import Claim
+from minjian.record import selectors
+from minjian.record.canonical import GENESIS_HASH
+from minjian.record.documents import entry_document
+from minjian.record.services import seal_record
+from minjian.record.verify import verify_entries
+
+pytestmark = pytest.mark.django_db
+Verdict = Case.Verdict
+
+
+def _claims_in_record() -> list[dict[str, Any]]:
+    seal_record()
+    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
+    verify_entries(entries, GENESIS_HASH, 1)
+    return [entry for entry in entries if entry["subject"].startswith("claim:")]
+
+
+def _written(verifier: User) -> Claim:
+    return services.claim_write(
+        actor=verifier,
+        statement="网传淮河里发现大量死鱼，是因为上游化工厂爆炸。",
+        appearances=[{"url": "https://weibo.example/post/1", "platform": "微博"}],
+    )
+
+
+def test_a_published_verdict_enters_the_record_with_its_claim(verifier: User) -> None:
+    claim = _written(verifier)
+    services.claim_verdict_give(
+        actor=verifier,
+        claim_id=claim.pk,
+        verdict=Verdict.NOT_A_CLAIM,
+        rationale="无从核实的说法。",
+        evidence=[{"kind": "link", "url": "https://example.org/x"}],
+    )
+
+    (entry,) = _claims_in_record()
+
+    assert entry["subject"] == f"claim:{claim.pk}"
+    assert entry["kind"] == "claim.verdict"
+    body = entry["body"]
+    assert body["statement"] == "网传淮河里发现大量死鱼，是因为上游化工厂爆炸。"
+    assert body["appearances"] == [
+        {"url": "https://weibo.example/post/1", "platform": "微博", "seen_on": None}
+    ]
+    assert body["verdict"] == Verdict.NOT_A_CLAIM
+    assert body["rationale"] == "无从核实的说法。"
+    assert body["evidence"] == [{"kind": "link", "url": "https://example.org/x"}]
+
+
+def test_a_proposal_waiting_for_other_verifiers_is_not_in_the_record(
+    verifier: User, settings: Any
+) -> None:
+    settings.MINJIAN_VERDICT_CONFIRMATIONS = 2
+    claim = _written(verifier)
+
+    services.claim_verdict_give(
+        actor=verifier,
+        claim_id=claim.pk,
+        verdict=Verdict.FALSE,
+        rationale="上游没有化工厂。",
+        evidence=[{"kind": "document", "path": "/docs/water.pdf"}],
+    )
+
+    assert _claims_in_record() == []
