@@ -48,6 +48,19 @@ PAGE_SIZE = 500
 # a whole mirror is looked over every (cases / CHECKED_PER_PULL) pulls.
 CHECKED_PER_PULL = 20
 CASE = "case"
+# What a page may change of a mirrored case.
+CASE_FIELDS = [
+    "title",
+    "description",
+    "state",
+    "published_at",
+    "snapshot",
+    "content_hash",
+    "removal",
+    "removed_at",
+    "removal_reason",
+    "protects_person",
+]
 ENTRY_FIELDS = (
     "position",
     "subject",
@@ -431,10 +444,12 @@ def _apply_to_cases(source: Source, entries: Sequence[MirroredEntry]) -> None:
             if case.protects_person:
                 protected.add(case_id)
                 snapshots.discard(case_id)
-    for case in cases.values():
-        case.save()
-    for case_id in snapshots:
-        _photos_of_snapshot(cases[case_id])
+    existing = [case for case in cases.values() if case.pk is not None]
+    MirroredCase.objects.bulk_create([case for case in cases.values() if case.pk is None])
+    MirroredCase.objects.bulk_update(existing, CASE_FIELDS, batch_size=500)
+    _photos_of_snapshots(
+        [cases[case_id] for case_id in snapshots], had_photos={case.pk for case in existing}
+    )
     for case_id in protected:
         _withdraw(cases[case_id])
 
@@ -468,23 +483,29 @@ def _take_removal(case: MirroredCase, entry: MirroredEntry) -> None:
         case.snapshot = {}
 
 
-def _photos_of_snapshot(case: MirroredCase) -> None:
-    """The case's photo rows as its snapshot lists them: new ones to fetch, those no
-    longer listed gone with their files."""
-    listed = {
-        str(photo["sha256"]): photo
-        for photo in case.snapshot.get("photos", [])
-        if isinstance(photo, Mapping) and isinstance(photo.get("sha256"), str)
-    }
-    dropped = MirroredPhoto.objects.filter(case=case).exclude(sha256__in=listed)
-    _delete_files_on_commit(dropped.exclude(stored_name="").values_list("stored_name", flat=True))
-    dropped.delete()
-    have = set(MirroredPhoto.objects.filter(case=case).values_list("sha256", flat=True))
-    MirroredPhoto.objects.bulk_create(
-        [
+def _photos_of_snapshots(cases: Sequence[MirroredCase], *, had_photos: set[int]) -> None:
+    """The photo rows of `cases` as their new snapshots list them: new ones to fetch, those
+    no longer listed gone with their files. `had_photos` are the cases kept before this
+    page, the only ones that may have rows already."""
+    rows: dict[int, dict[str, MirroredPhoto]] = {}
+    for photo in MirroredPhoto.objects.filter(
+        case_id__in=[case.pk for case in cases if case.pk in had_photos]
+    ):
+        rows.setdefault(photo.case_id, {})[photo.sha256] = photo
+    dropped: list[MirroredPhoto] = []
+    added: list[MirroredPhoto] = []
+    for case in cases:
+        listed = {
+            str(photo["sha256"]): photo
+            for photo in case.snapshot.get("photos", [])
+            if isinstance(photo, Mapping) and isinstance(photo.get("sha256"), str)
+        }
+        have = rows.get(case.pk, {})
+        dropped += [photo for sha256, photo in have.items() if sha256 not in listed]
+        added += [
             MirroredPhoto(
                 case=case,
-                sha256=sha256,
+                sha256=sha256[:64],
                 width=_count(photo.get("width")),
                 height=_count(photo.get("height")),
                 position=_count(photo.get("position")),
@@ -493,7 +514,10 @@ def _photos_of_snapshot(case: MirroredCase) -> None:
             for sha256, photo in listed.items()
             if sha256 not in have
         ]
-    )
+    if dropped:
+        _delete_files_on_commit(photo.stored_name for photo in dropped if photo.stored_name)
+        MirroredPhoto.objects.filter(pk__in=[photo.pk for photo in dropped]).delete()
+    MirroredPhoto.objects.bulk_create(added)
 
 
 def _count(value: Any) -> int:
