@@ -176,6 +176,8 @@ class MirrorReport:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     missing_static: list[str] = field(default_factory=list)
+    # Addresses the site could not answer (status 500 and the like), with the status.
+    failed: list[tuple[str, int]] = field(default_factory=list)
 
 
 def file_of(address: Address) -> str:
@@ -211,7 +213,8 @@ class MirrorBuilder:
         self.host = source.netloc
         self.secure = source.scheme == "https"
         self.static_url = settings.STATIC_URL
-        self.client = Client(HTTP_HOST=self.host)
+        # An answer that fails (a photo whose file is lost) is reported, not fatal.
+        self.client = Client(HTTP_HOST=self.host, raise_request_exception=False)
         previous = {} if full else self._read_state()
         self.previous_files: dict[str, list[Any]] = previous.get("files", {})
         # New styles or scripts (a new version of the site): every page is rendered again.
@@ -312,6 +315,7 @@ class MirrorBuilder:
         self.report.pages_rendered += 1
         response = self._get(address.url, language)
         if response.status_code not in WRITTEN_STATUSES:
+            self._failed(address.url, response.status_code)
             return []
         path = f"{language}/{file_of(address)}"
         body = _body(response)
@@ -419,6 +423,7 @@ class MirrorBuilder:
             return path
         response = self._get(url, LANGUAGES[0])
         if response.status_code != 200:
+            self._failed(url, response.status_code)
             return None
         self._write(path, _body(response))
         return path
@@ -438,6 +443,11 @@ class MirrorBuilder:
             return f'url("{relative_link(path, copied)}")' if copied else found.group(0)
 
         return _CSS_URL.sub(replace, text)
+
+    def _failed(self, url: str, status: int) -> None:
+        # A page that is not found is no failure: a link may name what was since removed.
+        if status != 404:
+            self.report.failed.append((url, status))
 
     def _keep_files(self, paths: Iterable[str]) -> bool:
         """Keep files written by an earlier build as they are, if they still are."""

@@ -41,5 +41,7 @@ class Command(BaseCommand):
         )
         for name in built.missing_static:
             self.stderr.write(f"Static file not found, its links made inert: {name}")
+        for url, status in built.failed:
+            self.stderr.write(f"The site answered {status} to {url}: not in the mirror.")
         if options["zim"]:
             self.stdout.write(f"ZIM written to {options['zim']}.")

@@ -3,15 +3,12 @@ bundle against its signed manifest (minjian/archive/manifest.py)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minjian.archive.manifest import ManifestError, check_manifest
-
-ED25519_KEY_BYTES = 32
+from minjian.archive.passphrase import PassphraseError, read_public_key
 
 
 class Command(BaseCommand):
@@ -29,7 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--trusted-key", help="The Ed25519 public key to trust, base64url.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        trusted = _public_key(options["trusted_key"]) if options["trusted_key"] else None
+        try:
+            trusted = read_public_key(options["trusted_key"]) if options["trusted_key"] else None
+        except PassphraseError as error:
+            raise CommandError(str(error)) from error
         try:
             report = check_manifest(options["location"], trusted)
         except ManifestError as error:
@@ -61,15 +61,3 @@ class Command(BaseCommand):
                 f"{len(report.extra)} extra, signature {'good' if report.signature_ok else 'bad'}."
             )
         self.stdout.write(f"All {len(report.files)} files match the signed manifest.")
-
-
-def _public_key(text: str) -> bytes:
-    try:
-        key = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
-    except (binascii.Error, ValueError) as error:
-        raise CommandError(f"--trusted-key is not base64url: {error}") from error
-    if len(key) != ED25519_KEY_BYTES:
-        raise CommandError(
-            f"--trusted-key is {len(key)} bytes; an Ed25519 public key is {ED25519_KEY_BYTES}."
-        )
-    return key

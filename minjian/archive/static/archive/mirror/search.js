@@ -62,7 +62,7 @@
       status.textContent = box.getAttribute("data-none");
       return;
     }
-    status.textContent = box.getAttribute("data-found").replace("%s", pageNumbers.length);
+    status.textContent = box.getAttribute("data-found") + " " + pageNumbers.length;
     pageNumbers.forEach(function (number) {
       var page = search.pages[number];
       var item = document.createElement("li");
