@@ -33,6 +33,7 @@ from minjian.coalitions.models import (
     is_agreed,
     tally_of,
 )
+from minjian.coalitions.recording import record_event
 from minjian.coalitions.validation import (
     PURPOSE_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -643,7 +644,7 @@ def _record(
         touch(COALITIONS, coalition_tag(coalition.pk))
     if organisation is not None:
         payload = {"organisation": _named(organisation)} | payload
-    return CoalitionEvent.objects.create(
+    event = CoalitionEvent.objects.create(
         coalition=coalition,
         kind=kind,
         actor=actor,
@@ -651,3 +652,5 @@ def _record(
         payload=payload,
         created_at=at or timezone.now(),
     )
+    record_event(coalition, event)
+    return event

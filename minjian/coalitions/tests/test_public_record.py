@@ -1,0 +1,63 @@
+"""Coalitions in the public record (`minjian.record`): the coalition when it is founded and
+its public timeline after, membership only when the member list is public; never votes or
+the people who act for the organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from minjian.coalitions.models import Option
+from minjian.coalitions.tests.factories import close_now, make_coalition, open_proposal, vote
+from minjian.record import selectors
+from minjian.record.canonical import GENESIS_HASH
+from minjian.record.documents import entry_document
+from minjian.record.services import seal_record
+from minjian.record.verify import verify_entries
+
+pytestmark = pytest.mark.django_db
+
+
+def _coalitions_in_record() -> list[dict[str, Any]]:
+    seal_record()
+    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
+    verify_entries(entries, GENESIS_HASH, 1)
+    return [entry for entry in entries if entry["subject"].startswith("coalition:")]
+
+
+def test_a_coalition_and_its_public_timeline_enter_the_record() -> None:
+    made = make_coalition(members=2)
+    proposal = open_proposal(made)
+    for member in made.members:
+        vote(member, proposal, Option.AGREE, reason="secretreason")
+    close_now(proposal)
+
+    entries = _coalitions_in_record()
+
+    assert entries[0]["kind"] == "coalition.published"
+    assert entries[0]["body"]["purpose"] == "一起守护淮河，向环保部门提出联合建议。"
+    assert entries[0]["body"]["founded_by"]["slug"] == "green-huai-river"
+    assert [entry["body"]["kind"] for entry in entries[1:]] == [
+        "invited",
+        "joined",
+        "delegate_named",
+        "delegate_named",
+        "proposal_opened",
+        "proposal_closed",
+    ]
+    assert entries[-1]["body"]["agreed"] is True
+    text = str(entries)
+    assert "secretreason" not in text
+    assert "-delegate" not in text
+    assert "-admin" not in text
+
+
+def test_a_coalition_with_a_hidden_member_list_enters_without_its_members() -> None:
+    make_coalition(members=3, members_hidden=True)
+
+    (founded,) = _coalitions_in_record()
+
+    assert founded["body"]["members_hidden"] is True
+    assert founded["body"]["founded_by"] is None
+    assert "green-huai-river" not in str(founded)
