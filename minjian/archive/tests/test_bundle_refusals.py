@@ -29,6 +29,7 @@ from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.images import jpeg_upload
 from minjian.core import signing
 from minjian.places.models import Region
+from minjian.places.tests.factories import make_region_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,23 @@ def test_a_refusal_is_said_in_chinese_too(tmp_path: Path) -> None:
         pytest.raises(CommandError, match="已存在：请给出一个新的文件夹"),
     ):
         call_command("export_instance", str(tmp_path / "taken"))
+
+
+def test_regions_and_topics_loaded_by_setup_are_replaced_by_the_bundles(
+    bundle: Path, regions: dict[str, Region]
+) -> None:
+    """An instance with only what setup loads counts as empty: the bundle's regions (with
+    the ids its cases point to) replace them."""
+    bundled = {row["code"]: row["id"] for row in _rows(bundle, "places_region")}
+    make_region_tree()
+    assert dict(Region.objects.values_list("code", "id")) != bundled
+
+    _import(bundle)
+
+    assert dict(Region.objects.values_list("code", "id")) == bundled
+    assert Case.objects.filter(region_id__in=bundled.values()).count() == 2
+
+
+def _rows(bag: Path, table: str) -> list[dict[str, Any]]:
+    _path, lines = _first_table_line(bag, table)
+    return [json.loads(line) for line in lines]
