@@ -30,7 +30,7 @@ How it is made, and why:
   linking to the mirror's page about itself (when and from where it was made, which key
   signed it) and to the offline search (minjian/archive/search_index.py). The banner
   carries no date, so a page that did not change stays byte for byte the same.
-- Incremental: `.minjian-mirror-state.json` keeps, for each page, the versions of the
+- Incremental: `minjian-mirror-state.json` keeps, for each page, the versions of the
   public-cache tags it shows (`minjian.core.public_cache.page_tags`, the same tags that
   keep the site's own stored pages fresh), its links and its searchable text, and the
   SHA-256 of every file written. A later build renders again only the pages whose tags
@@ -77,7 +77,8 @@ from minjian.core import signing
 from minjian.core.models import PublicChange
 from minjian.core.public_cache import page_tags
 
-STATE_NAME = ".minjian-mirror-state.json"
+# Not a dot file: some web servers refuse those, and verify_mirror would call it missing.
+STATE_NAME = "minjian-mirror-state.json"
 # A build of another format (or of another source) starts afresh.
 STATE_FORMAT = "minjian-mirror-state/1"
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)

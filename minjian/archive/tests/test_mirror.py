@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
+from datetime import UTC
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from minjian.accounts.models import User
 from minjian.archive.manifest import check_manifest
@@ -36,7 +38,7 @@ from minjian.cases.tests.test_private_texts import (
     Story,
     story,
 )
-from minjian.core.signing import public_key_base64url
+from minjian.core.signing import key_id, public_key_base64url
 from minjian.notify.tests.mailbox import committed, smtp
 from minjian.places.models import Region
 
@@ -199,3 +201,22 @@ def test_verify_mirror_refuses_a_trusted_key_that_is_not_one(
 def test_verify_mirror_says_when_there_is_no_manifest(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"There is no minjian-manifest\.json"):
         call_command("verify_mirror", str(tmp_path))
+
+
+def test_every_page_names_its_source_and_the_about_page_says_when_from_where_and_by_which_key(
+    regions: dict[str, Region], tmp_path: Path, settings: Any
+) -> None:
+    case = make_case(regions["340321"])
+    root = tmp_path / "mirror"
+    MirrorBuilder(root).build()
+    source = settings.MINJIAN_SITE_URL.rstrip("/") + "/"
+    about = (root / "en" / "about.html").read_text("utf-8")
+    assert source in about
+    assert key_id() in about and public_key_base64url() in about
+    assert timezone.now().astimezone(UTC).strftime("%Y-%m-%d") in about
+    assert "关于本镜像" in (root / "zh-hans" / "about.html").read_text("utf-8")
+    for language, words in (("en", "A signed static mirror of"), ("zh-hans", "签名静态镜像")):
+        page = (root / language / f"cases/{case.pk}/index.html").read_text("utf-8")
+        assert words in page and source in page
+        assert 'href="../../about.html"' in page
+        assert 'action="../../search.html"' in page
