@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import CaseEvent
 from minjian.core.cursors import cursor_text, parse_cursor
-from minjian.core.errors import NotFound
+from minjian.core.errors import DomainError, NotFound
 from minjian.mirrors.models import (
     MirroredCase,
     MirroredEntry,
@@ -68,6 +68,37 @@ def cases_page(source: Source, after: str = "") -> CasesPage:
         cases=shown,
         next_cursor=cursor_text(shown[-1].published_at, shown[-1].pk) if more else "",
         first=not after,
+    )
+
+
+ENTRIES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class EntriesPage:
+    entries: list[MirroredEntry]
+    # The position after which the next page starts; None on the last page.
+    next_after: int | None
+
+
+def entries_page(source: Source, after: str = "") -> EntriesPage:
+    """A page of every entry kept of the source's record (cases, petitions, organisations,
+    verdicts, ...), in the chain's order, after the position `after` (a link's digits)."""
+    if after and not (after.isascii() and after.isdigit() and len(after) <= 18):
+        raise DomainError(
+            "invalid_cursor",
+            _("This link to a page of the list is damaged. Start again from the first page."),
+            field="after",
+        )
+    found = list(
+        MirroredEntry.objects.filter(source=source, position__gt=int(after or 0)).order_by(
+            "position"
+        )[: ENTRIES_PER_PAGE + 1]
+    )
+    shown = found[:ENTRIES_PER_PAGE]
+    return EntriesPage(
+        entries=shown,
+        next_after=shown[-1].position if len(found) > ENTRIES_PER_PAGE else None,
     )
 
 

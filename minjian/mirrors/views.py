@@ -1,6 +1,6 @@
 """The mirror's pages: the sources followed, a source's cases, one case, what was removed
-at a source, and a mirrored photo. A NotFound from a selector becomes its page
-(minjian.core.middleware.DomainErrorMiddleware)."""
+at a source, every entry kept of its record, and a mirrored photo. A NotFound from a
+selector becomes its page (minjian.core.middleware.DomainErrorMiddleware)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,13 @@ def case_detail(request: HttpRequest, name: str, case_id: int) -> HttpResponse:
         },
         status=410 if case.protects_person else 200,
     )
+
+
+@require_safe
+def record(request: HttpRequest, name: str) -> HttpResponse:
+    source = selectors.source_by_name(name)
+    page = selectors.entries_page(source, after=request.GET.get("after", ""))
+    return render(request, "mirrors/record.html", {"source": source, "page": page})
 
 
 @require_safe

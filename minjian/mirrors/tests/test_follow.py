@@ -85,5 +85,6 @@ def test_the_pages_of_an_unknown_mirror_are_not_found(
     assert "This instance follows no other instance yet." in answer.content.decode()
     assert client.get("/mirrors/nowhere/").status_code == 404
     assert client.get("/mirrors/nowhere/removed/").status_code == 404
+    assert client.get("/mirrors/nowhere/record/").status_code == 404
     assert client.get("/mirrors/nowhere/cases/1/").status_code == 404
     assert client.get("/mirrors/nowhere/photos/abc.jpg").status_code == 404

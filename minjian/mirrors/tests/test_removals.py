@@ -94,6 +94,13 @@ def test_removals_at_the_source_are_followed_told_apart_and_counted(
         assert client.get(f"/mirrors/{name}/cases/{spam}/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(f"/mirrors/{name}/removed/").status_code == 200
+    # Every entry kept, the withheld ones by their hash only.
+    with django_assert_max_num_queries(2):
+        record = client.get(f"/mirrors/{name}/record/", HTTP_ACCEPT_LANGUAGE="en")
+    text = record.content.decode()
+    assert "便宜发票" in text and "幸福小区" not in text
+    assert "Withheld to protect a person" in text and "case.removed" in text
+    assert client.get(f"/mirrors/{name}/record/?after=x").status_code == 400
     sha256 = MirroredPhoto.objects.get(case__case_id=kept).sha256
     with django_assert_max_num_queries(2):
         assert client.get(f"/mirrors/{name}/photos/{sha256}.jpg").status_code == 200
