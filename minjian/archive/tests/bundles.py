@@ -11,16 +11,23 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.test import override_settings
 
+from minjian.abuse.models import Counter, UsedProof
 from minjian.accounts.models import ApiToken, User
+from minjian.accounts.services import api_token_issue
 from minjian.accounts.tests.factories import make_user
 from minjian.aid.models import Pledge
 from minjian.archive.bundle_tables import exported_models, table_name
 from minjian.cases import services as case_services
 from minjian.cases.models import Case, CaseEvent
 from minjian.core.models import PublicChange
+from minjian.jobs.models import JobDone
+from minjian.notify.models import MailDelivery
 from minjian.notify.services import follow_request
+from minjian.open311.services import open311_key_issue
 from minjian.orgs.models import Membership
 from minjian.petitions.models import Signature
+from minjian.record.services import seal_record
+from minjian.search.indexing import index_rebuild
 from minjian.topics.tests.factories import ensure_default_topics
 
 PASSPHRASE = "correct horse battery staple 民间"
@@ -140,3 +147,21 @@ def plant_secrets(settings: Any) -> list[str]:
     assert Case.objects.exclude(receipt_digest="").exists()
     assert CaseEvent.objects.filter(internal=True).exists()
     return sorted(set(secrets))
+
+
+def fill_what_the_demo_lacks() -> None:
+    """Rows of the tables the demo leaves empty, through their services where there is one:
+    the search index, the sealed record and its checkpoint, an API token, an Open311 key, a
+    follower, and the instance's own bookkeeping (rate limits, jobs, mail sent)."""
+    case = Case.objects.filter(state__in=Case.PUBLIC_STATES).order_by("id").first()
+    assert case is not None
+    user = make_user("token-holder", email="holder@example.org")
+    api_token_issue(actor=user, user=user, name="bundle test")
+    open311_key_issue(name="bundle test")
+    follow_request(case=case, email="follower@example.org", language="zh-hans")
+    index_rebuild()
+    seal_record()
+    Counter.objects.create(key="report:203.0.113.9", count=3, expires_at=2_000_000_000)
+    UsedProof.objects.create(signature="f" * 64, expires_at=2_000_000_000)
+    JobDone.objects.create(key="bundle-test")
+    MailDelivery.objects.create(dedupe_key="bundle-test", recipient_digest="e" * 64)

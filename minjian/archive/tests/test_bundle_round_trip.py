@@ -16,6 +16,7 @@ from minjian.archive.tests.bundles import (
     PASSPHRASE,
     bag_payload,
     empty_the_instance,
+    fill_what_the_demo_lacks,
     load_demo_instance,
     media_files,
     named_media,
@@ -24,13 +25,33 @@ from minjian.archive.tests.bundles import (
 )
 from minjian.cases.models import Case, CaseEvent
 
+NOT_ROUND_TRIPPED = [
+    "cases.DraftPhoto",
+    "cases.PhotoDraft",
+    "claims.Flag",
+    "coalitions.Statement",
+    "coalitions.Statement_signers",
+    "jobs.PendingJob",
+    "mirrors.MirroredCase",
+    "mirrors.MirroredEntry",
+    "mirrors.MirroredPhoto",
+    "mirrors.Source",
+    "notify.MemberPreference",
+    "open311.Open311Request",
+    "places.BoundaryLoad",
+    "places.RegionBoundary",
+    "places.RegionOutline",
+]
+
 
 @pytest.mark.django_db
 def test_a_full_bundle_of_the_demo_imports_whole_and_exports_again_byte_for_byte(
     settings: Any, tmp_path: Path
 ) -> None:
     load_demo_instance()
+    fill_what_the_demo_lacks()
     counts = row_counts()
+    empty = sorted(label for label, count in counts.items() if count == 0)
     media_before = named_media(Path(settings.MEDIA_ROOT))
     export_instance(tmp_path / "full", FULL, passphrase=PASSPHRASE, chunk_rows=7)
     first = bundle_crypto.unseal(tmp_path / "full", _folder(tmp_path / "opened"), PASSPHRASE)
@@ -46,6 +67,8 @@ def test_a_full_bundle_of_the_demo_imports_whole_and_exports_again_byte_for_byte
     assert bag_payload(tmp_path / "again") == bag_payload(first)
     assert media_files(Path(settings.MEDIA_ROOT)) == media_before
     assert media_before, "the demo has photos"
+    # What this instance has no row of, so that this round trip does not prove them.
+    assert empty == NOT_ROUND_TRIPPED, " ".join(empty)
 
 
 @pytest.mark.django_db
