@@ -5,6 +5,10 @@ enters only with the verdict it becomes."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from django.db import transaction
+
 from minjian.claims.models import Claim, ClaimEvent
 from minjian.record.canonical import record_time
 from minjian.record.services import append, subject_of
@@ -12,6 +16,23 @@ from minjian.redaction import render_redactions
 
 # What the claim's page shows of a published verdict besides its rationale.
 SHOWN_PAYLOAD = ("verdict", "evidence", "organisations", "confirmations")
+
+
+def backfill_claims(known: Collection[str]) -> int:
+    """Append the published verdicts of each claim not in the record (`known`), in the
+    order they were published; one transaction per claim."""
+    added = 0
+    judged = Claim.objects.filter(published__isnull=False).order_by("pk")
+    for claim_id in judged.values_list("pk", flat=True).iterator():
+        if subject_of("claim", claim_id) in known:
+            continue
+        with transaction.atomic():
+            claim = Claim.objects.get(pk=claim_id)
+            published = claim.events.filter(kind=ClaimEvent.Kind.VERDICT_PUBLISHED)
+            for event in published.order_by("created_at", "id"):
+                record_verdict(claim, event)
+        added += 1
+    return added
 
 
 def record_verdict(claim: Claim, event: ClaimEvent) -> None:

@@ -7,7 +7,10 @@ or the people who act for the organisations."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
+
+from django.db import transaction
 
 from minjian.coalitions.models import Coalition, CoalitionEvent, Proposal, Statement
 from minjian.orgs.recording import organisation_reference
@@ -38,6 +41,23 @@ def record_event(coalition: Coalition, event: CoalitionEvent) -> None:
         coalition.members_hidden and event.kind in CoalitionEvent.MEMBERSHIP_KINDS
     ):
         append(subject, "coalition.event", event_body(event), at=event.created_at)
+
+
+def backfill_coalitions(known: Collection[str]) -> int:
+    """Append what the events of each coalition not in the record (`known`) made public,
+    in the order they were written; one transaction per coalition."""
+    added = 0
+    for coalition_id in Coalition.objects.order_by("pk").values_list("pk", flat=True).iterator():
+        if subject_of("coalition", coalition_id) in known:
+            continue
+        with transaction.atomic():
+            coalition = Coalition.objects.get(pk=coalition_id)
+            for event in coalition.events.select_related("organisation").order_by(
+                "created_at", "id"
+            ):
+                record_event(coalition, event)
+        added += 1
+    return added
 
 
 def coalition_snapshot(coalition: Coalition) -> dict[str, Any]:

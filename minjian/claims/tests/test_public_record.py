@@ -3,9 +3,11 @@ with the claim as the public reads it; a proposal waiting for other verifiers do
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from minjian.accounts.models import User
 from minjian.cases.models import Case
@@ -14,6 +16,7 @@ from minjian.claims.models import Claim
 from minjian.record import selectors
 from minjian.record.canonical import GENESIS_HASH
 from minjian.record.documents import entry_document
+from minjian.record.models import Checkpoint, Entry, Head
 from minjian.record.services import seal_record
 from minjian.record.verify import verify_entries
 
@@ -75,3 +78,21 @@ def test_a_proposal_waiting_for_other_verifiers_is_not_in_the_record(
     )
 
     assert _claims_in_record() == []
+
+
+def test_the_backfill_writes_the_verdicts_as_they_were_published(verifier: User) -> None:
+    claim = _written(verifier)
+    services.claim_verdict_give(
+        actor=verifier,
+        claim_id=claim.pk,
+        verdict=Verdict.NOT_A_CLAIM,
+        rationale="无从核实的说法。",
+        evidence=[{"kind": "link", "url": "https://example.org/x"}],
+    )
+    live = [(e["subject"], e["kind"], e["at"], e["body"]) for e in _claims_in_record()]
+    for table in (Entry, Checkpoint, Head):  # an instance from before the record
+        table.objects.all().delete()
+
+    call_command("record_backfill", stdout=StringIO())
+
+    assert [(e["subject"], e["kind"], e["at"], e["body"]) for e in _claims_in_record()] == live

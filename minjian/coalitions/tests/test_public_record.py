@@ -4,15 +4,18 @@ the people who act for the organisations."""
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from minjian.coalitions.models import Option
 from minjian.coalitions.tests.factories import close_now, make_coalition, open_proposal, vote
 from minjian.record import selectors
 from minjian.record.canonical import GENESIS_HASH
 from minjian.record.documents import entry_document
+from minjian.record.models import Checkpoint, Entry, Head
 from minjian.record.services import seal_record
 from minjian.record.verify import verify_entries
 
@@ -61,3 +64,19 @@ def test_a_coalition_with_a_hidden_member_list_enters_without_its_members() -> N
     assert founded["body"]["members_hidden"] is True
     assert founded["body"]["founded_by"] is None
     assert "green-huai-river" not in str(founded)
+
+
+def test_the_backfill_writes_what_the_events_wrote_when_they_happened() -> None:
+    made = make_coalition(members=2)
+    open_proposal(made)
+    live = [_written(entry) for entry in _coalitions_in_record()]
+    for table in (Entry, Checkpoint, Head):  # an instance from before the record
+        table.objects.all().delete()
+
+    call_command("record_backfill", stdout=StringIO())
+
+    assert [_written(entry) for entry in _coalitions_in_record()] == live
+
+
+def _written(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return entry["subject"], entry["kind"], entry["at"], entry["body"]
