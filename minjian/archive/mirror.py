@@ -80,7 +80,7 @@ from minjian.core.public_cache import page_tags
 # Not a dot file: some web servers refuse those, and verify_mirror would call it missing.
 STATE_NAME = "minjian-mirror-state.json"
 # A build of another format (or of another source) starts afresh.
-STATE_FORMAT = "minjian-mirror-state/1"
+STATE_FORMAT = "minjian-mirror-state/2"
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 # The pages (URL names) a mirror holds: what anyone reads, the same for every reader.
@@ -128,8 +128,12 @@ SEARCHED_PAGES = frozenset(
 )
 # Files served by a view that are the same in every language, written once under media/.
 SHARED_FILES = frozenset({"cases:photo"})
-# The only query a mirrored page may have: its page number.
+# The only query a mirrored page is known by: its page number. A list read from a cursor
+# (minjian/search/keyset.py) has links carrying the cursor with the number: the page is
+# asked for with it (one indexed read at any depth, where a number alone skips every
+# earlier page) and written under its number alone.
 PAGE_PARAMETER = "page"
+CURSOR_PARAMETERS = frozenset({"after", "before"})
 # Answers written: a page, and a hidden case's tombstone (410 Gone, which it is).
 WRITTEN_STATUSES = frozenset({200, 410})
 # The pages every build starts from; the rest is reached from them and from `_case_ids`.
@@ -157,14 +161,21 @@ class MirrorError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Address:
-    """A mirrored page: its path and its query (empty, or `page=N`)."""
+    """A mirrored page: its path and its query (empty, or `page=N`), and the query it is
+    asked for with (the same, or with the cursor of the link it was found by)."""
 
     path: str
     query: str = ""
+    fetched_with: str = field(default="", compare=False)
 
     @property
     def url(self) -> str:
         return f"{self.path}?{self.query}" if self.query else self.path
+
+    @property
+    def fetch_url(self) -> str:
+        query = self.fetched_with or self.query
+        return f"{self.path}?{query}" if query else self.path
 
 
 @dataclass
@@ -314,9 +325,9 @@ class MirrorBuilder:
             self._index(match.view_name, address, kept.get("title"), kept.get("text"))
             return [Address(*pair) for pair in kept["links"]]
         self.report.pages_rendered += 1
-        response = self._get(address.url, language)
+        response = self._get(address.fetch_url, language)
         if response.status_code not in WRITTEN_STATUSES:
-            self._failed(address.url, response.status_code)
+            self._failed(address.fetch_url, response.status_code)
             return []
         path = f"{language}/{file_of(address)}"
         body = _body(response)
@@ -334,7 +345,7 @@ class MirrorBuilder:
         self.pages[key] = {
             "versions": versions,
             "files": [path, *resources],
-            "links": [[link.path, link.query] for link in links],
+            "links": [[link.path, link.query, link.fetched_with] for link in links],
             "title": title,
             "text": text,
         }
@@ -530,7 +541,7 @@ class _Page:
         self.language = language
         self.path = path
         self.address = address
-        self.base = address.url if address else "/"
+        self.base = address.fetch_url if address else "/"
         self.links: set[Address] = set()
         # The photos and static files it shows, which a later build keeps with it.
         self.resources: set[str] = set()
@@ -655,14 +666,30 @@ class _Page:
             return self._resource_link(self.builder.copy_shared(parts.path), parts.fragment)
         if match.view_name not in MIRRORED_PAGES:
             return None
-        query = parse_qsl(parts.query)
-        if any(name != PAGE_PARAMETER or not value.isdigit() for name, value in query):
+        address = page_address(parts.path, parts.query)
+        if address is None:
             return None
-        address = Address(parts.path, urlencode(query))
         if address != self.address:
             self.links.add(address)
         target = f"{self.language}/{file_of(address)}"
         return relative_link(self.path, target, parts.fragment)
+
+
+def page_address(path: str, query_text: str) -> Address | None:
+    """The address of a link to a mirrored page, or None when its query is not only a
+    page number, with or without a cursor. The first page is the list's own address."""
+    query = parse_qsl(query_text)
+    numbers = [value for name, value in query if name == PAGE_PARAMETER]
+    if (
+        any(name not in CURSOR_PARAMETERS | {PAGE_PARAMETER} for name, _value in query)
+        or len(numbers) > 1
+        or not all(number.isdigit() for number in numbers)
+        or (query and not numbers)
+    ):
+        return None
+    number = int(numbers[0]) if numbers else 1
+    page = urlencode({PAGE_PARAMETER: number}) if number > 1 else ""
+    return Address(path, page, query_text if len(query) > len(numbers) else "")
 
 
 def _case_ids() -> Iterator[int]:

@@ -220,3 +220,22 @@ def test_every_page_names_its_source_and_the_about_page_says_when_from_where_and
         assert words in page and source in page
         assert 'href="../../about.html"' in page
         assert 'action="../../search.html"' in page
+
+
+def test_every_page_of_the_case_list_is_mirrored_under_its_number(
+    regions: dict[str, Region], tmp_path: Path, settings: Any
+) -> None:
+    settings.MINJIAN_CASES_PER_PAGE = 2
+    cases = [make_case(regions["340321"], title=f"第{number}号案例") for number in range(5)]
+    root = tmp_path / "mirror"
+    MirrorBuilder(root).build()
+    folder = root / "zh-hans" / "cases"
+    pages = [folder / "index.html", folder / "index.page-2.html", folder / "index.page-3.html"]
+    listed = [page.read_text("utf-8") for page in pages]
+    # Newest first, two a page, each case on one page only.
+    for case in cases:
+        assert sum(f'href="{case.pk}/index.html"' in page for page in listed) == 1
+    assert 'href="index.page-2.html"' in listed[0]
+    assert 'href="index.html"' in listed[1] and 'href="index.page-3.html"' in listed[1]
+    assert not (folder / "index.page-1.html").exists()
+    assert not (folder / "index.page-4.html").exists()
