@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = prepare_database(args, database_name)
         mirror = Path(work) / "mirror"
         full = _build(mirror)
+        print(f"Full build: {full}", flush=True)
         _hide_cases(args.changes, args.seed)
         again = _build(mirror)
     report: dict[str, Any] = {
