@@ -94,6 +94,9 @@ def test_an_untouched_bundle_imports(bundle: Path, settings: Any) -> None:
     assert "Imported a public bundle" in output
     assert Case.objects.count() == 2
     assert len(media_files(Path(settings.MEDIA_ROOT))) == CasePhoto.objects.count() * 3
+    # The sequences start past the imported ids: a new report is filed as usual.
+    imported = max(Case.objects.values_list("id", flat=True))
+    assert make_case(Region.objects.get(code="340000"), title="导入之后的新案例").pk > imported
 
 
 def test_one_changed_byte_in_a_table_file_is_refused(bundle: Path, settings: Any) -> None:
