@@ -5,6 +5,7 @@ instance's answers with its record changed."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -51,6 +52,7 @@ def migrated_template() -> Path:
     """A data folder migrated and set up once per test process (`source_script.set_up`),
     which each source instance copies."""
     data_dir = Path(tempfile.mkdtemp(prefix="minjian-mirror-source-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     environ = _environ(data_dir, free_port())
     manage(environ, "migrate", "--noinput", "-v", "0")
     manage(environ, "shell", "-c", f"from {SCRIPT} import set_up; set_up()")
