@@ -22,22 +22,10 @@ from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.images import jpeg_upload
 from minjian.orgs.tests.factories import make_organisation
 from minjian.places.models import Region
-from minjian.record import selectors
-from minjian.record.canonical import GENESIS_HASH
-from minjian.record.documents import entry_document
 from minjian.record.models import Entry
-from minjian.record.services import seal_record
-from minjian.record.verify import verify_entries
+from minjian.record.tests.factories import sealed_record
 
 pytestmark = pytest.mark.django_db
-
-
-def _record() -> list[dict[str, Any]]:
-    """The record as a mirror reads it, sealed and checked."""
-    seal_record()
-    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
-    verify_entries(entries, GENESIS_HASH, 1)
-    return entries
 
 
 def _kinds(entries: list[dict[str, Any]]) -> list[str]:
@@ -57,7 +45,7 @@ def test_a_published_case_enters_the_record_as_the_public_reads_it(
     )
     assert case.state == Case.State.PUBLISHED
 
-    (published,) = _record()
+    (published,) = sealed_record("case")
 
     photo = case.photos.get()
     with default_storage.open(photo.image.name, "rb") as file:
@@ -96,11 +84,11 @@ def test_a_case_under_review_enters_the_record_only_once_published(
     case = make_case(regions["340321"])
     services.case_request_edit(actor=moderator, case_id=case.pk, note="请删掉邻居的名字。")
     services.case_edit_by_reporter(case=case, actor=None, title="河边垃圾", description="已改。")
-    assert _record() == []
+    assert sealed_record("case") == []
 
     services.case_publish(actor=moderator, case_id=case.pk)
 
-    assert _kinds(_record()) == ["case.published"]
+    assert _kinds(sealed_record("case")) == ["case.published"]
 
 
 def test_public_updates_enter_the_record_and_internal_notes_and_held_texts_do_not(
@@ -118,7 +106,7 @@ def test_public_updates_enter_the_record_and_internal_notes_and_held_texts_do_no
     )
     services.case_add_by_reporter(case=case, actor=None, text="bilby 村长电话 13812345678")
 
-    entries = _record()
+    entries = sealed_record("case")
 
     assert _kinds(entries) == ["case.published", "case.event", "case.event", "case.event"]
     routed, update, addition = (entry["body"] for entry in entries[1:])
@@ -145,7 +133,7 @@ def test_a_released_text_enters_the_record_when_it_is_released(
 
     services.case_release_note(actor=moderator, event_id=held.pk)
 
-    released = _record()[-1]["body"]
+    released = sealed_record("case")[-1]["body"]
     assert released["kind"] == "note_released"
     assert released["event"] == held.pk
     assert (
@@ -163,7 +151,7 @@ def test_a_photo_added_to_a_public_case_enters_the_record_as_an_edit(
     for photo in case.photos.filter(status="preparing"):
         prepare_case_photo(photo.pk)
 
-    entries = _record()
+    entries = sealed_record("case")
 
     assert _kinds(entries) == ["case.published", "case.event", "case.edited"]
     assert len(entries[0]["body"]["photos"]) == 1
@@ -187,7 +175,7 @@ def test_a_hidden_public_case_leaves_a_tombstone_with_its_reason(
     case = make_case(regions["340321"], title="某某的住址")
     services.case_hide(actor=moderator, case_id=case.pk, reason=reason, note="第三次了")
 
-    published, removed = _record()
+    published, removed = sealed_record("case")
 
     assert removed["kind"] == "case.removed"
     assert removed["body"]["id"] == case.pk
@@ -208,7 +196,7 @@ def test_a_case_hidden_before_it_was_public_leaves_nothing(
 
     services.case_hide(actor=moderator, case_id=case.pk, reason=Case.HiddenReason.SPAM)
 
-    assert _record() == []
+    assert sealed_record("case") == []
 
 
 def test_the_backfill_appends_what_is_public_and_not_yet_in_the_record_once(
@@ -225,7 +213,7 @@ def test_the_backfill_appends_what_is_public_and_not_yet_in_the_record_once(
     Entry.objects.all().delete()
 
     call_command("record_backfill", stdout=StringIO())
-    entries = _record()
+    entries = sealed_record("case")
 
     assert [(entry["subject"], entry["kind"]) for entry in entries] == [
         (f"case:{public.pk}", "case.published"),
@@ -239,4 +227,4 @@ def test_the_backfill_appends_what_is_public_and_not_yet_in_the_record_once(
     output = StringIO()
     call_command("record_backfill", stdout=output)
     assert "case: 0 added" in output.getvalue()
-    assert len(_record()) == 4
+    assert len(sealed_record("case")) == 4

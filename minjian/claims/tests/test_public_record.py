@@ -13,22 +13,11 @@ from minjian.accounts.models import User
 from minjian.cases.models import Case
 from minjian.claims import services
 from minjian.claims.models import Claim
-from minjian.record import selectors
-from minjian.record.canonical import GENESIS_HASH
-from minjian.record.documents import entry_document
 from minjian.record.models import Checkpoint, Entry, Head
-from minjian.record.services import seal_record
-from minjian.record.verify import verify_entries
+from minjian.record.tests.factories import sealed_record
 
 pytestmark = pytest.mark.django_db
 Verdict = Case.Verdict
-
-
-def _claims_in_record() -> list[dict[str, Any]]:
-    seal_record()
-    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
-    verify_entries(entries, GENESIS_HASH, 1)
-    return [entry for entry in entries if entry["subject"].startswith("claim:")]
 
 
 def _written(verifier: User) -> Claim:
@@ -49,7 +38,7 @@ def test_a_published_verdict_enters_the_record_with_its_claim(verifier: User) ->
         evidence=[{"kind": "link", "url": "https://example.org/x"}],
     )
 
-    (entry,) = _claims_in_record()
+    (entry,) = sealed_record("claim")
 
     assert entry["subject"] == f"claim:{claim.pk}"
     assert entry["kind"] == "claim.verdict"
@@ -77,7 +66,7 @@ def test_a_proposal_waiting_for_other_verifiers_is_not_in_the_record(
         evidence=[{"kind": "document", "path": "/docs/water.pdf"}],
     )
 
-    assert _claims_in_record() == []
+    assert sealed_record("claim") == []
 
 
 def test_the_backfill_writes_the_verdicts_as_they_were_published(verifier: User) -> None:
@@ -89,10 +78,10 @@ def test_the_backfill_writes_the_verdicts_as_they_were_published(verifier: User)
         rationale="无从核实的说法。",
         evidence=[{"kind": "link", "url": "https://example.org/x"}],
     )
-    live = [(e["subject"], e["kind"], e["at"], e["body"]) for e in _claims_in_record()]
+    live = [(e["subject"], e["kind"], e["at"], e["body"]) for e in sealed_record("claim")]
     for table in (Entry, Checkpoint, Head):  # an instance from before the record
         table.objects.all().delete()
 
     call_command("record_backfill", stdout=StringIO())
 
-    assert [(e["subject"], e["kind"], e["at"], e["body"]) for e in _claims_in_record()] == live
+    assert [(e["subject"], e["kind"], e["at"], e["body"]) for e in sealed_record("claim")] == live

@@ -12,21 +12,10 @@ from django.core.management import call_command
 
 from minjian.coalitions.models import Option
 from minjian.coalitions.tests.factories import close_now, make_coalition, open_proposal, vote
-from minjian.record import selectors
-from minjian.record.canonical import GENESIS_HASH
-from minjian.record.documents import entry_document
 from minjian.record.models import Checkpoint, Entry, Head
-from minjian.record.services import seal_record
-from minjian.record.verify import verify_entries
+from minjian.record.tests.factories import sealed_record
 
 pytestmark = pytest.mark.django_db
-
-
-def _coalitions_in_record() -> list[dict[str, Any]]:
-    seal_record()
-    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
-    verify_entries(entries, GENESIS_HASH, 1)
-    return [entry for entry in entries if entry["subject"].startswith("coalition:")]
 
 
 def test_a_coalition_and_its_public_timeline_enter_the_record() -> None:
@@ -36,7 +25,7 @@ def test_a_coalition_and_its_public_timeline_enter_the_record() -> None:
         vote(member, proposal, Option.AGREE, reason="secretreason")
     close_now(proposal)
 
-    entries = _coalitions_in_record()
+    entries = sealed_record("coalition")
 
     assert entries[0]["kind"] == "coalition.published"
     assert entries[0]["body"]["purpose"] == "一起守护淮河，向环保部门提出联合建议。"
@@ -59,7 +48,7 @@ def test_a_coalition_and_its_public_timeline_enter_the_record() -> None:
 def test_a_coalition_with_a_hidden_member_list_enters_without_its_members() -> None:
     make_coalition(members=3, members_hidden=True)
 
-    (founded,) = _coalitions_in_record()
+    (founded,) = sealed_record("coalition")
 
     assert founded["body"]["members_hidden"] is True
     assert founded["body"]["founded_by"] is None
@@ -69,13 +58,13 @@ def test_a_coalition_with_a_hidden_member_list_enters_without_its_members() -> N
 def test_the_backfill_writes_what_the_events_wrote_when_they_happened() -> None:
     made = make_coalition(members=2)
     open_proposal(made)
-    live = [_written(entry) for entry in _coalitions_in_record()]
+    live = [_written(entry) for entry in sealed_record("coalition")]
     for table in (Entry, Checkpoint, Head):  # an instance from before the record
         table.objects.all().delete()
 
     call_command("record_backfill", stdout=StringIO())
 
-    assert [_written(entry) for entry in _coalitions_in_record()] == live
+    assert [_written(entry) for entry in sealed_record("coalition")] == live
 
 
 def _written(entry: dict[str, Any]) -> tuple[Any, ...]:

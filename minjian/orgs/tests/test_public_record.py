@@ -11,11 +11,7 @@ import pytest
 from minjian.accounts.tests.factories import make_user
 from minjian.orgs import services
 from minjian.places.models import Region
-from minjian.record import selectors
-from minjian.record.canonical import GENESIS_HASH
-from minjian.record.documents import entry_document
-from minjian.record.services import seal_record
-from minjian.record.verify import verify_entries
+from minjian.record.tests.factories import sealed_record
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +28,6 @@ PROFILE: dict[str, Any] = {
 }
 
 
-def _record() -> list[dict[str, Any]]:
-    seal_record()
-    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
-    verify_entries(entries, GENESIS_HASH, 1)
-    return entries
-
-
 def test_the_public_profile_enters_the_record_and_each_change_follows(
     regions: dict[str, Region],
 ) -> None:
@@ -53,7 +42,7 @@ def test_the_public_profile_enters_the_record_and_each_change_follows(
         actor=admin, organisation=organisation, user=make_user("new-member"), role="member"
     )
 
-    entries = _record()
+    entries = sealed_record("organisation")
 
     assert [entry["kind"] for entry in entries] == [
         "organisation.published",

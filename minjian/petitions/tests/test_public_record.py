@@ -4,26 +4,13 @@ nothing of a draft, no signer, no contact address."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
 from minjian.orgs.models import Organisation
 from minjian.petitions import services
 from minjian.petitions.models import Petition
 from minjian.petitions.tests.factories import NAMED_BODY, make_petition
-from minjian.record import selectors
-from minjian.record.canonical import GENESIS_HASH
-from minjian.record.documents import entry_document
-from minjian.record.services import seal_record
-from minjian.record.verify import verify_entries
-
-
-def _record() -> list[dict[str, Any]]:
-    seal_record()
-    entries = [entry_document(e) for e in selectors.sealed_entries(after=0, limit=1000)]
-    verify_entries(entries, GENESIS_HASH, 1)
-    return [entry for entry in entries if entry["subject"].startswith("petition:")]
+from minjian.record.tests.factories import sealed_record
 
 
 def test_a_petition_enters_the_record_when_it_opens_and_its_events_follow(
@@ -34,7 +21,7 @@ def test_a_petition_enters_the_record_when_it_opens_and_its_events_follow(
     services.petition_deliver(actor=None, petition=petition)
     services.petition_answer(actor=agency_member, petition=petition, text="我局将按月公开数据。")
 
-    entries = _record()
+    entries = sealed_record("petition")
 
     assert [entry["kind"] for entry in entries] == ["petition.published", *["petition.event"] * 4]
     opened = entries[0]["body"]
@@ -63,7 +50,7 @@ def test_a_rejected_petition_leaves_a_tombstone_with_its_public_reason(
 
     services.petition_reject(actor=staff, petition=petition, reason="与本站规则不符。")
 
-    (removed,) = _record()
+    (removed,) = sealed_record("petition")
     assert removed["kind"] == "petition.removed"
     assert removed["body"]["reason"] == "rejected"
     assert removed["body"]["explanation"] == "与本站规则不符。"
@@ -74,7 +61,7 @@ def test_a_rejected_petition_leaves_a_tombstone_with_its_public_reason(
 def test_a_petition_to_a_named_body_keeps_its_contact_address_out(author: User) -> None:
     make_petition(author)
 
-    (opened,) = _record()
+    (opened,) = sealed_record("petition")
 
     assert opened["body"]["addressed_name"] == NAMED_BODY["addressed_name"]
     assert NAMED_BODY["addressed_contact"] not in str(opened)
