@@ -504,12 +504,12 @@ class MirrorBuilder:
             state = json.loads((self.root / STATE_NAME).read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        fresh = (
-            isinstance(state, dict)
-            and state.get("format") == STATE_FORMAT
-            and state.get("source") == self.source
-        )
-        return state if fresh else {}
+        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+            return {}
+        if state.get("source") != self.source:
+            # Another source's pages are not this one's; its files are still removed.
+            return {"files": state.get("files", {})}
+        return state
 
     def _write_state(self) -> None:
         state = {

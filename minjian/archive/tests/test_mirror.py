@@ -239,3 +239,18 @@ def test_every_page_of_the_case_list_is_mirrored_under_its_number(
     assert 'href="index.html"' in listed[1] and 'href="index.page-3.html"' in listed[1]
     assert not (folder / "index.page-1.html").exists()
     assert not (folder / "index.page-4.html").exists()
+
+
+def test_a_mirror_of_another_source_is_built_afresh_and_keeps_no_file_of_the_first(
+    regions: dict[str, Region], tmp_path: Path, settings: Any
+) -> None:
+    make_case(regions["340321"], photos=[jpeg_upload()])
+    root = tmp_path / "mirror"
+    settings.MINJIAN_SITE_URL = "https://first.example.org"
+    MirrorBuilder(root).build()
+    settings.MINJIAN_SITE_URL = "https://second.example.org"
+    again = MirrorBuilder(root).build()
+    assert again.pages_kept == 0
+    report = check_manifest(root)
+    assert report.ok and report.instance == "https://second.example.org/"
+    assert "first.example.org" not in (root / "en" / "about.html").read_text("utf-8")
