@@ -504,11 +504,13 @@ class MirrorBuilder:
             state = json.loads((self.root / STATE_NAME).read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+        if not isinstance(state, dict):
             return {}
-        if state.get("source") != self.source:
-            # Another source's pages are not this one's; its files are still removed.
-            return {"files": state.get("files", {})}
+        if state.get("format") != STATE_FORMAT or state.get("source") != self.source:
+            # Another source's pages (or another format's) are not kept; the files they
+            # listed are still removed when no page writes them again.
+            files = state.get("files")
+            return {"files": files if isinstance(files, dict) else {}}
         return state
 
     def _write_state(self) -> None:
