@@ -33,6 +33,7 @@ urlpatterns = [
     path("claims/", include("minjian.claims.urls")),
     path("coalitions/", include("minjian.coalitions.urls")),
     path("petitions/", include("minjian.petitions.urls")),
+    path("mirrors/", include("minjian.mirrors.urls")),
 ]
 
 # A database, cache or disk out of reach is a 503 with Retry-After, not a 500.

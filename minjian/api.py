@@ -32,6 +32,7 @@ from minjian.core.schemas import ErrorOut
 from minjian.orgs.api import router as orgs_router
 from minjian.petitions.api import router as petitions_router
 from minjian.places.api import router as places_router
+from minjian.record.api import router as record_router
 from minjian.routing.api import router as routing_router
 from minjian.search.api import add_case_finding
 from minjian.topics.api import router as topics_router
@@ -162,6 +163,7 @@ api.add_router("/claim-reviews", reviews_router)
 api.add_router("/flags", flags_router)
 api.add_router("/petitions", petitions_router)
 api.add_router("/coalitions", coalitions_router)
+api.add_router("/record", record_router)
 
 
 def error_response(
