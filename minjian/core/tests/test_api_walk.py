@@ -33,6 +33,7 @@ from minjian.orgs.models import Organisation
 from minjian.petitions.tests.walks import PETITION_WALKS
 from minjian.places.models import Region
 from minjian.places.tests.factories import make_bounded_regions
+from minjian.record.tests.walks import RECORD_WALKS
 from minjian.routing.tests.helpers import published, subscribed
 
 # An id no row has: far past any sequence a test run reaches, within the documented bound.
@@ -376,7 +377,12 @@ WALKS: dict[str, Walk] = {
 WALKS |= {
     operation: Walk(success, refusal, refused)
     for operation, (success, refusal, refused) in (
-        CLAIM_WALKS | DUPLICATE_WALKS | SIMILAR_WALKS | PETITION_WALKS | COALITION_WALKS
+        CLAIM_WALKS
+        | DUPLICATE_WALKS
+        | SIMILAR_WALKS
+        | PETITION_WALKS
+        | COALITION_WALKS
+        | RECORD_WALKS
     ).items()
 }
 
