@@ -35,7 +35,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres` or `redis` are skipped in the run that lacks them (the
     SQLite run), before any fixture is set up: a transactional test set up only to be
-    skipped would still empty the database for the tests after it."""
+    skipped would still empty the database for the tests after it. Tests marked
+    `engine_agnostic` run in the SQLite run only: they are among the slowest (a browser at
+    every page of the demo, the catalogues) and prove nothing the database engine changes."""
     missing = {
         "postgres": not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
         "redis": not os.environ.get("REDIS_URL"),
@@ -55,6 +57,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker, absent in missing.items():
             if absent and item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(reason=f"needs {marker}: the PostgreSQL run"))
+        if not missing["postgres"] and item.get_closest_marker("engine_agnostic"):
+            item.add_marker(pytest.mark.skip(reason="proves nothing an engine changes: run once"))
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}

@@ -12,6 +12,7 @@ from io import StringIO
 from pathlib import Path
 
 import opencc
+import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Route
 
@@ -35,6 +36,7 @@ def case_file(mirror: Path, title: str) -> str:
     return str(found)
 
 
+@pytest.mark.engine_agnostic
 def test_a_browser_reads_the_mirror_from_a_file_and_finds_a_case_in_traditional_characters(
     tmp_path: Path, browser: Browser
 ) -> None:

@@ -134,6 +134,7 @@ def _problems(page: Page) -> list[str]:
     return found
 
 
+@pytest.mark.engine_agnostic
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_every_page_of_the_demo_fits_a_390_px_phone(
     page: Page, live_server: Any, language: str
