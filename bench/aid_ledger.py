@@ -37,9 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.http_pages import add_sqlite_or_postgres_options  # noqa: E402
 from bench.report import machine, say_where, write_results  # noqa: E402
-
-BENCH_DIR = ROOT / "bench"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -48,15 +47,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--recipients", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="PostgreSQL database to (re)create, its name containing 'bench'; "
-        "default: SQLite in a temporary folder",
-    )
-    parser.add_argument(
-        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
-    )
+    add_sqlite_or_postgres_options(parser)
     return parser.parse_args(argv)
 
 

@@ -334,6 +334,20 @@ def found_wrk(name: str) -> str | None:
     return found
 
 
+def add_sqlite_or_postgres_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a benchmark that runs on SQLite in a temporary folder unless given a
+    PostgreSQL database to (re)create: --database-url and --results-dir."""
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="PostgreSQL database to (re)create, its name containing 'bench'; "
+        "default: SQLite in a temporary folder",
+    )
+    parser.add_argument(
+        "--results-dir", type=Path, default=BENCH_DIR / "results", help="where the JSON goes"
+    )
+
+
 def add_database_options(parser: argparse.ArgumentParser, *, database_url: str, seed: int) -> None:
     """The options of a benchmark on a database of `--cases` generated cases that a later
     run may reuse: --reuse, --seed, --database-url and --results-dir."""
