@@ -680,7 +680,8 @@ class _Page:
 def page_address(path: str, query_text: str) -> Address | None:
     """The address of a link to a mirrored page, or None when its query is not only a
     page number, with or without a cursor. The first page is the list's own address."""
-    query = parse_qsl(query_text)
+    # A blank value still names a parameter: `?topic=` is not the list's own page.
+    query = parse_qsl(query_text, keep_blank_values=True)
     numbers = [value for name, value in query if name == PAGE_PARAMETER]
     if (
         any(name not in CURSOR_PARAMETERS | {PAGE_PARAMETER} for name, _value in query)
