@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -196,17 +196,14 @@ def _write_table(
     path.parent.mkdir(parents=True, exist_ok=True)
     written = _Written(columns=table_columns)
     names = [column.attname for column in table_columns]
+    # How each column's value is written, chosen once per table rather than once per value.
+    coding = [(column.attname, _encoder(column, blanked, media)) for column in table_columns]
     with path.open("wb") as stream:
         output = _HashingFile(stream)
         for values in queryset.values_list(*names).iterator(chunk_size=chunk_rows):
-            row = {}
-            for column, value in zip(table_columns, values, strict=True):
-                if column.attname in blanked:
-                    row[column.attname] = blanked[column.attname]
-                elif column.is_file and value:
-                    row[column.attname] = media.add(column.field, value)
-                else:
-                    row[column.attname] = column.encode(value)
+            row = {
+                name: encode(value) for (name, encode), value in zip(coding, values, strict=True)
+            }
             if transform is not None:
                 row = transform(row)
             output.write(encode_row(row))
@@ -214,6 +211,15 @@ def _write_table(
     written.size = output.size
     written.sha256 = output.hasher.hexdigest()
     return written
+
+
+def _encoder(column: Column, blanked: dict[str, Any], media: _MediaWriter) -> Callable[[Any], Any]:
+    if column.attname in blanked:
+        blank = blanked[column.attname]
+        return lambda _value: blank
+    if column.is_file:
+        return lambda value: media.add(column.field, value) if value else value
+    return column.encode
 
 
 def _emptied_account_links(model: type[models.Model], kept: tuple[str, ...]) -> dict[str, Any]:

@@ -9,18 +9,20 @@ tables that setup loads (regions and their boundaries, topics), which the import
 with the bundle's, so that every id the rows point to is the bundle's.
 
 Then one transaction, with foreign-key checks deferred to its end (PostgreSQL's deferrable
-constraints, which Django makes; SQLite's `defer_foreign_keys`): every table in order by
-`bulk_create` (no signal, no service, no job: nothing is routed, mailed or queued again; the
-stored dates are kept as they are, `auto_now` included), the sequences set past the highest
-ids, the search documents' derived columns made again (the vector on PostgreSQL; SQLite's
-FTS table fills itself by its triggers), every foreign key checked, the media files put in
-place under their stored names, and the public pages' cache versions bumped. If anything
-fails, the transaction rolls back and the media files already put in place are removed.
+constraints, which Django makes; SQLite's `defer_foreign_keys`): every table in order, its
+rows written in bulk (`bundle_load`: COPY on PostgreSQL, with the foreign keys and indexes
+set aside and made again after; no model, no signal, no service, no job: nothing is routed,
+mailed or queued again, and the stored dates are kept as they are), the search documents'
+derived columns made again (the vector on PostgreSQL; SQLite's FTS table fills itself by its
+triggers), every foreign key and unique index checked, the sequences set past the highest
+ids, the media files put in place under their stored names, and the public pages' cache
+versions bumped. If anything fails, the transaction rolls back and the media files already
+put in place are removed.
 """
 
 from __future__ import annotations
 
-import contextlib
+import itertools
 import json
 import shutil
 import tempfile
@@ -37,7 +39,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
-from minjian.archive import bundle_crypto, manifest
+from minjian.archive import bundle_crypto, bundle_load, manifest
 from minjian.archive.bundle_export import CHUNK_ROWS, FORMAT, KINDS, BundleError
 from minjian.archive.bundle_tables import (
     columns,
@@ -111,23 +113,28 @@ def _import_bag(bag: Path, trusted_public_key: bytes | None, chunk_rows: int) ->
     # Insertion-ordered, and found in constant time.
     placed: dict[tuple[Storage, str], None] = {}
     try:
-        with transaction.atomic(), _stored_dates_kept(), tempfile.TemporaryFile() as media_list:
+        with transaction.atomic(), tempfile.TemporaryFile() as media_list:
             _defer_foreign_keys()
             _clear_reference_tables()
-            for model in tables:
-                summary.rows[table_name(model)] = _insert_table(
-                    bag / "data", model, media_list, chunk_rows
-                )
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), tables):
-                    cursor.execute(statement)
-            fill_derived_columns()
             try:
+                with bundle_load.keys_and_indexes_set_aside(tables):
+                    for model in tables:
+                        summary.rows[table_name(model)] = _insert_table(
+                            bag / "data", model, media_list, chunk_rows
+                        )
+                    fill_derived_columns()
                 connection.check_constraints()
             except DatabaseError as error:
                 raise BundleError(
-                    _("The bundle's rows point to rows it lacks: %(error)s") % {"error": error}
+                    _(
+                        "The bundle's rows do not hold together (a row points to a row the "
+                        "bundle lacks, or repeats one that must be unique): %(error)s"
+                    )
+                    % {"error": error}
                 ) from error
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), tables):
+                    cursor.execute(statement)
             summary.media_files = _place_media(bag / "data" / "media", media_list, placed)
             public_cache.touch(*_PUBLIC_TAGS)
     except BaseException:
@@ -276,24 +283,6 @@ def _clear_reference_tables() -> None:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608  # a table name of this code's
 
 
-@contextlib.contextmanager
-def _stored_dates_kept() -> Iterator[None]:
-    """`auto_now` and `auto_now_add` off while rows are inserted: their dates are the bundle's."""
-    switched = [
-        (field, field.auto_now, field.auto_now_add)
-        for model in exported_models()
-        for field in model._meta.concrete_fields
-        if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add)
-    ]
-    for date_field, _auto_now, _auto_now_add in switched:
-        date_field.auto_now = date_field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for date_field, auto_now, auto_now_add in switched:
-            date_field.auto_now, date_field.auto_now_add = auto_now, auto_now_add
-
-
 def _insert_table(
     data: Path, model: type[models.Model], media_list: IO[bytes], chunk_rows: int
 ) -> int:
@@ -301,42 +290,47 @@ def _insert_table(
     known = {column.attname for column in table_columns}
     file_columns = [column for column in table_columns if column.is_file]
     label = table_name(model)
+    coding = [
+        (column.attname, column.decode, bundle_load.preparation(column.field), column.field)
+        for column in table_columns
+    ]
     inserted = 0
-    batch: list[models.Model] = []
-    with (data / table_path(model)).open("rb") as lines:
-        try:
-            for number, row in enumerate(read_rows(lines), start=1):
-                if not row.keys() <= known:
-                    raise BundleError(
-                        _("%(table)s, row %(number)d: unknown columns %(columns)s.")
-                        % {"table": label, "number": number, "columns": sorted(row.keys() - known)}
-                    )
-                for column in file_columns:
-                    stored = row.get(column.attname)
-                    if isinstance(stored, dict) and stored.get("sha256"):
-                        media_list.write(
-                            f"{label}\t{column.attname}\t{stored['sha256']}\t{stored['name']}\n".encode()
-                        )
-                batch.append(
-                    model(
-                        **{
-                            column.attname: column.decode(row[column.attname])
-                            for column in table_columns
-                            if column.attname in row
-                        }
-                    )
+
+    def values(rows: Iterator[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+        nonlocal inserted
+        for number, row in enumerate(rows, start=1):
+            if not row.keys() <= known:
+                raise BundleError(
+                    _("%(table)s, row %(number)d: unknown columns %(columns)s.")
+                    % {"table": label, "number": number, "columns": sorted(row.keys() - known)}
                 )
-                if len(batch) >= chunk_rows:
-                    model._base_manager.bulk_create(batch)
-                    inserted += len(batch)
-                    batch = []
-            model._base_manager.bulk_create(batch)
+            for column in file_columns:
+                stored = row.get(column.attname)
+                if isinstance(stored, dict) and stored.get("sha256"):
+                    media_list.write(
+                        f"{label}\t{column.attname}\t{stored['sha256']}\t{stored['name']}\n".encode()
+                    )
+            inserted = number
+            yield tuple(
+                _prepared(decode(row[attname]) if attname in row else field.get_default(), prepare)
+                for attname, decode, prepare, field in coding
+            )
+
+    with (data / table_path(model)).open("rb") as lines:
+        prepared_rows = values(read_rows(lines))
+        try:
+            while batch := list(itertools.islice(prepared_rows, chunk_rows)):
+                bundle_load.insert_rows(model, [attname for attname, *_ in coding], batch)
         except (ValueError, TypeError, KeyError, DatabaseError) as error:
             raise BundleError(
                 _("%(table)s: a row cannot be imported: %(error)s")
                 % {"table": label, "error": error}
             ) from error
-    return inserted + len(batch)
+    return inserted
+
+
+def _prepared(value: Any, prepare: bundle_load.Prepare | None) -> Any:
+    return value if prepare is None else prepare(value)
 
 
 def _place_media(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from minjian.accounts.models import User
 from minjian.archive.manifest import check_manifest
@@ -148,6 +148,14 @@ def test_a_folder_that_is_not_a_mirror_is_refused_and_left_alone(
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Nothing logged: a test's output is its own."""
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The commands' messages are matched in English (the Chinese are in the catalogue);
+    the default language is Chinese. The mirror's pages are written in both either way."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
