@@ -4,7 +4,7 @@ removals as reason-coded tombstones, and sealing entries into the signed hash ch
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -45,21 +45,37 @@ def append(subject: str, kind: str, body: Mapping[str, Any], at: datetime | None
     no chain: a surge of reports must not wait on one another here) and arranges one
     seal after the commit for the whole transaction.
     """
+    entry = _unsealed(subject, kind, body, at)
+    entry.save()
+    _arrange_seal()
+    return entry
+
+
+def append_all(entries: Iterable[tuple[str, str, Mapping[str, Any], datetime]]) -> int:
+    """`append` of many (subject, kind, body, at) at once, in one INSERT: the thousands of
+    lines of an allocation round. How many were appended."""
+    added = Entry.objects.bulk_create(_unsealed(*entry) for entry in entries)
+    if added:
+        _arrange_seal()
+    return len(added)
+
+
+def _unsealed(
+    subject: str, kind: str, body: Mapping[str, Any], at: datetime | None = None
+) -> Entry:
     subject_type, _, subject_id = subject.partition(":")
     if not subject_id or not kind.startswith(f"{subject_type}."):
         raise ValueError(f"Kind {kind!r} does not name the type of subject {subject!r}.")
     # Stored as the database gives it back (a tuple as a list): the hash is of what is
     # stored, and the canonical form of a JSON value read back is the same bytes.
     canonical = canonical_json(body)
-    entry = Entry.objects.create(
+    return Entry(
         subject=subject,
         kind=kind,
         at=at or timezone.now(),
         body=json.loads(canonical),
         content_hash=digest(canonical),
     )
-    _arrange_seal()
-    return entry
 
 
 def record_removal(

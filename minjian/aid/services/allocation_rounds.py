@@ -13,7 +13,7 @@ import numpy as np
 from django.db import transaction
 
 from minjian.accounts.models import User
-from minjian.aid import access, selectors
+from minjian.aid import access, recording, selectors
 from minjian.aid.allocation import PRIORITIES, Floats, Ints, NeedColumns, SupplyColumns, allocate
 from minjian.aid.models import AllocationLine, AllocationRound, Drive, DriveEvent
 from minjian.aid.selectors import EarmarkedSupply, RoundNeeds
@@ -153,7 +153,7 @@ def _record_round(
     """The round's event, then one `allocated` event per line (the ledger's figure)."""
     record(drive, Kind.ALLOCATION_ROUND, user, payload={"round": round_.pk, "lines": len(lines)})
     need = np.searchsorted(needs.need_id, [line.need_id for line in lines])
-    DriveEvent.objects.bulk_create(
+    allocated = DriveEvent.objects.bulk_create(
         DriveEvent(
             drive=drive,
             kind=Kind.ALLOCATED,
@@ -178,3 +178,4 @@ def _record_round(
             strict=True,
         )
     )
+    recording.record_events(drive, allocated)

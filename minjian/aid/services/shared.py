@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
 from minjian.accounts.selectors import active_user_by_pseudonym
+from minjian.aid import recording
 from minjian.aid.models import Drive, DriveEvent, Item, Recipient
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.public_cache import DRIVES, drive_tag, touch
@@ -136,4 +137,8 @@ def record(drive: Drive, kind: str, actor: User | None, **fields: object) -> Dri
     """Append one event to the drive's log, in the transaction of the change it records."""
     payload = fields.pop("payload", {})
     touch(drive_tag(drive.pk), DRIVES)
-    return DriveEvent.objects.create(drive=drive, kind=kind, actor=actor, payload=payload, **fields)
+    event = DriveEvent.objects.create(
+        drive=drive, kind=kind, actor=actor, payload=payload, **fields
+    )
+    recording.record_event(drive, event)
+    return event
