@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.aid.models import Item, Priority, Recipient
 from minjian.aid.services import whole_quantity
 from minjian.core.errors import DomainError, NotFound
+from minjian.core.forms import DateInput
 from minjian.places.selectors import region_by_code
 
 
@@ -123,9 +124,7 @@ class NeedForm(forms.Form):
     item = forms.ChoiceField(label=_("Item"))
     quantity = forms.CharField(label=_("Quantity needed"), max_length=20, widget=COUNT_INPUT)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
-    deadline = forms.DateField(
-        label=_("Needed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=_("Needed by"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, items: list[Item], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.claims import services_flags, validation
 from minjian.claims.models import Flag
 from minjian.core.errors import DomainError
-from minjian.core.forms import show_domain_error
+from minjian.core.forms import DateInput, show_domain_error
 from minjian.redaction import render_redactions
 
 RESPONSE_EXCERPT = 80
@@ -176,9 +176,7 @@ class AppearanceForm(forms.Form):
         max_length=validation.PLATFORM_MAX_LENGTH,
         help_text=_("For example Weibo, a WeChat group, Douyin, a leaflet."),
     )
-    seen_on = forms.DateField(
-        label=_("Seen on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    seen_on = forms.DateField(label=_("Seen on"), required=False, widget=DateInput())
 
 
 AppearanceFormSet = forms.formset_factory(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.coalitions import validation
 from minjian.coalitions.models import Option
+from minjian.core.forms import DateInput
 from minjian.orgs.models import Membership, Organisation
 
 
@@ -149,7 +150,7 @@ class PetitionForm(forms.Form):
     )
     addressed_name = forms.CharField(label=_("Or a named body"), required=False, max_length=200)
     addressed_contact = forms.EmailField(label=_("Its public e-mail address"), required=False)
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     signature_goal = forms.IntegerField(label=_("Signature goal"), min_value=1)
 
     def __init__(self, *args: Any, agencies: QuerySet[Organisation], **kwargs: Any) -> None:

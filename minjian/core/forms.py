@@ -22,3 +22,14 @@ def see_other(to: str, *args: Any, **kwargs: Any) -> HttpResponseRedirect:
     URL name with its arguments, or an address), which the browser fetches with GET,
     so that reloading it or going back never sends the form again."""
     return HttpResponseRedirect(resolve_url(to, *args, **kwargs), status=303)
+
+
+class DateInput(forms.DateInput):
+    """A browser's date picker. It reads and writes its value as ISO 8601 (2027-03-01) in
+    every language, where Django's DateInput would write the language's format (zh-hans:
+    2027/03/01), which the picker drops: an edited date would come back empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

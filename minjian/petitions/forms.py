@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from minjian.core.forms import DateInput
 from minjian.core.text import parse_id
 from minjian.orgs.models import Organisation
 from minjian.petitions import selectors_pages, validation
@@ -126,9 +127,7 @@ class PetitionForm(forms.Form):
         required=False,
         help_text=_("Their numbers, as in #12, #345."),
     )
-    deadline = forms.DateField(
-        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
     signature_goal = forms.IntegerField(label=_("Signature goal"), required=False, min_value=1)
     deliver_at_deadline = forms.BooleanField(
         label=_("Deliver at the deadline"),

@@ -175,6 +175,8 @@ def test_the_owner_edits_her_draft_on_its_page(
     page = form.content.decode()
     assert form.status_code == 200 and "编辑草稿" in page and "请公开监测数据" in page
     assert 'name="other_organisations"' not in page
+    # The date picker takes ISO 8601 whatever the language (not zh-hans's 2027/03/01).
+    assert f'type="date" name="deadline" value="{petition.deadline.isoformat()}"' in page
 
     saved = client.post(
         f"/petitions/{petition.pk}/edit/",
