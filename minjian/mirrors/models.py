@@ -9,6 +9,7 @@ of a case to protect a person: its content goes here too, the tombstone stays.""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -95,6 +96,11 @@ class MirroredEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}#{self.position} {self.kind}"
+
+    @property
+    def body_json(self) -> str:
+        """The body as JSON a reader can follow: one key a line, sorted, Chinese as written."""
+        return json.dumps(self.body, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 class MirroredCase(models.Model):

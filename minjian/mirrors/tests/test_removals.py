@@ -5,6 +5,7 @@ month. The pages' numbers of queries are pinned here, on a mirror with every kin
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -100,6 +101,8 @@ def test_removals_at_the_source_are_followed_told_apart_and_counted(
     text = record.content.decode()
     assert "便宜发票" in text and "幸福小区" not in text
     assert "Withheld to protect a person" in text and "case.removed" in text
+    # Bodies read as the JSON the source published, not as Python's repr.
+    assert '"reason": "spam"' in html.unescape(text)
     assert client.get(f"/mirrors/{name}/record/?after=x").status_code == 400
     sha256 = MirroredPhoto.objects.get(case__case_id=kept).sha256
     with django_assert_max_num_queries(2):
