@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.test import override_settings
+from django.urls import resolve
+from django.utils import timezone
 
 from minjian.abuse.models import Counter, UsedProof
 from minjian.accounts.models import ApiToken, User
@@ -18,19 +23,41 @@ from minjian.accounts.tests.factories import make_user
 from minjian.aid.models import Pledge
 from minjian.archive.bundle_tables import exported_models, table_name
 from minjian.cases import services as case_services
-from minjian.cases.models import Case, CaseEvent
+from minjian.cases.jobs import delete_stale_photo_drafts
+from minjian.cases.models import Case, CaseEvent, CasePhoto
+from minjian.cases.photos import PhotoUpload
+from minjian.cases.services_drafts import photo_draft_keep
+from minjian.cases.tests.images import jpeg_upload
+from minjian.claims.models import Flag
+from minjian.claims.selectors_flags import flag_target
+from minjian.claims.services_flags import check_flag, flag_key, flag_raise
+from minjian.coalitions.models import Proposal
+from minjian.coalitions.services import agreeing_organisations, statement_publish
+from minjian.core import signing
 from minjian.core.models import PublicChange
 from minjian.jobs.models import JobDone
-from minjian.notify.models import MailDelivery
-from minjian.notify.services import follow_request
-from minjian.open311.services import open311_key_issue
+from minjian.jobs.pending import add_pending_job
+from minjian.mirrors.models import MirroredCase, MirroredEntry, MirroredPhoto, Source
+from minjian.notify.models import MailDelivery, MemberPreference
+from minjian.notify.services import follow_request, preference_set
+from minjian.open311.models import Open311Key
+from minjian.open311.services import open311_key_issue, open311_request_post
 from minjian.orgs.models import Membership
 from minjian.petitions.models import Signature
+from minjian.places.cnmaps import china_boundaries
+from minjian.places.services import boundaries_load
+from minjian.record.canonical import GENESIS_HASH, digest
+from minjian.record.documents import entry_document
+from minjian.record.models import Entry
+from minjian.record.selectors import latest_checkpoint, sealed_entries
 from minjian.record.services import seal_record
+from minjian.record.verify import verify_entries
 from minjian.search.indexing import index_rebuild
 from minjian.topics.tests.factories import ensure_default_topics
 
 PASSPHRASE = "correct horse battery staple 民间"
+# The mirror `fill_what_the_demo_lacks` makes, of this instance's own record.
+MIRROR_NAME = "this-instance"
 
 
 def load_demo_instance() -> None:
@@ -93,6 +120,16 @@ def named_media(root: Path) -> dict[str, bytes]:
     return {name: content for name, content in media_files(root).items() if name in names}
 
 
+def media_named_by_text(root: Path) -> dict[str, bytes]:
+    """The media files a row names in a text column rather than a file field, which the
+    bundle does not know for a file: a mirrored photo's (`MirroredPhoto.stored_name`,
+    written by `mirrors.services`)."""
+    names = set(
+        MirroredPhoto._base_manager.exclude(stored_name="").values_list("stored_name", flat=True)
+    )
+    return {name: content for name, content in media_files(root).items() if name in names}
+
+
 def plant_secrets(settings: Any) -> list[str]:
     """Secrets a public bundle must not hold, planted in the instance (an internal note, a
     held text, a follower's address) and gathered from it (every account's address and
@@ -150,18 +187,192 @@ def plant_secrets(settings: Any) -> list[str]:
 
 
 def fill_what_the_demo_lacks() -> None:
-    """Rows of the tables the demo leaves empty, through their services where there is one:
-    the search index, the sealed record and its checkpoint, an API token, an Open311 key, a
-    follower, and the instance's own bookkeeping (rate limits, jobs, mail sent)."""
+    """Rows of every table the demo leaves empty, so that a round trip proves them all,
+    made through the apps' services where there is one: the instance's own bookkeeping
+    (an API token, an Open311 key, rate limits, a job queued, a job done, mail sent), a
+    report that came through Open311, a reporter's photo kept in a draft, a reader's flag,
+    the coalition's joint statement with its signers, a member's mail preference, a
+    follower, the boundaries of the first case's regions, the search index, the sealed
+    record and its checkpoint, and a mirror of this instance's own record (written as a
+    pull writes it: the mirror's services read another instance over HTTP, and a test
+    has no other instance)."""
     case = Case.objects.filter(state__in=Case.PUBLIC_STATES).order_by("id").first()
     assert case is not None
     user = make_user("token-holder", email="holder@example.org")
     api_token_issue(actor=user, user=user, name="bundle test")
-    open311_key_issue(name="bundle test")
+    open311_key, _raw_key = open311_key_issue(name="bundle test")
+    # The boundaries first: the Open311 report is located by them, as any report with a point.
+    _load_boundaries_of(case)
+    _post_open311_request(open311_key, case)
+    _keep_a_draft_photo()
+    _flag(case)
+    _publish_the_joint_statement()
+    _choose_a_mail_preference()
     follow_request(case=case, email="follower@example.org", language="zh-hans")
     index_rebuild()
     seal_record()
+    _mirror_this_instance()
+    # The test settings run jobs inline, which queue nothing: a job as the in-process and
+    # Redis backends queue one.
+    add_pending_job(delete_stale_photo_drafts.name, [], {})
     Counter.objects.create(key="report:203.0.113.9", count=3, expires_at=2_000_000_000)
     UsedProof.objects.create(signature="f" * 64, expires_at=2_000_000_000)
     JobDone.objects.create(key="bundle-test")
     MailDelivery.objects.create(dedupe_key="bundle-test", recipient_digest="e" * 64)
+
+
+def _load_boundaries_of(case: Case) -> None:
+    """The boundaries of the case's county and the regions above it, from the package
+    `load_boundaries` reads, by the service it calls: three regions in a tenth of a
+    second, where the command, which loads all of China's, takes forty. A province and a
+    prefecture hold the county, so only the county is marked deepest."""
+    codes = [code for code in case.region.path.split("/") if code]
+    china = china_boundaries(codes)
+    assert china.codes == codes, china.missing
+    boundaries_load(shapes=china.shapes(), source=china.source)
+
+
+def _post_open311_request(key: Open311Key, case: Case) -> None:
+    """A service request at the case's point, as an application posts one: anonymous,
+    filed in the region whose boundary holds the point."""
+    assert case.latitude is not None and case.longitude is not None and case.topic is not None
+    posted = open311_request_post(
+        key=key,
+        service_code=case.topic.slug,
+        description="堤坝下游的排污口今晚又在冒黑水，水面上全是泡沫。",
+        region_code=None,
+        latitude=str(case.latitude),
+        longitude=str(case.longitude),
+        location_precision=None,
+    )
+    assert posted.request.case.region_id == case.region_id
+
+
+def _keep_a_draft_photo() -> None:
+    """A reporter's photo kept for a form she has not sent yet: a draft and its file."""
+    photo = jpeg_upload("堤坝夜拍.jpg")
+    kept = photo_draft_keep(key="", uploads=[PhotoUpload.from_upload(photo)])
+    assert kept.key and kept.photos and not kept.refused, kept.refused
+
+
+def _flag(case: Case) -> None:
+    """A reader flags the case's report as a rumour to check."""
+    target = flag_target(case_id=case.pk)
+    kind = Flag.Kind.RUMOUR
+    flag_raise(
+        target=target,
+        flag=check_flag(kind, "照片里看不出是哪家厂的排污口。"),
+        key=flag_key("address:203.0.113.9", target, kind),
+    )
+
+
+def _publish_the_joint_statement() -> None:
+    """The demo's coalition agreed its joint proposal but published no statement: an admin
+    of an organisation that agreed publishes it, signed by every one that did."""
+    proposal = Proposal.objects.get(agreed=True)
+    admin = (
+        Membership.objects.filter(
+            role=Membership.Role.ADMIN, organisation__in=agreeing_organisations(proposal)
+        )
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    assert admin is not None
+    statement = statement_publish(
+        actor=admin.user,
+        proposal=proposal,
+        text="我们三家机构联名请蚌埠市生态环境局夜间检查淮河沿岸的排污口，并每月公开监测数据。",
+    )
+    assert statement.signers.count() > 1
+
+
+def _choose_a_mail_preference() -> None:
+    """A member asks to hear of her organisation's new cases once a day."""
+    member = Membership.objects.filter(role=Membership.Role.MEMBER).order_by("id").first()
+    assert member is not None
+    preference_set(
+        actor=member.user,
+        organisation_id=member.organisation_id,
+        frequency=MemberPreference.Frequency.DAILY,
+        language="zh-hans",
+    )
+
+
+def _mirror_this_instance() -> None:
+    """A mirror as `mirrors.services.pull` leaves one after its first page of another
+    instance's record, stopped there (`max_pages`), before its checkpoint: the entries up
+    to the first published case, verified as a pull verifies them, that case, and its
+    photos, the first fetched (its file stored where a pull stores it), the others still
+    to fetch. The other instance is this one: its sealed record, key and photos."""
+    first_case = Entry.objects.filter(kind="case.published").order_by("position").first()
+    checkpoint = latest_checkpoint()
+    assert first_case is not None and first_case.position and checkpoint is not None
+    page = [entry_document(entry) for entry in sealed_entries(after=0, limit=first_case.position)]
+    head_hash = verify_entries(page, GENESIS_HASH, 1)
+    now = timezone.now()
+    source = Source.objects.create(
+        name=MIRROR_NAME,
+        url=checkpoint.instance.rstrip("/") + "/",
+        instance=checkpoint.instance,
+        public_key=signing.public_key_base64url(),
+        key_id=signing.key_id(),
+        head_position=first_case.position,
+        head_hash=head_hash,
+        last_synced_at=now,
+        last_attempt_at=now,
+    )
+    MirroredEntry.objects.bulk_create(
+        MirroredEntry(
+            source=source,
+            position=entry["position"],
+            subject=entry["subject"],
+            kind=entry["kind"],
+            at=datetime.fromisoformat(entry["at"]),
+            body=entry["body"],
+            withdrawn=entry["body"] is None,
+            content_hash=entry["content_hash"],
+            previous_hash=entry["previous_hash"],
+            entry_hash=entry["entry_hash"],
+        )
+        for entry in page
+    )
+    snapshot: dict[str, Any] = first_case.body or {}
+    mirrored = MirroredCase.objects.create(
+        source=source,
+        case_id=int(first_case.subject.removeprefix("case:")),
+        title=snapshot["title"],
+        description=snapshot["description"],
+        state=snapshot["state"],
+        published_at=datetime.fromisoformat(snapshot["published_at"]),
+        snapshot=snapshot,
+        content_hash=first_case.content_hash,
+        checked_at=now,
+    )
+    fetched = snapshot["photos"][0]
+    stored_name = _store_as_a_pull_does(fetched)
+    MirroredPhoto.objects.bulk_create(
+        MirroredPhoto(
+            case=mirrored,
+            sha256=listed["sha256"],
+            width=listed["width"],
+            height=listed["height"],
+            position=listed["position"],
+            url=listed["url"],
+            stored_name=stored_name if listed is fetched else "",
+        )
+        for listed in snapshot["photos"]
+    )
+
+
+def _store_as_a_pull_does(photo: dict[str, Any]) -> str:
+    """The file of a photo a record lists, read from this instance (the source), checked
+    against the SHA-256 the record gives and stored under the name a pull gives it."""
+    sha256 = photo["sha256"]
+    served = CasePhoto.objects.get(key=resolve(photo["url"]).kwargs["key"])
+    with served.image.open("rb") as image:
+        data = image.read()
+    assert digest(data) == sha256
+    return default_storage.save(
+        f"mirrors/{MIRROR_NAME}/{sha256[:2]}/{sha256}.jpg", ContentFile(data)
+    )
