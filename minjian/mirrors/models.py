@@ -200,7 +200,8 @@ def removal_label(removal: str, reason: str) -> str:
 
 class MirroredPhoto(models.Model):
     """A photo of a mirrored case, fetched from the source and checked against the
-    SHA-256 its record gives; `stored_name` stays empty until it is."""
+    SHA-256 its record gives; `stored_name` stays empty until it is. A file field (the
+    services write its name), so that a bundle of the instance carries the file."""
 
     case = models.ForeignKey(MirroredCase, on_delete=models.CASCADE, related_name="photos")
     sha256 = models.CharField(max_length=64)
@@ -208,7 +209,7 @@ class MirroredPhoto(models.Model):
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
     url = models.CharField(max_length=500)
-    stored_name = models.CharField(max_length=200, blank=True)
+    stored_name = models.FileField(max_length=200, blank=True)
 
     class Meta:
         ordering = ("case", "position", "id")

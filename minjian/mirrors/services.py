@@ -515,7 +515,7 @@ def _photos_of_snapshots(cases: Sequence[MirroredCase], *, had_photos: set[int])
             if sha256 not in have
         ]
     if dropped:
-        _delete_files_on_commit(photo.stored_name for photo in dropped if photo.stored_name)
+        _delete_files_on_commit(photo.stored_name.name for photo in dropped if photo.stored_name)
         MirroredPhoto.objects.filter(pk__in=[photo.pk for photo in dropped]).delete()
     MirroredPhoto.objects.bulk_create(added)
 

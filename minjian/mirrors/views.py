@@ -60,4 +60,4 @@ def removed(request: HttpRequest, name: str) -> HttpResponse:
 def photo(request: HttpRequest, name: str, sha256: str) -> HttpResponseBase:
     source = selectors.source_by_name(name)
     found = selectors.stored_photo(source, sha256)
-    return stored_file_response(request, found.stored_name, etag=found.sha256, public=True)
+    return stored_file_response(request, found.stored_name.name, etag=found.sha256, public=True)

@@ -120,16 +120,6 @@ def named_media(root: Path) -> dict[str, bytes]:
     return {name: content for name, content in media_files(root).items() if name in names}
 
 
-def media_named_by_text(root: Path) -> dict[str, bytes]:
-    """The media files a row names in a text column rather than a file field, which the
-    bundle does not know for a file: a mirrored photo's (`MirroredPhoto.stored_name`,
-    written by `mirrors.services`)."""
-    names = set(
-        MirroredPhoto._base_manager.exclude(stored_name="").values_list("stored_name", flat=True)
-    )
-    return {name: content for name, content in media_files(root).items() if name in names}
-
-
 def plant_secrets(settings: Any) -> list[str]:
     """Secrets a public bundle must not hold, planted in the instance (an internal note, a
     held text, a follower's address) and gathered from it (every account's address and

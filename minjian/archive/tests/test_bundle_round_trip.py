@@ -20,7 +20,6 @@ from minjian.archive.tests.bundles import (
     fill_what_the_demo_lacks,
     load_demo_instance,
     media_files,
-    media_named_by_text,
     named_media,
     plant_secrets,
     row_counts,
@@ -37,7 +36,6 @@ def test_a_full_bundle_of_the_demo_imports_whole_and_exports_again_byte_for_byte
     counts = row_counts()
     empty = sorted(label for label, count in counts.items() if count == 0)
     media_before = named_media(Path(settings.MEDIA_ROOT))
-    mirrored_media = media_named_by_text(Path(settings.MEDIA_ROOT))
     export_instance(tmp_path / "full", FULL, passphrase=PASSPHRASE, chunk_rows=7)
     first = bundle_crypto.unseal(tmp_path / "full", _folder(tmp_path / "opened"), PASSPHRASE)
 
@@ -54,13 +52,8 @@ def test_a_full_bundle_of_the_demo_imports_whole_and_exports_again_byte_for_byte
     assert media_before, "the demo has photos"
     # Every table holds a row, so that this round trip proves them all.
     assert empty == [], " ".join(empty)
-    # A gap of the bundle: a mirrored photo's file is named by a text column
-    # (`MirroredPhoto.stored_name`), not a file field, and the bundle carries the files of
-    # file fields only, so the new instance lacks it, and its mirror serves the photo no
-    # more nor fetches it again (its name is set). Once the file comes across this fails:
-    # then compare it with the other media above.
-    assert mirrored_media, "the mirror has a fetched photo"
-    assert media_named_by_text(Path(settings.MEDIA_ROOT)) == {}
+    # A mirror's fetched photo is among the files that came across.
+    assert any(name.startswith("mirrors/") for name in media_before)
 
 
 @pytest.mark.django_db

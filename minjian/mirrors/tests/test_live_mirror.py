@@ -48,7 +48,7 @@ def test_a_mirror_serves_the_source_keeps_serving_when_it_is_gone_and_catches_up
     photo = MirroredPhoto.objects.get(case__case_id=first[0])
     served = client.get(f"/mirrors/a/photos/{photo.sha256}.jpg")
     assert hashlib.sha256(served.getvalue()).hexdigest() == photo.sha256
-    assert default_storage.exists(photo.stored_name)
+    assert default_storage.exists(photo.stored_name.name)
 
     source.stop()
     head = Source.objects.get(name="a").head_position

@@ -32,7 +32,7 @@ def test_removals_at_the_source_are_followed_told_apart_and_counted(
     services.follow("a", source.url)
     services.pull("a")
     photo = MirroredPhoto.objects.get(case__case_id=doxxing)
-    assert default_storage.exists(photo.stored_name)
+    assert default_storage.exists(photo.stored_name.name)
 
     source.run(f'hide({doxxing}, "personal_data")')
     source.run(f'hide({spam}, "spam")')
@@ -49,7 +49,7 @@ def test_removals_at_the_source_are_followed_told_apart_and_counted(
     assert tombstone.protects_person and tombstone.removal_reason == "personal_data"
     assert tombstone.title == "" and tombstone.snapshot == {}
     assert not MirroredPhoto.objects.filter(case=tombstone).exists()
-    assert not default_storage.exists(photo.stored_name)
+    assert not default_storage.exists(photo.stored_name.name)
     entries = MirroredEntry.objects.filter(subject=f"case:{doxxing}")
     assert all(
         entry.body is None and entry.withdrawn for entry in entries.exclude(kind="case.removed")
