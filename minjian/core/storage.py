@@ -23,7 +23,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.utils.http import parse_etags
 
@@ -58,7 +58,13 @@ def _file_response(name: str) -> HttpResponseBase:
     mode = settings.MINJIAN_MEDIA_SERVING
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if mode == "django":
-        return FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+        try:
+            stored = default_storage.open(name, "rb")
+        except FileNotFoundError:
+            # A row names a file the storage lost (a disk restored without it, a generated
+            # instance's photo): there is nothing to give, which is not the server failing.
+            raise Http404(name) from None
+        return FileResponse(stored, content_type=content_type)
     if mode == "signed-redirect":
         return HttpResponseRedirect(
             default_storage.url(name, expire=settings.MINJIAN_MEDIA_URL_SECONDS)  # type: ignore[call-arg]  # S3Storage.url takes `expire`; Storage's stub does not

@@ -163,6 +163,16 @@ def test_hiding_a_case_withdraws_every_size_of_its_photos_at_once(
     assert [reader.get(address).status_code for address in _addresses(photo)] == [410, 410, 410]
 
 
+def test_a_photo_whose_file_is_lost_is_not_found_rather_than_an_error(
+    regions: dict[str, Region], user: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    photo = _file(regions["340321"], user, django_capture_on_commit_callbacks).case.photos.get()
+    photo.small.storage.delete(photo.small.name)
+
+    assert Client().get(photo.small_url).status_code == 404
+    assert Client().get(photo.url).status_code == 200
+
+
 def test_photo_names_say_nothing_of_the_case_and_cannot_be_counted(
     regions: dict[str, Region], user: User, django_capture_on_commit_callbacks: Any
 ) -> None:
