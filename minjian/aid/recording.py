@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db import transaction
-
 from minjian.aid.models import Drive, DriveEvent, Item, Recipient
 from minjian.orgs.recording import organisation_reference
+from minjian.record import backfill
 from minjian.record.canonical import record_time
 from minjian.record.services import append, append_all, subject_of
 from minjian.redaction import render_redactions
@@ -54,17 +53,13 @@ def record_events(drive: Drive, events: Iterable[DriveEvent]) -> None:
 def backfill_drives(known: Collection[str]) -> int:
     """Append, for each drive not in the record (`known`), its creation and every event of
     its log as they were written; one transaction per drive."""
-    added = 0
-    for drive_id in Drive.objects.order_by("pk").values_list("pk", flat=True).iterator():
-        if subject_of("drive", drive_id) in known:
-            continue
-        with transaction.atomic():
-            drive = Drive.objects.select_related("region", "organisation").get(pk=drive_id)
-            events = drive.events.select_related("recipient", "item").order_by("created_at", "id")
-            for event in events:
-                record_event(drive, event)
-        added += 1
-    return added
+    return backfill.each_new_subject("drive", Drive.objects.all(), known, _backfill_drive)
+
+
+def _backfill_drive(drive_id: int) -> None:
+    drive = Drive.objects.select_related("region", "organisation").get(pk=drive_id)
+    for event in drive.events.select_related("recipient", "item").order_by("created_at", "id"):
+        record_event(drive, event)
 
 
 def drive_snapshot(drive: Drive) -> dict[str, Any]:

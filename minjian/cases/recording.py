@@ -16,12 +16,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
 
 from minjian.cases.models import Case, CaseEvent, CasePhoto
 from minjian.cases.selectors import Audience, text_audience
 from minjian.cases.times import public_time
 from minjian.orgs.recording import organisation_reference
+from minjian.record import backfill
 from minjian.record.canonical import record_time
 from minjian.record.services import append, record_removal, subject_of
 from minjian.redaction import render_redactions
@@ -83,16 +83,13 @@ def backfill_cases(known: Collection[str]) -> int:
     """Append, for each case ever published and not in the record (`known`), what its
     events made public, each in the order and at the time it happened (its snapshot is the
     case as it is now); one transaction per case."""
-    added = 0
-    published = Case.objects.filter(published_at__isnull=False).order_by("pk")
-    for case_id in published.values_list("pk", flat=True).iterator():
-        if subject_of("case", case_id) in known:
-            continue
-        with transaction.atomic():
-            case = Case.objects.select_related("topic", "region").get(pk=case_id)
-            record_events(case.events.select_related("organisation").order_by("created_at", "id"))
-        added += 1
-    return added
+    published = Case.objects.filter(published_at__isnull=False)
+    return backfill.each_new_subject("case", published, known, _backfill_case)
+
+
+def _backfill_case(case_id: int) -> None:
+    case = Case.objects.select_related("topic", "region").get(pk=case_id)
+    record_events(case.events.select_related("organisation").order_by("created_at", "id"))
 
 
 def record_case_edited(case: Case) -> None:

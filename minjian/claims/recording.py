@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db import transaction
-
 from minjian.claims.models import Claim, ClaimEvent
+from minjian.record import backfill
 from minjian.record.canonical import record_time
 from minjian.record.services import append, subject_of
 from minjian.redaction import render_redactions
@@ -21,18 +20,15 @@ SHOWN_PAYLOAD = ("verdict", "evidence", "organisations", "confirmations")
 def backfill_claims(known: Collection[str]) -> int:
     """Append the published verdicts of each claim not in the record (`known`), in the
     order they were published; one transaction per claim."""
-    added = 0
-    judged = Claim.objects.filter(published__isnull=False).order_by("pk")
-    for claim_id in judged.values_list("pk", flat=True).iterator():
-        if subject_of("claim", claim_id) in known:
-            continue
-        with transaction.atomic():
-            claim = Claim.objects.get(pk=claim_id)
-            published = claim.events.filter(kind=ClaimEvent.Kind.VERDICT_PUBLISHED)
-            for event in published.order_by("created_at", "id"):
-                record_verdict(claim, event)
-        added += 1
-    return added
+    judged = Claim.objects.filter(published__isnull=False)
+    return backfill.each_new_subject("claim", judged, known, _backfill_claim)
+
+
+def _backfill_claim(claim_id: int) -> None:
+    claim = Claim.objects.get(pk=claim_id)
+    published = claim.events.filter(kind=ClaimEvent.Kind.VERDICT_PUBLISHED)
+    for event in published.order_by("created_at", "id"):
+        record_verdict(claim, event)
 
 
 def record_verdict(claim: Claim, event: ClaimEvent) -> None:

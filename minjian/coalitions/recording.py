@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.db import transaction
-
 from minjian.coalitions.models import Coalition, CoalitionEvent, Proposal, Statement
 from minjian.orgs.recording import organisation_reference
+from minjian.record import backfill
 from minjian.record.canonical import record_time
 from minjian.record.services import append, subject_of
 from minjian.redaction import render_redactions
@@ -46,18 +45,15 @@ def record_event(coalition: Coalition, event: CoalitionEvent) -> None:
 def backfill_coalitions(known: Collection[str]) -> int:
     """Append what the events of each coalition not in the record (`known`) made public,
     in the order they were written; one transaction per coalition."""
-    added = 0
-    for coalition_id in Coalition.objects.order_by("pk").values_list("pk", flat=True).iterator():
-        if subject_of("coalition", coalition_id) in known:
-            continue
-        with transaction.atomic():
-            coalition = Coalition.objects.get(pk=coalition_id)
-            for event in coalition.events.select_related("organisation").order_by(
-                "created_at", "id"
-            ):
-                record_event(coalition, event)
-        added += 1
-    return added
+    return backfill.each_new_subject(
+        "coalition", Coalition.objects.all(), known, _backfill_coalition
+    )
+
+
+def _backfill_coalition(coalition_id: int) -> None:
+    coalition = Coalition.objects.get(pk=coalition_id)
+    for event in coalition.events.select_related("organisation").order_by("created_at", "id"):
+        record_event(coalition, event)
 
 
 def coalition_snapshot(coalition: Coalition) -> dict[str, Any]:

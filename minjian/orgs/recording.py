@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.db import transaction
-
 from minjian.orgs.models import Organisation, OrganisationEvent
+from minjian.record import backfill
 from minjian.record.canonical import record_time
 from minjian.record.services import append, subject_of
 
@@ -37,20 +36,19 @@ def record_event(organisation: Organisation, event: OrganisationEvent) -> None:
 
 def backfill_organisations(known: Collection[str]) -> int:
     """Append the profile, as it is now, of each organisation not in the record (`known`)."""
-    added = 0
-    for organisation in Organisation.objects.order_by("pk").iterator():
-        subject = subject_of("organisation", organisation.pk)
-        if subject in known:
-            continue
-        with transaction.atomic():
-            append(
-                subject,
-                "organisation.published",
-                organisation_snapshot(organisation),
-                at=organisation.created_at,
-            )
-        added += 1
-    return added
+    return backfill.each_new_subject(
+        "organisation", Organisation.objects.all(), known, _backfill_organisation
+    )
+
+
+def _backfill_organisation(organisation_id: int) -> None:
+    organisation = Organisation.objects.get(pk=organisation_id)
+    append(
+        subject_of("organisation", organisation.pk),
+        "organisation.published",
+        organisation_snapshot(organisation),
+        at=organisation.created_at,
+    )
 
 
 def organisation_snapshot(organisation: Organisation) -> dict[str, Any]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from minjian.orgs.recording import organisation_reference
 from minjian.petitions.models import Petition, PetitionEvent
+from minjian.record import backfill
 from minjian.record.canonical import record_time
 from minjian.record.services import append, record_removal, subject_of
 from minjian.redaction import render_redactions
@@ -44,27 +44,17 @@ def backfill_petitions(known: Collection[str]) -> int:
     """Append, for each petition ever opened or rejected and not in the record (`known`),
     its events from its opening (or rejection) on, as they were written; one transaction
     per petition."""
-    added = 0
-    shown = Petition.objects.filter(
-        Q(opened_at__isnull=False) | Q(state=Petition.State.REJECTED)
-    ).order_by("pk")
-    for petition_id in shown.values_list("pk", flat=True).iterator():
-        if subject_of("petition", petition_id) in known:
-            continue
-        with transaction.atomic():
-            petition = Petition.objects.get(pk=petition_id)
-            public = False
-            for event in petition.events.select_related("organisation").order_by(
-                "created_at", "id"
-            ):
-                public = public or event.kind in (
-                    PetitionEvent.Kind.APPROVED,
-                    PetitionEvent.Kind.REJECTED,
-                )
-                if public:
-                    record_event(petition, event)
-        added += 1
-    return added
+    shown = Petition.objects.filter(Q(opened_at__isnull=False) | Q(state=Petition.State.REJECTED))
+    return backfill.each_new_subject("petition", shown, known, _backfill_petition)
+
+
+def _backfill_petition(petition_id: int) -> None:
+    petition = Petition.objects.get(pk=petition_id)
+    public = False
+    for event in petition.events.select_related("organisation").order_by("created_at", "id"):
+        public = public or event.kind in (PetitionEvent.Kind.APPROVED, PetitionEvent.Kind.REJECTED)
+        if public:
+            record_event(petition, event)
 
 
 def petition_snapshot(petition: Petition) -> dict[str, Any]:
