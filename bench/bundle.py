@@ -17,7 +17,7 @@ both):
 3. The baseline, in the same run: `pg_dump --data-only` of the same tables to a file.
 
 Memory is compared on the public bundle: a full one's peak adds age's scrypt, which takes
-128 or 256 MiB (age calibrates it to the machine's speed at that moment) at any size.
+256 MiB to 1 GiB (age calibrates it to the machine's speed at that moment) at any size.
 
 Prints a table and writes the figures as JSON into bench/results/. Photos of generated
 cases have no files (casedata writes none), so the bundle holds their names only.
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sizes.append(_one_size(size_args, database_name, Path(work) / f"size-{cases}"))
     report: dict[str, Any] = {"machine": machine(), "sizes": sizes}
     small, large = sizes
-    # The public bundle's: a full one's peak adds age's scrypt (128 or 256 MiB, calibrated
+    # The public bundle's: a full one's peak adds age's scrypt (256 MiB to 1 GiB, calibrated
     # to the machine's speed at that moment), the same at any size but not from run to run.
     report["export_memory_ratio"] = _ratio(large["export_public"], small["export_public"])
     report["import_memory_ratio"] = _ratio(large["import_public"], small["import_public"])
