@@ -470,7 +470,13 @@ class CaseFingerprint(models.Model):
     # How many shingles the text has: with the signature, how much of a shorter text the
     # case holds (`similarity.text_similarity`).
     shingle_count = models.PositiveIntegerField()
+    # `similarity.digest` of the signature: the cases of the very same text, one range.
+    digest = models.BigIntegerField()
     updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # With the case: the newest copies of a text are read from the index alone.
+        indexes = [models.Index(fields=("digest", "case"), name="case_fingerprint_digest")]
 
     def __str__(self) -> str:
         return f"fingerprint of case {self.case_id}"

@@ -1,15 +1,22 @@
 """Public cases similar to a text being written, or to a case: "is it one of these?"
 
-How a lookup runs, in five queries whatever the number of cases:
+How a lookup runs, in six queries whatever the number of cases:
 
-1. the text's LSH buckets (one per band: `cases.similarity.buckets`) are looked up in the index
+1. the cases of the very same text are read by their signature's digest, one indexed
+   range (`_copies`): when there are at least `limit` of them, the newest `PER_BUCKET` are
+   the candidates, each of text similarity 1, and 2. and 3. are skipped. A flood of one
+   text (a call to report, copied by thousands) would otherwise compare each report with
+   the same copies through every band. The copies are then offered alone: a rewrite of
+   the story nearer in place or time is not, where the buckets would have ranked it among
+   them (its own lookup finds the copies);
+2. the text's LSH buckets (one per band: `cases.similarity.buckets`) are looked up in the index
    (`CaseLshBucket`), grouped by case, the cases sharing the most buckets first, at most
    `CANDIDATES` of them;
-2. their fingerprints are read; each one's text similarity is estimated from the two
+3. their fingerprints are read; each one's text similarity is estimated from the two
    fingerprints (`similarity.text_similarity`: the Jaccard similarity, or how much of the
    shorter text the other holds), and those below `TEXT_FLOOR` are left out;
-3. where and when each of the others is, for the public ones;
-4. and 5. the best `limit` of them are read as a list shows them (topic, region, photos).
+4. where and when each of the others is, for the public ones;
+5. and 6. the best `limit` of them are read as a list shows them (topic, region, photos).
 
 How they are ranked, each part between 0 and 1:
 
@@ -93,6 +100,17 @@ class SimilarCase:
 
 
 @dataclass(frozen=True)
+class RankedCase:
+    """A similar public case as the ranking leaves it: its id, score, text similarity and
+    creation time."""
+
+    case_id: int
+    score: float
+    text: float
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class Whereabouts:
     """Where and when a text or a case is: its region's path, its point, its time."""
 
@@ -128,12 +146,18 @@ def similar_to_text(
         return []
     written = similarity.fingerprint(stored_title, stored_description)
     here = Whereabouts(region_path=region.path if region else None, point=point, at=timezone.now())
-    return _similar(written, here, limit=limit, exclude_case_id=exclude_case_id)
+    return _as_listed(_ranked(written, here, limit=limit, exclude_case_id=exclude_case_id))
 
 
 def similar_to_case(case: Case, *, limit: int = 10) -> list[SimilarCase]:
     """The public cases most similar to `case` (its stored text, region, point and
     publication time), best first, never the case itself: its near-duplicates."""
+    return _as_listed(ranked_like_case(case, limit=limit))
+
+
+def ranked_like_case(case: Case, *, limit: int) -> list[RankedCase]:
+    """What `similar_to_case` finds, as ids with their scores and creation times, without
+    reading the cases as a list shows them (what suggesting duplicates needs)."""
     printed = similarity.fingerprint(case.title, case.description)
     here = Whereabouts(
         region_path=case.region.path,
@@ -142,7 +166,7 @@ def similar_to_case(case: Case, *, limit: int = 10) -> list[SimilarCase]:
         else None,
         at=case.published_at,
     )
-    return _similar(printed, here, limit=limit, exclude_case_id=case.pk)
+    return _ranked(printed, here, limit=limit, exclude_case_id=case.pk)
 
 
 def public_case_for_similar(case_id: int) -> Case:
@@ -157,22 +181,80 @@ def public_case_for_similar(case_id: int) -> Case:
     return case
 
 
-def _similar(
+def _as_listed(ranked: Sequence[RankedCase]) -> list[SimilarCase]:
+    if not ranked:
+        return []
+    cases = public_case_list().filter(pk__in=[found.case_id for found in ranked])
+    by_id = {case.pk: case for case in cases}
+    return [
+        SimilarCase(case=by_id[found.case_id], score=found.score, text_similarity=found.text)
+        for found in ranked
+        if found.case_id in by_id
+    ]
+
+
+def _ranked(
     printed: similarity.Fingerprint,
     here: Whereabouts,
     *,
     limit: int,
     exclude_case_id: int | None,
-) -> list[SimilarCase]:
+) -> list[RankedCase]:
+    limit = min(limit, MAX_LIMIT)
     if limit < 1:
         return []
+    texts = _copies(printed, limit, exclude_case_id) or _alike(printed, exclude_case_id)
+    if not texts:
+        return []
+    scored: list[RankedCase] = []
+    for case_id, region_path, latitude, longitude, published_at, created_at in Case.objects.filter(
+        pk__in=texts, state__in=Case.PUBLIC_STATES
+    ).values_list("id", "region__path", "latitude", "longitude", "published_at", "created_at"):
+        there = Whereabouts(
+            region_path=region_path,
+            point=(float(latitude), float(longitude))
+            if latitude is not None and longitude is not None
+            else None,
+            at=published_at,
+        )
+        text = texts[case_id]
+        score = combined_score(text, place_nearness(here, there), time_nearness(here, there))
+        scored.append(RankedCase(case_id, score, text, created_at))
+    return sorted(scored, key=lambda found: (found.score, found.text, found.case_id), reverse=True)[
+        :limit
+    ]
+
+
+def _copies(
+    printed: similarity.Fingerprint, limit: int, exclude_case_id: int | None
+) -> dict[int, float]:
+    """The newest `PER_BUCKET` cases of the very same text (text similarity 1), when
+    there are at least `limit` of them; otherwise none (see the module's docstring)."""
+    stored = similarity.to_bytes(printed.signature)
+    same_digest = CaseFingerprint.objects.filter(digest=similarity.digest(printed.signature))
+    if exclude_case_id is not None:
+        same_digest = same_digest.exclude(case_id=exclude_case_id)
+    copies = [
+        case_id
+        for case_id, signature in same_digest.order_by("-case_id").values_list(
+            "case_id", "signature"
+        )[:PER_BUCKET]
+        # A digest is 64 bits of the signature: the signature itself decides.
+        if bytes(signature) == stored
+    ]
+    return dict.fromkeys(copies, 1.0) if len(copies) >= limit else {}
+
+
+def _alike(printed: similarity.Fingerprint, exclude_case_id: int | None) -> dict[int, float]:
+    """The text similarity of each candidate found through the buckets, those below
+    `TEXT_FLOOR` left out."""
     candidate_ids = _candidates(similarity.buckets(printed.signature), exclude_case_id)
     if not candidate_ids:
-        return []
+        return {}
     # The fingerprints alone first: most candidates fall below the floor, and reading
     # where and when each one is (its case's row and region) cost two thirds of a
     # lookup at a million cases.
-    texts = {
+    return {
         case_id: text
         for case_id, signed, shingle_count in CaseFingerprint.objects.filter(
             case_id__in=candidate_ids
@@ -185,32 +267,6 @@ def _similar(
         )
         >= TEXT_FLOOR
     }
-    if not texts:
-        return []
-    scored: list[tuple[float, float, int]] = []
-    for case_id, region_path, latitude, longitude, published_at in Case.objects.filter(
-        pk__in=texts, state__in=Case.PUBLIC_STATES
-    ).values_list("id", "region__path", "latitude", "longitude", "published_at"):
-        there = Whereabouts(
-            region_path=region_path,
-            point=(float(latitude), float(longitude))
-            if latitude is not None and longitude is not None
-            else None,
-            at=published_at,
-        )
-        text = texts[case_id]
-        score = combined_score(text, place_nearness(here, there), time_nearness(here, there))
-        scored.append((score, text, case_id))
-    best = sorted(scored, reverse=True)[: min(limit, MAX_LIMIT)]
-    if not best:
-        return []
-    cases = public_case_list().filter(pk__in=[case_id for _score, _text, case_id in best])
-    by_id = {case.pk: case for case in cases}
-    return [
-        SimilarCase(case=by_id[case_id], score=score, text_similarity=text)
-        for score, text, case_id in best
-        if case_id in by_id
-    ]
 
 
 def _candidates(buckets: Sequence[int], exclude_case_id: int | None) -> list[int]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.models import User
 from minjian.cases import similarity
 from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion
-from minjian.cases.selectors_similar import similar_to_case
+from minjian.cases.selectors_similar import RankedCase, ranked_like_case
 from minjian.cases.services import _move, _write_events
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
 from minjian.core.public_cache import CASES, case_tag, touch
@@ -147,7 +147,7 @@ def duplicate_reject(*, actor: User, suggestion_id: int) -> DuplicateSuggestion:
 
 
 def duplicates_suggest(*, case_id: int) -> None:
-    """Suggest the public cases most similar to case `case_id` (`similar_to_case`) whose
+    """Suggest the public cases most similar to case `case_id` (`ranked_like_case`) whose
     score reaches MINJIAN_DUPLICATE_SUGGESTION_SCORE (unset: the engine's threshold of one
     story, `similarity.DEFAULT_THRESHOLD`) as duplicates for verifiers: the
     newer case of each pair as the one to merge, the older as its original. A pair
@@ -164,9 +164,9 @@ def duplicates_suggest(*, case_id: int) -> None:
     if threshold is None:
         threshold = similarity.DEFAULT_THRESHOLD
     suggestions = [
-        _newer_first(case, similar.case, score=similar.score)
-        for similar in similar_to_case(case, limit=SUGGESTION_CANDIDATES)
-        if similar.score >= threshold
+        _newer_first(case, found, score=found.score)
+        for found in ranked_like_case(case, limit=SUGGESTION_CANDIDATES)
+        if found.score >= threshold
     ]
     if suggestions:
         with transaction.atomic():
@@ -175,10 +175,14 @@ def duplicates_suggest(*, case_id: int) -> None:
             touch(CASES)
 
 
-def _newer_first(case: Case, other: Case, *, score: float) -> DuplicateSuggestion:
+def _newer_first(case: Case, found: RankedCase, *, score: float) -> DuplicateSuggestion:
     """The pair the same way round whichever of the two was looked up: one row per pair."""
-    newer, older = sorted((case, other), key=lambda c: (c.created_at, c.pk), reverse=True)
-    return DuplicateSuggestion(case=newer, original=older, score=round(score, 4))
+    (newer, _), (older, _) = sorted(
+        ((case.pk, case.created_at), (found.case_id, found.created_at)),
+        key=lambda pair: (pair[1], pair[0]),
+        reverse=True,
+    )
+    return DuplicateSuggestion(case_id=newer, original_id=older, score=round(score, 4))
 
 
 def _acting_organisation(actor: User) -> Organisation | None:

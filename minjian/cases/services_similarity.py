@@ -59,7 +59,9 @@ def case_fingerprint_update(case_id: int) -> bool:
                 made.size,
             ):
                 return False
-            _forget([case_id])
+            # A case's buckets are written with its fingerprint: none without one.
+            if stored is not None:
+                _forget([case_id])
             _store([(case_id, made)], at=timezone.now())
         touch(SIMILAR)
         return True
@@ -112,7 +114,13 @@ def _store(made: Sequence[tuple[int, similarity.Fingerprint]], *, at: datetime) 
     PostgreSQL (a rebuild writes a bucket row per band and case, tens of millions at a
     million cases), by bulk inserts elsewhere."""
     fingerprints = [
-        (case_id, similarity.to_bytes(printed.signature), printed.size, at)
+        (
+            case_id,
+            similarity.to_bytes(printed.signature),
+            printed.size,
+            similarity.digest(printed.signature),
+            at,
+        )
         for case_id, printed in made
     ]
     buckets = [
@@ -123,7 +131,7 @@ def _store(made: Sequence[tuple[int, similarity.Fingerprint]], *, at: datetime) 
     if connection.vendor == "postgresql":
         _copy(
             CaseFingerprint._meta.db_table,
-            ("case_id", "signature", "shingle_count", "updated_at"),
+            ("case_id", "signature", "shingle_count", "digest", "updated_at"),
             fingerprints,
         )
         _copy(CaseLshBucket._meta.db_table, ("bucket", "case_id"), buckets)
@@ -131,9 +139,13 @@ def _store(made: Sequence[tuple[int, similarity.Fingerprint]], *, at: datetime) 
     CaseFingerprint.objects.bulk_create(
         [
             CaseFingerprint(
-                case_id=case_id, signature=signature, shingle_count=size, updated_at=updated_at
+                case_id=case_id,
+                signature=signature,
+                shingle_count=size,
+                digest=digest,
+                updated_at=updated_at,
             )
-            for case_id, signature, size, updated_at in fingerprints
+            for case_id, signature, size, digest, updated_at in fingerprints
         ],
         batch_size=1000,
     )

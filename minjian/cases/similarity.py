@@ -31,6 +31,7 @@ docs/benchmarks.md, "Similar reports: signatures and quality").
 
 from __future__ import annotations
 
+import hashlib
 import operator
 import re
 import struct
@@ -196,6 +197,15 @@ def buckets(signature_values: Signature) -> list[int]:
 
 def to_bytes(signature_values: Signature) -> bytes:
     return array("I", signature_values).tobytes()
+
+
+def digest(signature_values: Signature) -> int:
+    """A signed 64-bit hash of a signature, indexed beside it: the cases holding the very
+    same text are one indexed range (`selectors_similar`). The first 8 bytes of the SHA-256
+    of the stored bytes, which PostgreSQL computes alike (migration 0017)."""
+    return int.from_bytes(
+        hashlib.sha256(to_bytes(signature_values)).digest()[:8], "big", signed=True
+    )
 
 
 def from_bytes(stored: bytes | memoryview) -> list[int]:

@@ -13,6 +13,7 @@ from minjian.accounts.models import User
 from minjian.cases import similarity
 from minjian.cases.models import Case, DuplicateSuggestion
 from minjian.cases.services_merge import (
+    SUGGESTION_CANDIDATES,
     case_merge,
     duplicate_confirm,
     duplicate_reject,
@@ -54,6 +55,21 @@ def test_a_retold_report_is_suggested_as_the_duplicate_of_the_earlier_one(
     assert (suggestion.case_id, suggestion.original_id) == (filed["retold"].pk, filed["first"].pk)
     assert suggestion.status == DuplicateSuggestion.Status.SUGGESTED
     assert similarity.DEFAULT_THRESHOLD <= suggestion.score <= 1
+
+
+def test_a_flood_of_one_text_suggests_each_report_against_its_newest_copies(
+    regions: dict[str, Region], django_capture_on_commit_callbacks: Any
+) -> None:
+    flood = []
+    for _ in range(SUGGESTION_CANDIDATES + 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            flood.append(make_case(regions["340321"], title=STORY[:20], description=STORY))
+
+    last, earlier = flood[-1], flood[-1 - SUGGESTION_CANDIDATES : -1]
+    suggested = DuplicateSuggestion.objects.filter(case=last)
+    assert sorted(suggested.values_list("original_id", flat=True)) == [case.pk for case in earlier]
+    assert {suggestion.score for suggestion in suggested} == {1.0}
+    assert not DuplicateSuggestion.objects.filter(original=last).exists()
 
 
 def test_nothing_is_suggested_below_the_score_set(

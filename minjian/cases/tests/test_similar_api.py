@@ -179,15 +179,15 @@ def test_the_similar_cases_read_a_fixed_number_of_queries(
             for number in range(8)
         ]
 
-    # The rate limit's counter, the region, then the lookup's five (buckets,
+    # The rate limit's counter, the region, then the lookup's six (copies, buckets,
     # fingerprints, where and when, cases, photos).
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         written = post_similar(
             client, {"title": TITLE, "description": DESCRIPTION, "region": "340321"}
         )
     assert len(written.json()["results"]) == 8
-    # The versions of what the stored answer shows, the case, the lookup's five.
-    with django_assert_max_num_queries(7):
+    # The versions of what the stored answer shows, the case, the lookup's six.
+    with django_assert_max_num_queries(8):
         near = client.get(f"/api/v1/cases/{cases[0].pk}/similar")
     assert len(near.json()["results"]) == 7
     with django_assert_max_num_queries(0):

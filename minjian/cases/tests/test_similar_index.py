@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from importlib import import_module
 from io import StringIO
 from typing import Any
 
@@ -28,20 +29,26 @@ TITLE = "淮河边造纸厂夜间偷排黑水"
 DESCRIPTION = "每天夜里十点以后，排污口流出黑色的污水，河面上漂着死鱼。"
 
 
-def indexed(case: Case) -> tuple[list[int], int, list[int]] | None:
-    """The case's signature, its number of shingles and its sorted buckets as the index
-    holds them, or None."""
+def indexed(case: Case) -> tuple[list[int], int, int, list[int]] | None:
+    """The case's signature, its number of shingles, its digest and its sorted buckets as
+    the index holds them, or None."""
     stored = CaseFingerprint.objects.filter(case=case).first()
     buckets = sorted(CaseLshBucket.objects.filter(case=case).values_list("bucket", flat=True))
     if stored is None:
         assert buckets == []
         return None
-    return similarity.from_bytes(bytes(stored.signature)), stored.shingle_count, buckets
+    signature = similarity.from_bytes(bytes(stored.signature))
+    return signature, stored.shingle_count, stored.digest, buckets
 
 
-def expected(title: str, description: str) -> tuple[list[int], int, list[int]]:
+def expected(title: str, description: str) -> tuple[list[int], int, int, list[int]]:
     made = similarity.fingerprint(title, description)
-    return list(made.signature), made.size, sorted(similarity.buckets(made.signature))
+    return (
+        list(made.signature),
+        made.size,
+        similarity.digest(made.signature),
+        sorted(similarity.buckets(made.signature)),
+    )
 
 
 def test_a_published_case_is_indexed_by_its_stored_text(
@@ -166,3 +173,22 @@ def test_the_command_rebuilds_the_index(regions: dict[str, Region]) -> None:
     call_command("rebuild_similarity", stdout=out)
     assert indexed(case) == expected(TITLE, DESCRIPTION)
     assert "1 public case" in out.getvalue()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the migration computes digests in SQL there"
+)
+def test_the_migration_computes_in_sql_the_digest_the_index_keeps(
+    regions: dict[str, Region], committed: Committed
+) -> None:
+    with committed():
+        case = make_case(regions["340321"], title=TITLE, description=DESCRIPTION)
+    migration = import_module("minjian.cases.migrations.0017_fingerprint_digest")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {migration.POSTGRESQL_DIGEST} FROM {CaseFingerprint._meta.db_table}"  # noqa: S608  # the migration's expression, the model's table
+            " WHERE case_id = %s",
+            [case.pk],
+        )
+        assert cursor.fetchone() == (CaseFingerprint.objects.get(case=case).digest,)

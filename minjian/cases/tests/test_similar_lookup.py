@@ -10,10 +10,12 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from minjian.accounts.models import User
 from minjian.cases import selectors_similar, services, similarity
-from minjian.cases.models import Case
+from minjian.cases.models import Case, CaseFingerprint
 from minjian.cases.selectors_similar import TEXT_FLOOR, similar_to_case, similar_to_text
 from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.images import jpeg_upload
@@ -204,7 +206,7 @@ def test_a_text_without_words_finds_nothing(
     assert similar_to_text(TITLE, DESCRIPTION, limit=0) == []
 
 
-def test_a_lookup_reads_five_queries_however_many_cases_it_finds(
+def test_a_lookup_reads_six_queries_however_many_cases_it_finds(
     regions: dict[str, Region],
     committed: Committed,
     django_assert_max_num_queries: Any,
@@ -218,8 +220,8 @@ def test_a_lookup_reads_five_queries_however_many_cases_it_finds(
                 photos=[jpeg_upload()] if number % 2 else [],
             )
 
-    # Buckets, fingerprints, where and when, cases, their photos.
-    with django_assert_max_num_queries(5):
+    # Copies, buckets, fingerprints, where and when, cases, their photos.
+    with django_assert_max_num_queries(6):
         found = similar_to_text(TITLE, DESCRIPTION, region=regions["340321"])
         for similar in found:
             assert similar.case.topic.slug and similar.case.region.code
@@ -240,3 +242,77 @@ def test_a_flood_of_one_story_is_read_only_up_to_the_newest_of_each_bucket(
 
     assert sorted(ids(found)) == sorted(case.pk for case in flood[-3:])
     assert ids(similar_to_case(flood[-1])) == [flood[-2].pk, flood[-3].pk, flood[-4].pk]
+
+
+def test_enough_copies_of_a_text_are_offered_alone_ranked_as_through_the_buckets(
+    regions: dict[str, Region], committed: Committed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    places = [("340321", "32.95", "117.20"), ("340321", None, None), ("420102", "30.58", "114.30")]
+    with committed():
+        flood = [
+            make_case(
+                regions[places[number % 3][0]],
+                title=TITLE,
+                description=DESCRIPTION,
+                latitude=places[number % 3][1],
+                longitude=places[number % 3][2],
+            )
+            for number in range(12)
+        ]
+        rewrite = make_case(
+            regions["340321"],
+            title=REWRITTEN_TITLE,
+            description=REWRITTEN_DESCRIPTION,
+            latitude="32.95",
+            longitude="117.20",
+        )
+
+    def lookup(limit: int) -> list[tuple[int, float, float]]:
+        found = similar_to_text(
+            TITLE,
+            DESCRIPTION,
+            region=regions["340321"],
+            latitude=32.951,
+            longitude=117.201,
+            limit=limit,
+        )
+        return [(similar.case.pk, similar.score, similar.text_similarity) for similar in found]
+
+    with CaptureQueriesContext(connection) as by_digest:
+        copies = lookup(10)
+    monkeypatch.setattr(selectors_similar, "_copies", lambda *_arguments: {})
+    with CaptureQueriesContext(connection) as by_buckets:
+        alike = lookup(20)
+
+    # The rewrite, nearer than the copies in Wuhan, is ranked among them through the
+    # buckets; ten copies are enough to be offered alone, ranked as the buckets rank them.
+    assert rewrite.pk in [case_id for case_id, _score, _text in alike[:10]]
+    assert copies == [found for found in alike if found[0] != rewrite.pk][:10]
+    assert {case_id for case_id, _score, _text in copies} < {case.pk for case in flood}
+    # The copies' range, where and when, cases, their photos: no buckets, no fingerprints.
+    assert (len(by_digest), len(by_buckets)) == (4, 5)
+
+
+def test_fewer_copies_than_asked_for_are_looked_up_through_the_buckets(
+    regions: dict[str, Region], committed: Committed
+) -> None:
+    with committed():
+        copy = make_case(regions["340321"], title=TITLE, description=DESCRIPTION)
+        rewrite = make_case(
+            regions["340321"], title=REWRITTEN_TITLE, description=REWRITTEN_DESCRIPTION
+        )
+
+    assert ids(similar_to_text(TITLE, DESCRIPTION, limit=2)) == [copy.pk, rewrite.pk]
+
+
+def test_a_digest_shared_by_another_text_makes_no_copy(
+    regions: dict[str, Region], committed: Committed
+) -> None:
+    with committed():
+        other = make_case(
+            regions["340321"], title=UNRELATED_TITLE, description=UNRELATED_DESCRIPTION
+        )
+    written = similarity.fingerprint(TITLE, DESCRIPTION)
+    CaseFingerprint.objects.filter(case=other).update(digest=similarity.digest(written.signature))
+
+    assert similar_to_text(TITLE, DESCRIPTION, limit=1) == []
