@@ -20,7 +20,7 @@ from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion
 from minjian.cases.selectors import Audience, text_audience
 from minjian.cases.times import public_time
 from minjian.claims.models import Claim, ClaimAppearance, ClaimEvent
-from minjian.core.cursors import cursor_text, parse_cursor
+from minjian.core.cursors import cursor_text, older_than, parse_cursor
 from minjian.core.errors import NotFound
 
 Verdict = Case.Verdict
@@ -202,9 +202,7 @@ def reviewed_claims(*, after: ReviewCursor | None, limit: int) -> list[Claim]:
     publishes), the most recently judged first: `limit` of them past `after`."""
     claims = recent_verdicts()
     if after is not None:
-        claims = claims.filter(
-            Q(verdict_at__lt=after.at) | Q(verdict_at=after.at, id__lt=after.claim_id)
-        )
+        claims = claims.filter(older_than(after.at, after.claim_id, time_field="verdict_at"))
     return list(claims[:limit])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minjian.core.errors import DomainError
@@ -34,6 +35,23 @@ def parse_cursor(text: str) -> tuple[datetime, int]:
     except OverflowError as error:
         raise _invalid() from error
     return at, int(row_id)
+
+
+def older_than(at: datetime, row_id: int, *, time_field: str) -> Q:
+    """The rows past a cursor in a list newest first: an earlier `time_field`, or the same
+    and a lower id. The plain bound on the time is what lets the database start its index
+    scan at the cursor: the disjunction alone is checked row by row from the newest (on
+    PostgreSQL, page 3,000 of 100,000 cases read and dropped 60,001 rows, 73 ms)."""
+    return Q(**{f"{time_field}__lte": at}) & (
+        Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": row_id})
+    )
+
+
+def newer_than(at: datetime, row_id: int, *, time_field: str) -> Q:
+    """The rows before a cursor in a list newest first (`older_than`, the other way)."""
+    return Q(**{f"{time_field}__gte": at}) & (
+        Q(**{f"{time_field}__gt": at}) | Q(**{time_field: at, "id__gt": row_id})
+    )
 
 
 def _digits(text: str) -> bool:

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from minjian.cases.models import CaseEvent
-from minjian.core.cursors import cursor_text, parse_cursor
+from minjian.core.cursors import cursor_text, older_than, parse_cursor
 from minjian.core.errors import DomainError, NotFound
 from minjian.mirrors.models import (
     MirroredCase,
@@ -58,9 +58,7 @@ def cases_page(source: Source, after: str = "") -> CasesPage:
     cases = MirroredCase.objects.filter(source=source).defer("snapshot", "description")
     if after:
         published_at, row_id = parse_cursor(after)
-        cases = cases.filter(
-            Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=row_id)
-        )
+        cases = cases.filter(older_than(published_at, row_id, time_field="published_at"))
     found = list(cases.order_by("-published_at", "-id")[: CASES_PER_PAGE + 1])
     shown = found[:CASES_PER_PAGE]
     more = len(found) > CASES_PER_PAGE

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from minjian.cases.models import Case
-from minjian.core.cursors import cursor_text, parse_cursor
+from minjian.core.cursors import cursor_text, newer_than, older_than, parse_cursor
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,7 @@ def keyset_page(
     the one read that skips the pages before it). Reads one case more than a page, to
     know whether another follows."""
     if before is not None:
-        newer = Q(published_at__gt=before.published_at) | Q(
-            published_at=before.published_at, id__gt=before.case_id
-        )
+        newer = newer_than(before.published_at, before.case_id, time_field="published_at")
         found = list(cases.filter(newer).order_by("published_at", "id")[: per_page + 1])
         found.reverse()
         return KeysetPage(
@@ -119,8 +117,7 @@ def keyset_page(
         )
     if after is not None:
         cases = cases.filter(
-            Q(published_at__lt=after.published_at)
-            | Q(published_at=after.published_at, id__lt=after.case_id)
+            older_than(after.published_at, after.case_id, time_field="published_at")
         )
     skipped = 0 if after is not None else (number - 1) * per_page
     found = list(cases[skipped : skipped + per_page + 1])
