@@ -164,7 +164,7 @@ def duplicates_suggest(*, case_id: int) -> None:
     if threshold is None:
         threshold = similarity.DEFAULT_THRESHOLD
     suggestions = [
-        _newer_first(case, found, score=found.score)
+        _newer_first(case, found)
         for found in ranked_like_case(case, limit=SUGGESTION_CANDIDATES)
         if found.score >= threshold
     ]
@@ -175,14 +175,14 @@ def duplicates_suggest(*, case_id: int) -> None:
             touch(CASES)
 
 
-def _newer_first(case: Case, found: RankedCase, *, score: float) -> DuplicateSuggestion:
+def _newer_first(case: Case, found: RankedCase) -> DuplicateSuggestion:
     """The pair the same way round whichever of the two was looked up: one row per pair."""
     (newer, _), (older, _) = sorted(
         ((case.pk, case.created_at), (found.case_id, found.created_at)),
         key=lambda pair: (pair[1], pair[0]),
         reverse=True,
     )
-    return DuplicateSuggestion(case_id=newer, original_id=older, score=round(score, 4))
+    return DuplicateSuggestion(case_id=newer, original_id=older, score=round(found.score, 4))
 
 
 def _acting_organisation(actor: User) -> Organisation | None:
