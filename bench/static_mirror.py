@@ -1,12 +1,14 @@
 """How fast the static mirror is built, in full and again after changes.
 
-    python bench/static_mirror.py [--cases 100000] [--changes 100] [--reuse] [--database-url ...]
+    python bench/static_mirror.py [--cases 100000] [--changes 100] [--processes 2] [--reuse] ...
 
 1. Makes a PostgreSQL database hold `--cases` generated cases with their timelines
    (`bench/casedata.py`, as bench/http_pages.py does; its name must contain "bench";
    `--reuse` keeps one of the right size).
-2. Builds the mirror (minjian/archive/mirror.py) into an empty folder, in process: seconds,
-   pages rendered (each address in each language), pages a second, files and megabytes.
+2. Builds the mirror (minjian/archive/mirror.py) into an empty folder, in process, its
+   languages in `--processes` processes (as `manage.py build_mirror` does on a machine of
+   two cores or more): seconds, pages rendered (each address in each language), pages a
+   second, files and megabytes.
 3. Hides `--changes` public cases chosen at random (a moderator's `case_hide`, which
    touches the cases' tags and the lists' as any change does), then builds again into the
    same folder: seconds, pages rendered and kept, files rewritten and removed.
@@ -48,6 +50,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Static mirror: a full and an incremental build.")
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=100, help="cases hidden before the rebuild")
+    parser.add_argument(
+        "--processes", type=int, default=2, help="processes rendering the languages (%(default)s)"
+    )
     add_database_options(parser, database_url=DEFAULT_DATABASE_URL, seed=2026)
     return parser.parse_args(argv)
 
@@ -64,10 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         django.setup()
         data = prepare_database(args, database_name)
         mirror = Path(work) / "mirror"
-        full = _build(mirror)
+        full = _build(mirror, args.processes)
         print(f"Full build: {full}", flush=True)
         _hide_cases(args.changes, args.seed)
-        again = _build(mirror)
+        again = _build(mirror, args.processes)
     report: dict[str, Any] = {
         "machine": machine(),
         "data": data,
@@ -81,14 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _build(mirror: Path) -> dict[str, Any]:
+def _build(mirror: Path, processes: int) -> dict[str, Any]:
     from minjian.archive.mirror import MirrorBuilder
 
     started = time.monotonic()
-    built = MirrorBuilder(mirror).build()
+    built = MirrorBuilder(mirror).build(processes=processes)
     seconds = time.monotonic() - started
     return {
         "seconds": round(seconds, 1),
+        "processes": built.processes,
         "pages_rendered": built.pages_rendered,
         "pages_kept": built.pages_kept,
         "pages_per_second": round(built.pages_rendered / seconds, 1),
@@ -115,13 +121,14 @@ def _hide_cases(count: int, seed: int) -> None:
 def _print(report: dict[str, Any]) -> None:
     print(f"\nStatic mirror of {report['data']['cases']} cases")
     print(
-        "| build | seconds | pages rendered | pages kept | pages/s | files written | removed | MB |"
+        "| build | processes | seconds | pages rendered | pages kept | pages/s | files written "
+        "| removed | MB |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, key in (("full", "full"), (f"after {report['changes']} changes", "incremental")):
         row = report[key]
         print(
-            f"| {label} | {row['seconds']} | {row['pages_rendered']} | {row['pages_kept']} | "
+            f"| {label} | {row['processes']} | {row['seconds']} | {row['pages_rendered']} | {row['pages_kept']} | "
             f"{row['pages_per_second']} | {row['files_written']} | {row['files_removed']} | "
             f"{row['megabytes']} |"
         )

@@ -30,6 +30,13 @@ How it is made, and why:
   linking to the mirror's page about itself (when and from where it was made, which key
   signed it) and to the offline search (minjian/archive/search_index.py). The banner
   carries no date, so a page that did not change stays byte for byte the same.
+- In several processes when asked (`processes`): each language is rendered in a process
+  of its own, forked once the build is set up (the pages of one language never depend on
+  another's; the files both write, styles and photos, are the same bytes), and the
+  processes' pages, files and search entries are joined in the first one, which writes
+  the search index, the state and the manifest. A build inside a transaction stays in
+  one process: a forked process has a connection of its own, which would not see what the
+  transaction has not committed.
 - Incremental: `minjian-mirror-state.json` keeps, for each page, the versions of the
   public-cache tags it shows (`minjian.core.public_cache.page_tags`, the same tags that
   keep the site's own stored pages fresh), its links and its searchable text, and the
@@ -43,14 +50,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import posixpath
 import re
+import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -60,6 +70,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import connection, connections
 from django.db.models import Q
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.template.loader import render_to_string
@@ -180,6 +191,8 @@ class Address:
 
 @dataclass
 class MirrorReport:
+    # How many processes rendered the pages (one per group of languages).
+    processes: int = 1
     pages_rendered: int = 0
     pages_kept: int = 0
     files_written: int = 0
@@ -243,8 +256,9 @@ class MirrorBuilder:
         self.versions: dict[str, str] = {}
         self.banners: dict[str, HtmlElement] = {}
 
-    def build(self, *, zim: Path | None = None) -> MirrorReport:
-        """Build the mirror, and write it as the ZIM file `zim` too when given."""
+    def build(self, *, zim: Path | None = None, processes: int = 1) -> MirrorReport:
+        """Build the mirror, in up to `processes` processes (one language each), and write
+        it as the ZIM file `zim` too when given."""
         self._check_folder()
         self.root.mkdir(parents=True, exist_ok=True)
         # Photos come through their view whatever the storage: read, not redirected.
@@ -253,13 +267,12 @@ class MirrorBuilder:
             MINJIAN_MEDIA_SERVING="django",
         ):
             self.versions = dict(PublicChange.objects.values_list("tag", "version"))
-            for language in LANGUAGES:
-                self.banners[language] = self._banner(language)
-                self._mirror_pages(language)
-                self._mirror_own_page(language, SEARCH_FILE, "archive/mirror/search.html", {})
-                self._mirror_own_page(
-                    language, ABOUT_FILE, "archive/mirror/about.html", self._about()
-                )
+            groups = _language_groups(processes)
+            if len(groups) > 1 and not connection.in_atomic_block:
+                self._mirror_apart(groups)
+                self.report.processes = len(groups)
+            else:
+                self._mirror_languages(LANGUAGES)
             self._write_front_page()
             for path, data in write_search_index(self.indexed.values()):
                 self._write(path, data)
@@ -294,6 +307,66 @@ class MirrorBuilder:
             )
 
     # Pages of the site.
+
+    def _mirror_languages(self, languages: Sequence[str]) -> None:
+        for language in languages:
+            self.banners[language] = self._banner(language)
+            self._mirror_pages(language)
+            self._mirror_own_page(language, SEARCH_FILE, "archive/mirror/search.html", {})
+            self._mirror_own_page(language, ABOUT_FILE, "archive/mirror/about.html", self._about())
+
+    def _mirror_apart(self, groups: list[tuple[str, ...]]) -> None:
+        """Each group of languages in a forked process of its own; their parts joined here,
+        in the languages' order."""
+        # A forked process must open its own connection, not share this one's socket.
+        connections.close_all()
+        fork = multiprocessing.get_context("fork")
+        children = []
+        for languages in groups:
+            receiving, sending = fork.Pipe(duplex=False)
+            # Forked, not pickled: the process starts with this builder as it is.
+            child = fork.Process(
+                target=_mirror_in_forked_process, args=(self, languages, sending), daemon=True
+            )
+            child.start()
+            sending.close()
+            children.append((languages, child, receiving))
+        parts = []
+        for languages, child, receiving in children:
+            try:
+                outcome = receiving.recv()
+            except EOFError:
+                outcome = f"it ended with exit code {child.exitcode} and sent nothing"
+            child.join()
+            if not isinstance(outcome, _Part):
+                raise MirrorError(f"The process building {', '.join(languages)} failed: {outcome}")
+            parts.append(outcome)
+        for part in parts:
+            self._join(part)
+
+    def _part(self) -> _Part:
+        return _Part(self.pages, self.files, self.indexed, self.report, self.static_sources)
+
+    def _join(self, part: _Part) -> None:
+        self.pages.update(part.pages)
+        self.files.update(part.files)
+        self.static_sources.update(part.static_sources)
+        for url, page in part.indexed.items():
+            self._index_page(url, page)
+        report, written = self.report, set(self.report.written)
+        report.pages_rendered += part.report.pages_rendered
+        report.pages_kept += part.report.pages_kept
+        report.files_unchanged += part.report.files_unchanged
+        # Styles and photos are written by each process, the same bytes: counted once.
+        for path in part.report.written:
+            if path not in written:
+                written.add(path)
+                report.written.append(path)
+                report.files_written += 1
+        report.missing_static.extend(
+            name for name in part.report.missing_static if name not in report.missing_static
+        )
+        report.failed.extend(part.report.failed)
 
     def _mirror_pages(self, language: str) -> None:
         queue = deque(Address(reverse(name)) for name in START_PAGES)
@@ -354,13 +427,15 @@ class MirrorBuilder:
 
     def _index(self, view_name: str, address: Address, title: str | None, text: str | None) -> None:
         if view_name in SEARCHED_PAGES and title is not None and text is not None:
-            page = self.indexed.get(address.url)
-            # One entry for both languages: the record's own words are the same in each.
-            self.indexed[address.url] = IndexedPage(
-                file=file_of(address),
-                title=page.title if page else title,
-                text=f"{page.text}\n{text}" if page else text,
-            )
+            self._index_page(address.url, IndexedPage(file_of(address), title, text))
+
+    def _index_page(self, url: str, page: IndexedPage) -> None:
+        # One entry for both languages: the record's own words are the same in each, and
+        # the title is the first language's.
+        known = self.indexed.get(url)
+        self.indexed[url] = (
+            IndexedPage(known.file, known.title, f"{known.text}\n{page.text}") if known else page
+        )
 
     def _mirror_own_page(
         self, language: str, name: str, template: str, context: dict[str, Any]
@@ -484,7 +559,8 @@ class MirrorBuilder:
             self.report.files_unchanged += 1
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        written = target.with_name(target.name + ".writing")
+        # Named for the process: two processes may write the same style at once.
+        written = target.with_name(f"{target.name}.{os.getpid()}.writing")
         written.write_bytes(data)
         os.replace(written, target)
         self.report.files_written += 1
@@ -532,6 +608,40 @@ class MirrorBuilder:
         (self.root / STATE_NAME).write_bytes(data)
         # Signed with the rest: a folder checked against the manifest has no file unlisted.
         self.files[STATE_NAME] = (_sha256(data), len(data))
+
+
+@dataclass
+class _Part:
+    """What a forked process built, sent back to be joined."""
+
+    pages: dict[str, dict[str, Any]]
+    files: dict[str, tuple[str, int]]
+    indexed: dict[str, IndexedPage]
+    report: MirrorReport
+    static_sources: dict[str, str]
+
+
+def _mirror_in_forked_process(
+    builder: MirrorBuilder, languages: tuple[str, ...], sending: Connection
+) -> None:
+    try:
+        builder._mirror_languages(languages)
+        sending.send(builder._part())
+    except BaseException:
+        # Said once, by the first process, in the error it raises.
+        sending.send(traceback.format_exc())
+        raise SystemExit(1) from None
+    finally:
+        sending.close()
+        connections.close_all()
+
+
+def _language_groups(processes: int) -> list[tuple[str, ...]]:
+    """The languages split into at most `processes` groups of neighbours, in their order."""
+    count = max(1, min(processes, len(LANGUAGES)))
+    size, larger = divmod(len(LANGUAGES), count)
+    bounds = [index * size + min(index, larger) for index in range(count + 1)]
+    return [LANGUAGES[bounds[index] : bounds[index + 1]] for index in range(count)]
 
 
 class _Page:

@@ -4,6 +4,7 @@ a second build rewrites only what changed, and verify_mirror on a folder and ove
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC
@@ -17,8 +18,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from minjian.accounts.models import User
-from minjian.archive.manifest import check_manifest
-from minjian.archive.mirror import STATE_NAME, MirrorBuilder
+from minjian.archive.manifest import MANIFEST_NAME, SIGNATURE_NAME, check_manifest
+from minjian.archive.mirror import STATE_NAME, MirrorBuilder, MirrorError
 from minjian.cases import services
 from minjian.cases.models import Case
 from minjian.cases.tests.factories import make_case
@@ -262,3 +263,66 @@ def test_a_mirror_of_another_source_is_built_afresh_and_keeps_no_file_of_the_fir
     report = check_manifest(root)
     assert report.ok and report.instance == "https://second.example.org/"
     assert "first.example.org" not in (root / "en" / "about.html").read_text("utf-8")
+
+
+# Committed data: a forked process reads the database through a connection of its own.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_build_in_two_processes_writes_what_a_build_in_one_writes(
+    regions: dict[str, Region], staff: User, tmp_path: Path
+) -> None:
+    county = regions["340321"]
+    shown = [make_case(county, title=f"第{n}号案例", photos=[jpeg_upload()]) for n in range(3)]
+    services.case_hide(actor=staff, case_id=shown[0].pk, reason=Case.HiddenReason.OTHER)
+    alone, apart = tmp_path / "alone", tmp_path / "apart"
+
+    in_one = MirrorBuilder(alone).build(processes=1)
+    in_two = MirrorBuilder(apart).build(processes=2)
+
+    assert (in_one.processes, in_two.processes) == (1, 2)
+    assert in_two.pages_rendered == in_one.pages_rendered
+    assert sorted(in_two.written) == sorted(in_one.written)
+    assert in_two.failed == in_one.failed == []
+    # The about pages say when each was made; the manifest and the state name them.
+    dated = {"en/about.html", "zh-hans/about.html"}
+    undated = dated | {MANIFEST_NAME, SIGNATURE_NAME, STATE_NAME}
+    assert {name: data for name, data in every_file(apart) if name not in undated} == {
+        name: data for name, data in every_file(alone) if name not in undated
+    }
+    states = [json.loads((root / STATE_NAME).read_bytes()) for root in (alone, apart)]
+    for state in states:
+        assert dated <= state["files"].keys()
+        for name in dated:
+            del state["files"][name]
+    assert states[0] == states[1]
+    assert check_manifest(apart).ok
+    again = MirrorBuilder(apart).build(processes=2)
+    # Again in two processes, nothing changed: every page with tags kept, as in one.
+    assert again.pages_kept > 0
+    assert again.pages_kept + again.pages_rendered == in_one.pages_rendered
+    assert set(again.written) <= dated
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_process_that_fails_fails_the_build_and_says_which_language(
+    regions: dict[str, Region], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_case(regions["340321"])
+    original = MirrorBuilder._mirror_pages
+
+    def broken_in_chinese(builder: MirrorBuilder, language: str) -> None:
+        if language == "zh-hans":
+            raise RuntimeError("the disk is full")
+        original(builder, language)
+
+    monkeypatch.setattr(MirrorBuilder, "_mirror_pages", broken_in_chinese)
+    with pytest.raises(MirrorError, match=r"(?s)building zh-hans failed: .*the disk is full"):
+        MirrorBuilder(tmp_path / "mirror").build(processes=2)
+
+
+def test_a_build_inside_a_transaction_stays_in_one_process(
+    regions: dict[str, Region], tmp_path: Path
+) -> None:
+    make_case(regions["340321"])
+    built = MirrorBuilder(tmp_path / "mirror").build(processes=2)
+    assert built.processes == 1
+    assert (tmp_path / "mirror" / "zh-hans" / "cases" / "index.html").is_file()
