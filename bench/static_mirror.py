@@ -128,9 +128,9 @@ def _print(report: dict[str, Any]) -> None:
     for label, key in (("full", "full"), (f"after {report['changes']} changes", "incremental")):
         row = report[key]
         print(
-            f"| {label} | {row['processes']} | {row['seconds']} | {row['pages_rendered']} | {row['pages_kept']} | "
-            f"{row['pages_per_second']} | {row['files_written']} | {row['files_removed']} | "
-            f"{row['megabytes']} |"
+            f"| {label} | {row['processes']} | {row['seconds']} | {row['pages_rendered']} | "
+            f"{row['pages_kept']} | {row['pages_per_second']} | {row['files_written']} | "
+            f"{row['files_removed']} | {row['megabytes']} |"
         )
 
 
