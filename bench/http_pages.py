@@ -63,6 +63,9 @@ ACCEPT_LANGUAGE = "zh-hans"
 ACCEPT_ENCODING = "gzip, deflate, br"
 BARE = "bare"
 CASE_PAGE = "case"
+# A deep page of the case list: the static mirror at 100,000 cases found the cursor read
+# every row before it (0852c7e), where the 50th page did not show it.
+DEEP_PAGE = 5_000
 # The goal of every public page (issue 12): half the bare view's throughput or
 # better, and a p99 under 50 ms.
 GOAL_THROUGHPUT_RATIO = 0.5
@@ -413,7 +416,8 @@ def _recreate_database(database_url: str, database_name: str) -> None:
 
 def targets(args: argparse.Namespace) -> list[Target]:
     """Every public page the goal names, on the generated data: the lists by each kind
-    of filter and at their 50th page (as its own links reach it, by cursor), the case
+    of filter, at their 50th page and at a deep page (the 5,000th, or the last there is;
+    both as the list's own links reach them, by cursor), the case
     page (50 in turn), the API, an organisation, the accountability page, the drive
     and its ledger, the feeds and Open311."""
     from minjian.aid.models import Drive
@@ -429,7 +433,10 @@ def targets(args: argparse.Namespace) -> list[Target]:
         random.Random(args.seed).sample(public_ids, min(args.case_pages, len(public_ids)))
     )
     per_page = 20
-    page_49_last = public.order_by("-published_at", "-id")[49 * per_page - 1]
+    newest_first = public.order_by("-published_at", "-id")
+    page_49_last = newest_first[49 * per_page - 1]
+    deep_page = max(2, min(DEEP_PAGE, len(public_ids) // per_page))
+    before_deep_last = newest_first[(deep_page - 1) * per_page - 1]
     county = Case.objects.filter(pk=sample[0]).values_list("region__code", flat=True).get()
     province = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").first()
     topic = Topic.objects.order_by("position", "slug").first()
@@ -448,6 +455,11 @@ def targets(args: argparse.Namespace) -> list[Target]:
             "list-50",
             "case list, 50th page",
             (f"/cases/?page=50&after={Cursor.of(page_49_last)}",),
+        ),
+        Target(
+            "list-deep",
+            f"case list, page {deep_page:,}",
+            (f"/cases/?page={deep_page}&after={Cursor.of(before_deep_last)}",),
         ),
         Target(CASE_PAGE, "case page", tuple(f"/cases/{pk}/" for pk in sample)),
         Target("api", "API list", ("/api/v1/cases",)),
