@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.db import connection, connections
-from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabase
+from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given
@@ -115,15 +114,8 @@ def test_counting_is_atomic_under_concurrent_requests(
     limits: Any, settings: Any, store: str
 ) -> None:
     """Threads of one process here; separate processes in test_shared_limits.py."""
-    database = connections["default"]
-    in_memory_sqlite = isinstance(database, SQLiteDatabase) and database.is_in_memory_db()
     if store == "database":
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    if in_memory_sqlite and not isinstance(counters(), RedisWithDatabaseFallback):
-        pytest.skip(
-            "threads on the in-memory SQLite test database lock each other's tables; "
-            "test_shared_limits.py runs processes on a file database"
-        )
     settings.MINJIAN_RATE_LIMITS = {**limits, "test": (10, HOUR)}
     accepted: list[int] = []
     refused: list[int] = []

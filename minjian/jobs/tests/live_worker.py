@@ -21,7 +21,7 @@ from urllib.parse import quote
 import pytest
 import redis
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import connection
 
 from config.env import BASE_DIR
 
@@ -32,22 +32,10 @@ TEST_JOB_MODULES = ["minjian.jobs.tests.jobs_for_tests"]
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    while not _holds(condition):
+    while not condition():
         if time.monotonic() > deadline:
             pytest.fail(f"waited {timeout} s for {what}")
         time.sleep(0.1)
-
-
-def _holds(condition: Callable[[], bool]) -> bool:
-    try:
-        return condition()
-    except OperationalError as error:
-        # SQLite's in-memory test database shares one cache between the test's thread and
-        # a job runner's, and there a read meeting a write in progress fails at once
-        # ("database table is locked") instead of waiting for it: look again.
-        if "locked" not in str(error):
-            raise
-        return False
 
 
 def database_url_of_test_database() -> str:
