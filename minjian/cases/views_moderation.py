@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -24,7 +23,9 @@ from django.views.decorators.http import require_POST
 from minjian.accounts.access import signed_in
 from minjian.cases import selectors, services
 from minjian.cases.models import Case, CaseEvent
+from minjian.core.cursors import parse_cursor
 from minjian.core.errors import DomainError, PermissionDenied
+from minjian.core.keyset import keyset_page, page_number
 from minjian.core.moderation_log import recent_entries
 from minjian.core.text import parse_id
 
@@ -128,16 +129,29 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
 
 
 def log(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.moderation_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    """The public moderation log: its pages read from the cursor their links carry, at
+    any depth, and not counted (a count would read every action on every page); the
+    holds and the other apps' actions on its first page only."""
+    after, before = request.GET.get("after"), request.GET.get("before")
+    page = keyset_page(
+        selectors.moderation_log(),
+        time_field="created_at",
+        after=parse_cursor(after) if after else None,
+        before=parse_cursor(before) if before and not after else None,
+        number=page_number(request.GET.get("page", "")),
+        count=None,
+        per_page=LOG_PAGE_SIZE,
+    )
+    first = page.number == 1
     return render(
         request,
         "cases/moderation_log.html",
         {
             "page": page,
             "query": {},
-            "exposure_holds": selectors.holds_for_exposing_a_person(),
+            "exposure_holds": selectors.holds_for_exposing_a_person() if first else [],
             # Moderators' actions in the apps above cases (petitions: core.moderation_log).
-            "other_entries": recent_entries(),
+            "other_entries": recent_entries() if first else [],
         },
     )
 

@@ -102,14 +102,15 @@ def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, o
         found = list(search.cases[start : min(start + query.page_size, search.count)])
         count, count_is_capped, next_after = search.count, search.more_than_cap, None
     else:
+        count = selectors.case_count(filters)
         page = keyset_page(
             cases,
             after=Cursor.parse(query.after) if query.after else None,
             number=query.page,
-            count=selectors.case_count(filters),
+            count=count,
             per_page=query.page_size,
         )
-        found, count, count_is_capped = list(page), page.count, False
+        found, count_is_capped = list(page), False
         next_after = page.next_cursor if page.has_next() else None
     return {
         "count": count,

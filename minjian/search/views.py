@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from minjian.cases.models import Case
 from minjian.core.downloads import csv_download
 from minjian.core.errors import DomainError
+from minjian.core.keyset import page_number
 from minjian.core.middleware import error_json
 from minjian.core.public_cache import CASES, public_page, tags_for_everything
 from minjian.places.models import Region
@@ -72,7 +73,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in t
         return self.capped_count
 
 
-def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case] | KeysetPage:
+def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case] | KeysetPage[Case]:
     """A search's page by number (it stops at SEARCH_COUNT_CAP); a list's page from the
     cursor its link carries (`keyset`), counted from the tallies. A list's page asked for
     by number alone (a typed address) is read the usual way."""
@@ -82,7 +83,7 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case] | 
         return CappedPaginator(selectors.capped(cases), per_page).get_page(request.GET.get("page"))
     count = selectors.case_count(filters)
     after, before = request.GET.get("after"), request.GET.get("before")
-    number = _page_number(request)
+    number = page_number(request.GET.get("page", ""))
     return keyset_page(
         cases,
         after=Cursor.parse(after) if after else None,
@@ -91,11 +92,6 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page[Case] | 
         count=count,
         per_page=per_page,
     )
-
-
-def _page_number(request: HttpRequest) -> int:
-    number = request.GET.get("page", "")
-    return int(number) if number.isascii() and number.isdigit() and 0 < len(number) < 10 else 1
 
 
 def _filter_context(request: HttpRequest) -> tuple[dict[str, object], int]:
