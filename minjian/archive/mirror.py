@@ -255,6 +255,8 @@ class MirrorBuilder:
         self.report = MirrorReport()
         self.versions: dict[str, str] = {}
         self.banners: dict[str, HtmlElement] = {}
+        # Shared files the site could not give (a photo whose file is lost).
+        self.unshared: set[str] = set()
 
     def build(self, *, zim: Path | None = None, processes: int = 1) -> MirrorReport:
         """Build the mirror, in up to `processes` processes (one language each), and write
@@ -506,10 +508,14 @@ class MirrorBuilder:
         path = "media/" + urlsplit(url).path.lstrip("/")
         if path in self.files:
             return path
+        if path in self.unshared:
+            return None
         if self._keep_files([path]):
             return path
         response = self._get(url, LANGUAGES[0])
         if response.status_code != 200:
+            # Asked once: every list page showing the photo would ask again.
+            self.unshared.add(path)
             self._failed(url, response.status_code)
             return None
         self._write(path, _body(response))

@@ -326,3 +326,27 @@ def test_a_build_inside_a_transaction_stays_in_one_process(
     built = MirrorBuilder(tmp_path / "mirror").build(processes=2)
     assert built.processes == 1
     assert (tmp_path / "mirror" / "zh-hans" / "cases" / "index.html").is_file()
+
+
+def test_a_photo_whose_file_is_lost_is_asked_for_once_and_its_links_made_inert(
+    regions: dict[str, Region], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = make_case(regions["340321"], photos=[jpeg_upload()])
+    photo = case.photos.get()
+    photo.thumbnail.storage.delete(photo.thumbnail.name)
+    photo.small.storage.delete(photo.small.name)
+    asked: list[str] = []
+    get = MirrorBuilder._get
+
+    def counted(builder: MirrorBuilder, url: str, language: str) -> Any:
+        asked.append(url)
+        return get(builder, url, language)
+
+    monkeypatch.setattr(MirrorBuilder, "_get", counted)
+    built = MirrorBuilder(tmp_path / "mirror").build()
+
+    lost = [url for url in asked if f"/photos/{photo.key}/" in url and "full" not in url]
+    assert lost and len(lost) == len(set(lost))
+    assert built.failed == []  # not found is not a failure of the build
+    listed = (tmp_path / "mirror" / "en" / "cases" / "index.html").read_text("utf-8")
+    assert f"{photo.key}/thumb" not in listed and f"{photo.key}/small" not in listed
