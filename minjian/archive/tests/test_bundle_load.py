@@ -31,7 +31,7 @@ def _definitions() -> list[tuple[str, str]]:
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
             " WHERE conrelid = 'routing_subscription'::regclass"
             " UNION ALL SELECT indexname, indexdef FROM pg_indexes"
-            " WHERE tablename = 'routing_subscription' ORDER BY 1"
+            " WHERE tablename = 'routing_subscription' ORDER BY 1, 2"
         )
         return list(cursor.fetchall())
 
