@@ -58,13 +58,17 @@ from minjian.cases.tests.face_samples import Sample  # noqa: E402
 
 Detector = Callable[[Image.Image], list[Box]]
 BASELINE = "Haar frontal (baseline)"
-SHIPPED = f"CenterFace (shipped: {' + '.join(map(str, faces.DETECTION_SIDES))} px)"
+SHIPPED = (
+    f"CenterFace in 8-bit integers (shipped: {' + '.join(map(str, faces.DETECTION_SIDES))} px)"
+)
 # Haar settings as OpenCV's own face-detection sample uses them.
 HAAR_SCALE_FACTOR = 1.1
 HAAR_MIN_NEIGHBOURS = 5
 HAAR_MIN_SIZE = (20, 20)
 LARGE_PHOTO_SIZE = face_samples.CROWD_SIZE
 FULL_SIZE = 2048
+# The score the unquantised network kept faces at.
+FLOATS_THRESHOLD = 0.25
 KINDS = ("photo", "turned", "close-up", "crowd of 30", "crowd of 16")
 
 
@@ -161,10 +165,21 @@ def centerface_at_full_size(image: Image.Image) -> list[Box]:
     return faces.detect_faces(image, sides=(FULL_SIZE, *faces.DETECTION_SIDES[1:]))
 
 
+def centerface_in_floats() -> Detector:
+    """The wheel's network before quantisation, keeping faces at the score it did then."""
+    network = faces.inference_session(faces.source_model().SerializeToString())
+
+    def detect(image: Image.Image) -> list[Box]:
+        return faces.detect_faces(image, network=network, threshold=FLOATS_THRESHOLD)
+
+    return detect
+
+
 def detectors() -> dict[str, Detector]:
     return {
         BASELINE: haar_frontal(),
         "Haar frontal + profiles": haar_frontal_and_profiles(),
+        "CenterFace in floats (before 2026-12-07)": centerface_in_floats(),
         SHIPPED: faces.detect_faces,
         f"CenterFace at {FULL_SIZE} px": centerface_at_full_size,
     }
