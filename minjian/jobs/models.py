@@ -9,8 +9,8 @@ class PendingJob(models.Model):
     """A deferred job, written in the transaction that deferred it.
 
     The in-process backend's queue. The Redis backend writes the same row, due a minute
-    later, and deletes it once Redis has the job; a row left behind (the process died
-    after the commit, or Redis was down) is run by the worker processes from here.
+    later, which the worker processes' relay sends to Redis and deletes (`relay`); a row
+    left behind (no worker ran, or Redis was down) is run by the worker processes from here.
 
     It commits or rolls back with the work that asked for the job, and stays until
     the job has run, so a process that stops (a restart, a crash) loses nothing: the next

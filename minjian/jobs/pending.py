@@ -4,8 +4,8 @@ A deferred job is a `PendingJob` row written in the deferring transaction; a thr
 of the web process takes due rows, runs them and deletes them. A row is taken by
 an atomic UPDATE that only one process can win (several gunicorn workers share the
 table), and a taken row whose process died is taken again once its lease has passed.
-The worker processes run the same thread for the Redis backend's copies of jobs that
-never reached Redis (its sender died after the commit, or Redis was unreachable).
+The worker processes run the same thread for the Redis backend's rows that its relay
+did not send to Redis in time (`relay`: Redis was unreachable, or no worker ran).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import traceback
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -103,10 +104,15 @@ def run_due_jobs() -> int:
     return ran
 
 
-class PendingJobRunner:
-    """One daemon thread per process that runs due pending jobs until stopped."""
+class QueueThread:
+    """One daemon thread per process that does `work` until stopped: again at once while
+    it finds something to do (`work` returns how much it did), else after
+    `poll_seconds` or when woken."""
 
-    def __init__(self) -> None:
+    def __init__(self, work: Callable[[], int], *, name: str, poll_seconds: float) -> None:
+        self._work = work
+        self._name = name
+        self._poll_seconds = poll_seconds
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -122,9 +128,7 @@ class PendingJobRunner:
                 return
             self._stopping.clear()
             self._pid = os.getpid()
-            self._thread = threading.Thread(
-                target=self._loop, name="minjian-pending-jobs", daemon=True
-            )
+            self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
             self._thread.start()
             if not self._stop_at_exit_registered:
                 # The thread is a daemon, so it never holds a process up; but a job under way
@@ -153,14 +157,14 @@ class PendingJobRunner:
             # As between requests: drop a connection that is broken or past CONN_MAX_AGE.
             close_old_connections()
             try:
-                ran = run_due_jobs()
+                done = self._work()
             except Exception:
                 # The database may be unreachable, or not migrated yet: try again later.
-                logger.exception("The pending-jobs runner could not read its queue.")
-                ran = 0
-            if not ran:
-                self._wake.wait(POLL_SECONDS)
+                logger.exception("%s could not read its queue.", self._name)
+                done = 0
+            if not done:
+                self._wake.wait(self._poll_seconds)
         connection.close()
 
 
-runner = PendingJobRunner()
+runner = QueueThread(run_due_jobs, name="minjian-pending-jobs", poll_seconds=POLL_SECONDS)

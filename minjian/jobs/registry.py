@@ -3,13 +3,13 @@ deferred together.
 
 One action often defers several jobs: a published report one for each app that reacts
 to it (search, similar cases, routing). Deferred alone, each costs the request an
-outbox row, a message to Redis after the commit and the deletion of the row, and the
-workers a message: under a surge of reports, a tenth of a report's time and most of
-the messages the workers take. Inside `deferred_together()` the jobs deferred are
-collected and, as it ends (still inside the caller's transaction), deferred as one job,
-`run_together`, which runs each in turn. One that fails there is deferred again on its
-own, so that it is retried with its own backoff while the others are done; one that
-succeeded runs again only if the worker dies during the batch, which every job allows.
+outbox row, and the workers a message to relay to Redis and one to take: under a surge
+of reports, most of the messages the workers handle. Inside `deferred_together()` the
+jobs deferred are collected and, as it ends (still inside the caller's transaction),
+deferred as one job, `run_together`, which runs each in turn. One that fails there is
+deferred again on its own, so that it is retried with its own backoff while the others
+are done; one that succeeded runs again only if the worker dies during the batch, which
+every job allows.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from dramatiq import Worker
 
 from minjian.jobs.pending import runner
 from minjian.jobs.redis_queue import QUEUE_NAME, make_broker
+from minjian.jobs.relay import relay
 
 # How often (ms) an idle worker asks Redis for work; every request is also its heartbeat.
 IDLE_POLL_MS = 1000
@@ -59,7 +60,9 @@ class Command(BaseCommand):
             make_broker(), worker_threads=options["threads"], worker_timeout=IDLE_POLL_MS
         )
         worker.start()
-        # Jobs committed but never sent to Redis (the sender died, or Redis was down).
+        # Committed jobs, from the database outbox to the Redis queue.
+        relay.ensure_started()
+        # Jobs the relay could not send (Redis was down), run from the database.
         runner.ensure_started()
         self.stdout.write(
             f"Worker ready: {options['threads']} threads on queue {QUEUE_NAME!r} "
@@ -68,5 +71,6 @@ class Command(BaseCommand):
         self.stdout.flush()
         stop.wait()
         self.stdout.write("Stopping: waiting for the jobs under way.")
+        relay.stop()
         runner.stop()
         worker.stop()
