@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playw
 from minjian.accounts.models import User
 from minjian.accounts.tests.factories import make_user
 from minjian.core.public_cache import forget_versions
+from minjian.core.reference import forget_reference_rows
 from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.places.models import Region
 from minjian.places.tests.factories import make_region_tree
@@ -94,8 +95,10 @@ def _fresh_cache(settings: Any) -> None:
     if caches["default"]["BACKEND"].endswith("LocMemCache"):
         caches["default"]["LOCATION"] = namespace
     settings.CACHES = caches
-    # Nor the versions of stored pages a worker keeps for a second.
+    # Nor the versions of stored pages a worker keeps for a second, nor the topics and
+    # regions it keeps for a minute (a test's rows are gone with its transaction).
     forget_versions()
+    forget_reference_rows()
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ from django.db.models import Count, F, Sum
 
 from minjian.cases.models import EVERY, MAP_TALLY_SHIFT, Case, CaseMapTally, CaseTally
 from minjian.places.models import Region
+from minjian.places.selectors import region_and_above_ids
 
 Scope = tuple[int, int, str]
 # (topic, state, cell_x, cell_y) of a CaseMapTally.
@@ -120,9 +121,7 @@ def _scopes(case: Case, state: str, regions: list[int]) -> list[Scope]:
 
 def _region_and_above(case: Case) -> list[int]:
     # A case being filed holds its region already; one read to be moved loads it here.
-    path = case.region.path
-    codes = [code for code in path.split("/") if code]
-    return list(Region.objects.filter(code__in=codes).values_list("id", flat=True))
+    return region_and_above_ids(case.region)
 
 
 def _regions_above() -> dict[int, list[int]]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from minjian.core.errors import DomainError, NotFound
 from minjian.core.models import localized
+from minjian.core.reference import ReferenceRows
 from minjian.places.boundaries import DRAWING_DETAIL, LOCATING_TOLERANCE, OUTLINE_DETAILS
 from minjian.places.models import BoundaryLoad, Region, RegionBoundary, RegionOutline
 from minjian.places.names import name_key
@@ -40,10 +41,29 @@ Choice = tuple[str, str]
 ChoiceGroup = tuple[str, list[Choice]]
 
 
+_regions_by_code: ReferenceRows[str, Region] = ReferenceRows(
+    lambda code: Region.objects.filter(code=code).first(), models=(Region,)
+)
+
+
+def _ids_on_path(path: str) -> tuple[int, ...] | None:
+    codes = [code for code in path.split("/") if code]
+    return tuple(Region.objects.filter(code__in=codes).values_list("id", flat=True)) or None
+
+
+_ids_by_path: ReferenceRows[str, tuple[int, ...]] = ReferenceRows(_ids_on_path, models=(Region,))
+
+
 def region_with_code(code: str) -> Region | None:
     """The region with this code (spaces around it ignored), or None. A caller that
-    refuses an unknown code in its own words (a form's field) starts here."""
-    return Region.objects.filter(code=code.strip()).first()
+    refuses an unknown code in its own words (a form's field) starts here. Kept in the
+    process for a minute (`core.reference`): never change what it returns."""
+    return _regions_by_code.get(code.strip())
+
+
+def region_and_above_ids(region: Region) -> list[int]:
+    """The ids of the region and of every region above it (kept as `region_with_code`)."""
+    return list(_ids_by_path.get(region.path) or ())
 
 
 def region_by_code(code: str) -> Region:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from minjian.core.errors import DomainError, NotFound
+from minjian.core.reference import ReferenceRows
 from minjian.topics.models import Topic
 
 
@@ -16,10 +17,16 @@ def topic_list() -> QuerySet[Topic]:
     return Topic.objects.order_by("position", "slug")
 
 
+_topics_by_slug: ReferenceRows[str, Topic] = ReferenceRows(
+    lambda slug: Topic.objects.filter(slug=slug).first(), models=(Topic,)
+)
+
+
 def topic_with_slug(slug: str) -> Topic | None:
     """The topic with this slug (spaces around it ignored), or None. A caller that
-    refuses an unknown slug in its own words (a form's field) starts here."""
-    return Topic.objects.filter(slug=slug.strip()).first()
+    refuses an unknown slug in its own words (a form's field) starts here. Kept in the
+    process for a minute (`core.reference`): never change what it returns."""
+    return _topics_by_slug.get(slug.strip())
 
 
 def topic_by_slug(slug: str) -> Topic:
