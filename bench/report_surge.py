@@ -291,10 +291,13 @@ def job_workers(
         workers.stop_all()
 
 
-def backlog(case_ids: Sequence[int]) -> tuple[int, int, int]:
-    """How many of these cases are not published yet, how many photos are being prepared,
-    and how many jobs are still to run (routing, indexing, publishing: in Redis, queued,
-    under way or waiting to be tried again, or left in the database's queue)."""
+def backlog() -> tuple[int, int, int]:
+    """How many cases are not published yet, how many photos are being prepared, and how
+    many jobs are still to run (routing, indexing, publishing: in Redis, queued, under way
+    or waiting to be tried again, or left in the database's queue). Asked every second
+    while the workers drain the backlog, so it costs them next to nothing: the database
+    was made for this run and holds only its cases (counting them by the 12,000 ids
+    accepted cost a tenth of a core, taken from the drain)."""
     import redis
     from django.conf import settings
 
@@ -302,7 +305,7 @@ def backlog(case_ids: Sequence[int]) -> tuple[int, int, int]:
     from minjian.jobs.models import PendingJob
     from minjian.jobs.redis_queue import QUEUE_NAME
 
-    unpublished = Case.objects.filter(pk__in=case_ids, published_at__isnull=True).count()
+    unpublished = Case.objects.filter(published_at__isnull=True).count()
     preparing = CasePhoto.objects.filter(status=CasePhoto.Status.PREPARING).count()
     # Dramatiq keeps each message in the queue's hash until a worker acknowledges it,
     # and a message to be tried later in the delay queue's.
@@ -342,6 +345,37 @@ def verify(case_ids: Sequence[int], with_photo: int) -> dict[str, int]:
         "photos_with_upload_left": photos.exclude(upload="").count(),
         "indexed": SearchDocument.objects.filter(case_id__in=case_ids).count(),
     }
+
+
+# Who used the CPU: processes by a word of their command line.
+ROLES = (("web", "gunicorn"), ("job workers", "run_worker"), ("PostgreSQL", "postgres"))
+
+
+def cpu_seconds_by_role() -> dict[str, float]:
+    """CPU seconds used so far by the processes of each role (Linux's /proc); a process
+    that has ended (the killed worker) takes its seconds with it."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys((role for role, _marker in ROLES), 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            # After the command's name in parentheses: state, ..., utime, stime (14, 15).
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        for role, marker in ROLES:
+            if marker.encode() in command:
+                used[role] += (int(fields[11]) + int(fields[12])) / ticks
+                break
+    return used
+
+
+def cores_used(
+    before: dict[str, float], after: dict[str, float], seconds: float
+) -> dict[str, float]:
+    return {role: round((after[role] - before[role]) / seconds, 2) for role in before}
 
 
 def stored_files(media: Path) -> dict[str, int]:
@@ -431,10 +465,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"one in {round(1 / args.photo_share)} with the photo ...",
                 flush=True,
             )
+            cpu_at_start, surge_start = cpu_seconds_by_role(), time.monotonic()
             answers, last_due = asyncio.run(
                 surge(args, port, bodies, [(args.kill_at, kill), (args.restart_at, restart)])
             )
             surge_end = time.monotonic()
+            cpu_at_end = cpu_seconds_by_role()
+            cores = {"surge": cores_used(cpu_at_start, cpu_at_end, surge_end - surge_start)}
             load_after_surge = [round(x, 2) for x in os.getloadavg()]
             reports = [a for a in answers if a.kind == "report"]
             accepted = [a.case_id for a in reports if a.status == 201 and a.case_id is not None]
@@ -447,7 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             drain_seconds: float | None = None
             waited_from = said_at = time.monotonic()
             while time.monotonic() - waited_from < args.drain_limit:
-                unpublished, preparing, jobs = backlog(accepted)
+                unpublished, preparing, jobs = backlog()
                 if not unpublished and not preparing and not jobs:
                     drain_seconds = time.monotonic() - last_due
                     break
@@ -459,6 +496,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         flush=True,
                     )
                 time.sleep(1.0)
+            cores["drain"] = cores_used(
+                cpu_at_end, cpu_seconds_by_role(), time.monotonic() - surge_end
+            )
             counts = verify(accepted, photo_reports)
             files = stored_files(media)
             connections.close_all()
@@ -481,6 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     _print_figures(figures)
     print(f"\nLoad average after the surge: {load_after_surge}")
+    for phase, used in cores.items():
+        shares = ", ".join(f"{role} {value:.2f}" for role, value in used.items())
+        print(f"Cores used during the {phase}: {shares}")
     print(f"Counts: {counts}; files: {files}; refused: {len(refused)}")
     if refused:
         print(f"  first refusals: {[(a.status, a.error) for a in refused[:5]]}")
@@ -524,6 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "photo_size": PHONE_SIZE,
         "figures": figures,
         "drain_seconds": drain_seconds,
+        "cores_used": cores,
         "counts": counts,
         "files": files,
         "refused": [(a.status, a.error) for a in refused[:50]],
