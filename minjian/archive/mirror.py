@@ -85,8 +85,7 @@ from minjian.archive.search_index import IndexedPage, write_search_index
 from minjian.archive.zim import write_zim
 from minjian.cases.models import Case
 from minjian.core import signing
-from minjian.core.models import PublicChange
-from minjian.core.public_cache import page_tags
+from minjian.core.public_cache import page_tags, versions_by_tag
 
 # Not a dot file: some web servers refuse those, and verify_mirror would call it missing.
 STATE_NAME = "minjian-mirror-state.json"
@@ -268,7 +267,7 @@ class MirrorBuilder:
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, self.host.split(":")[0]],
             MINJIAN_MEDIA_SERVING="django",
         ):
-            self.versions = dict(PublicChange.objects.values_list("tag", "version"))
+            self.versions = versions_by_tag()
             groups = _language_groups(processes)
             if len(groups) > 1 and not connection.in_atomic_block:
                 self._mirror_apart(groups)

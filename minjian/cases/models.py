@@ -213,18 +213,23 @@ class CaseTally(models.Model):
 
     Written by `minjian.cases.tallies` in the transaction that creates or moves a case,
     so that a page reads the counts it shows from a few rows instead of counting a
-    million cases; `rebuild_tallies` makes them again from the cases.
+    million cases; `rebuild_tallies` makes them again from the cases. A scope is counted
+    in up to `tallies.TALLY_SHARDS` rows (`shard`), which readers add up: every report
+    raises the rows of every topic and every region, locked until its commit, and a
+    surge of reports waited in line for them.
     """
 
     topic_id = models.BigIntegerField()
     region_id = models.BigIntegerField()
     state = models.CharField(max_length=20)
+    shard = models.PositiveSmallIntegerField(default=0)
     number = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["topic_id", "region_id", "state"], name="case_tally_one_row_per_scope"
+                fields=["topic_id", "region_id", "state", "shard"],
+                name="case_tally_one_row_per_scope_shard",
             )
         ]
 

@@ -108,7 +108,10 @@ def case_counts() -> CaseCounts:
     """The home page's figures: totals from the tallies; the cases published this week
     counted over this week's cases alone, found by their publication time's index."""
     by_state = dict(
-        CaseTally.objects.filter(topic_id=EVERY, region_id=EVERY).values_list("state", "number")
+        CaseTally.objects.filter(topic_id=EVERY, region_id=EVERY)
+        .values_list("state")
+        .annotate(number=Sum("number"))
+        .order_by()
     )
     week_ago = timezone.now() - timedelta(days=7)
     return CaseCounts(

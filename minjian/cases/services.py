@@ -283,7 +283,6 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
             updated_at=now,
             published_at=now if publish_now else None,
         )
-        count_new_case(case)
         kept = keep_uploads(case, photos, first_position=0, stored=stored)
         events = [
             CaseEvent(
@@ -313,6 +312,9 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
                 )
             )
         written = _write_events(events, photos={case.pk: kept})
+        # Last before the commit: every report raises the same few tally rows (see
+        # `_write_events`).
+        count_new_case(case)
     return Submission(
         case=case,
         receipt_code=receipt_code,
@@ -733,13 +735,18 @@ def _move(
         case.published_at = now
         fields.append("published_at")
     case.save(update_fields=fields)
-    count_move(case, previous=previous)
     payload = _move_payload(previous, to) | (changes or {}) | dict(extra_payload or {})
     if note:
         payload["note"] = note
     if note_held:
         payload |= _held(actor, note)
-    return _write_event(case, kind, actor=actor, at=now, payload=payload, organisation=organisation)
+    event = _write_event(
+        case, kind, actor=actor, at=now, payload=payload, organisation=organisation
+    )
+    # Last: the tally rows are shared by every case of the topic and region (see
+    # `_write_events`).
+    count_move(case, previous=previous)
+    return event
 
 
 def _move_payload(previous: str, to: Case.State) -> dict[str, Any]:
@@ -766,8 +773,8 @@ def _write_event(
         internal=internal,
         created_at=at or timezone.now(),
     )
-    _touch_public_pages([event])
     _record_and_announce([event])
+    _touch_public_pages([event])
     return event
 
 
@@ -775,10 +782,17 @@ def _write_events(
     events: list[CaseEvent], *, photos: Mapping[int, Sequence[CasePhoto]] | None = None
 ) -> list[CaseEvent]:
     """Append several events in one insert and tell the apps that react to them; `photos`:
-    the photos of a case just filed, by its id, which the public record need not read."""
+    the photos of a case just filed, by its id, which the public record need not read.
+
+    The stored pages' versions are touched last: every public change raises the same row
+    ("cases"), locked until the commit, and a surge of reports in one place raises the same
+    tally rows (`tallies`). Written at the end of the transaction, each is held for the
+    commit alone rather than for every statement after it: under a surge, every other
+    report waited in the queue for those rows (and for a worker, at a lower priority,
+    holding them while it was not given the CPU)."""
     written = CaseEvent.objects.bulk_create(events)
-    _touch_public_pages(written)
     _record_and_announce(written, photos=photos)
+    _touch_public_pages(written)
     return written
 
 

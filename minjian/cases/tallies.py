@@ -14,6 +14,7 @@ is set when it is filed and never changes, so only its state moves it between ro
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 
 from django.db import connection, transaction
@@ -24,6 +25,8 @@ from minjian.places.models import Region
 from minjian.places.selectors import region_and_above_ids
 
 Scope = tuple[int, int, str]
+# The rows a scope of `CaseTally` is counted in (see its docstring).
+TALLY_SHARDS = 8
 # (topic, state, cell_x, cell_y) of a CaseMapTally.
 MapScope = tuple[int, str, int, int]
 
@@ -145,11 +148,14 @@ def _map_changes(case: Case, state: str, sign: int) -> dict[MapScope, tuple[int,
 
 
 def _add(changes: Counter[Scope]) -> None:
+    # One shard for the whole transaction: its rows are locked in one order, and two
+    # transactions wait for each other only when they draw the same shard.
+    shard = secrets.randbelow(TALLY_SHARDS)
     _upsert(
         CaseTally,
-        ("topic_id", "region_id", "state"),
+        ("topic_id", "region_id", "state", "shard"),
         ("number",),
-        [(*scope, number) for scope, number in changes.items() if number],
+        [(*scope, shard, number) for scope, number in changes.items() if number],
     )
 
 

@@ -89,6 +89,16 @@ def drive_tag(drive_id: int) -> str:
     return f"drive:{drive_id}"
 
 
+# A tag that many changes touch ("cases": every report published) is kept in this many
+# rows, one of which each transaction raises: its row is locked until the commit, and a
+# surge of reports queued on one row (and behind a job worker holding it while the CPU
+# went to the web). Pages read all of them.
+SHARED_TAG_ROWS = 8
+# Tags of one thing ("case:12") have a colon and a row of their own.
+_ONE_THING = ":"
+_SHARD = "#"
+
+
 def touch(*tags: str) -> None:
     """Mark what the public reads under `tags` as changed. Call it inside the
     transaction that makes the change, so the pages change when it commits."""
@@ -98,14 +108,38 @@ def touch(*tags: str) -> None:
     transaction.on_commit(forget_versions)
     now = timezone.now()
     version = secrets.token_hex(8)
+    shard = secrets.randbelow(SHARED_TAG_ROWS)
+    rows = {tag if _ONE_THING in tag else f"{tag}{_SHARD}{shard}" for tag in tags}
     # Sorted, so that two transactions touching the same tags lock their rows in the
     # same order and cannot deadlock on them.
     PublicChange.objects.bulk_create(
-        [PublicChange(tag=tag, version=version, changed_at=now) for tag in sorted(set(tags))],
+        [PublicChange(tag=row, version=version, changed_at=now) for row in sorted(rows)],
         update_conflicts=True,
         unique_fields=["tag"],
         update_fields=["version", "changed_at"],
     )
+
+
+def _rows_of(tags: Iterable[str]) -> list[str]:
+    """The rows of `PublicChange` that hold the versions of `tags`."""
+    return [
+        row
+        for tag in tags
+        for row in (
+            [tag]
+            if _ONE_THING in tag
+            else [f"{tag}{_SHARD}{shard}" for shard in range(SHARED_TAG_ROWS)]
+        )
+    ]
+
+
+def versions_by_tag() -> dict[str, str]:
+    """Every tag's version now, one string whatever rows hold it (the static mirror
+    compares them from one build to the next)."""
+    rows: dict[str, list[str]] = {}
+    for row, version in PublicChange.objects.order_by("tag").values_list("tag", "version"):
+        rows.setdefault(row.split(_SHARD)[0] if _ONE_THING not in row else row, []).append(version)
+    return {tag: ".".join(versions) for tag, versions in rows.items()}
 
 
 @dataclass(frozen=True)
@@ -203,7 +237,9 @@ def _versions(tags: frozenset[str]) -> _Versions:
     if remembered is not None and now - remembered[0] < VERSIONS_KEPT_SECONDS:
         return remembered[1]
     found = sorted(
-        PublicChange.objects.filter(tag__in=tags).values_list("tag", "version", "changed_at")
+        PublicChange.objects.filter(tag__in=_rows_of(tags)).values_list(
+            "tag", "version", "changed_at"
+        )
     )
     if len(_recent_versions) >= _MOST_REMEMBERED:
         _recent_versions.clear()

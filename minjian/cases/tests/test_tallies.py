@@ -35,15 +35,13 @@ def recounted() -> Counter[tuple[int, int, str]]:
 
 
 def tallied() -> Counter[tuple[int, int, str]]:
-    return Counter(
-        {
-            (topic_id, region_id, state): number
-            for topic_id, region_id, state, number in CaseTally.objects.values_list(
-                "topic_id", "region_id", "state", "number"
-            )
-            if number
-        }
-    )
+    """The tallies' counts, each scope's rows (its shards) added up."""
+    counts: Counter[tuple[int, int, str]] = Counter()
+    for topic_id, region_id, state, number in CaseTally.objects.values_list(
+        "topic_id", "region_id", "state", "number"
+    ):
+        counts[(topic_id, region_id, state)] += number
+    return +counts
 
 
 MapCounts = Counter[tuple[int, str, int, int, str]]

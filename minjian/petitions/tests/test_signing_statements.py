@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from minjian.accounts.models import User
 from minjian.accounts.services import api_token_issue
 from minjian.accounts.tests.factories import make_user
-from minjian.core.models import PublicChange
+from minjian.core.public_cache import versions_by_tag
 from minjian.core.tests.openapi import OpenAPICheckingClient
 from minjian.petitions.models import Petition, PetitionRegionCount, Signature
 from minjian.petitions.services import PETITIONS, petition_tag
@@ -22,11 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _versions(petition: Petition) -> dict[str, str]:
-    return dict(
-        PublicChange.objects.filter(tag__in=(PETITIONS, petition_tag(petition.pk))).values_list(
-            "tag", "version"
-        )
-    )
+    versions = versions_by_tag()
+    return {tag: versions.get(tag, "") for tag in (PETITIONS, petition_tag(petition.pk))}
 
 
 def test_a_signature_by_token_is_a_few_statements_with_the_petition_locked_last(
