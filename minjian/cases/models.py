@@ -222,7 +222,7 @@ class CaseTally(models.Model):
     topic_id = models.BigIntegerField()
     region_id = models.BigIntegerField()
     state = models.CharField(max_length=20)
-    shard = models.PositiveSmallIntegerField(default=0)
+    shard = models.PositiveSmallIntegerField(default=0, db_default=0)
     number = models.BigIntegerField(default=0)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.test import Client
 from minjian.accounts.models import User
 from minjian.cases.services import case_close, case_hide
 from minjian.cases.tests.factories import make_case
+from minjian.core.reference import forget_reference_rows
 from minjian.places.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,8 @@ def test_the_counts_follow_the_filters_of_the_list(
     counts: dict[str, int],
     queries: int,
 ) -> None:
+    # Counted as a worker's first request reads them: topics and regions not yet kept.
+    forget_reference_rows()
     with django_assert_num_queries(queries):
         response = client.get(COUNTS, {"level": "1", **filters})
     assert response.json()["counts"] == counts
