@@ -33,6 +33,14 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"minjian: database={engine} cache={cache} CI={os.environ.get('CI', '')}"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Every test starts with no topic or region kept (`minjian.core.reference`): an earlier
+    test's rows are gone with its transaction, and on SQLite their ids come back for other
+    rows. Before any fixture, so that a class's fixture (the loaded demo) reads afresh too."""
+    forget_reference_rows()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres` or `redis` are skipped in the run that lacks them (the
     SQLite run), before any fixture is set up: a transactional test set up only to be
@@ -95,10 +103,8 @@ def _fresh_cache(settings: Any) -> None:
     if caches["default"]["BACKEND"].endswith("LocMemCache"):
         caches["default"]["LOCATION"] = namespace
     settings.CACHES = caches
-    # Nor the versions of stored pages a worker keeps for a second, nor the topics and
-    # regions it keeps for a minute (a test's rows are gone with its transaction).
+    # Nor the versions of stored pages a worker keeps for a second.
     forget_versions()
-    forget_reference_rows()
 
 
 @pytest.fixture(autouse=True)
