@@ -109,7 +109,7 @@ def touch(*tags: str) -> None:
     now = timezone.now()
     version = secrets.token_hex(8)
     shard = secrets.randbelow(SHARED_TAG_ROWS)
-    rows = {tag if _ONE_THING in tag else f"{tag}{_SHARD}{shard}" for tag in tags}
+    rows = {_row(tag, shard) for tag in tags}
     # Sorted, so that two transactions touching the same tags lock their rows in the
     # same order and cannot deadlock on them.
     PublicChange.objects.bulk_create(
@@ -120,17 +120,18 @@ def touch(*tags: str) -> None:
     )
 
 
-def _rows_of(tags: Iterable[str]) -> list[str]:
+def _row(tag: str, shard: int) -> str:
+    """The row of `PublicChange` that holds shard `shard` of `tag`'s version."""
+    return tag if _ONE_THING in tag else f"{tag}{_SHARD}{shard}"
+
+
+def _tag_of(row: str) -> str:
+    return row if _ONE_THING in row else row.split(_SHARD)[0]
+
+
+def _rows_of(tags: Iterable[str]) -> set[str]:
     """The rows of `PublicChange` that hold the versions of `tags`."""
-    return [
-        row
-        for tag in tags
-        for row in (
-            [tag]
-            if _ONE_THING in tag
-            else [f"{tag}{_SHARD}{shard}" for shard in range(SHARED_TAG_ROWS)]
-        )
-    ]
+    return {_row(tag, shard) for tag in tags for shard in range(SHARED_TAG_ROWS)}
 
 
 def versions_by_tag() -> dict[str, str]:
@@ -138,7 +139,7 @@ def versions_by_tag() -> dict[str, str]:
     compares them from one build to the next)."""
     rows: dict[str, list[str]] = {}
     for row, version in PublicChange.objects.order_by("tag").values_list("tag", "version"):
-        rows.setdefault(row.split(_SHARD)[0] if _ONE_THING not in row else row, []).append(version)
+        rows.setdefault(_tag_of(row), []).append(version)
     return {tag: ".".join(versions) for tag, versions in rows.items()}
 
 
