@@ -201,7 +201,7 @@ def _locked_cases(case_id: int, into_id: int) -> tuple[Case, Case, list[Case]]:
     """The duplicate, the original and the cases hidden as duplicates of the duplicate,
     locked in one statement in the order of their ids."""
     locked = list(
-        Case.objects.select_for_update()
+        Case.objects.locked()
         .filter(Q(pk__in=(case_id, into_id)) | Q(duplicate_of_id=case_id, state=Case.State.HIDDEN))
         .order_by("pk")
     )

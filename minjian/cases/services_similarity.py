@@ -38,7 +38,7 @@ def case_fingerprint_update(case_id: int) -> bool:
     the index."""
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.locked()
             .filter(pk=case_id)
             .values_list("state", "title", "description")
             .first()

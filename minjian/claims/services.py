@@ -174,7 +174,7 @@ def _checked(
 
 
 def _locked_public_case(case_id: int) -> Case:
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    case = Case.objects.locked().filter(pk=case_id).first()
     if case is None:
         raise NotFound(_("There is no such case."))
     if case.state == Case.State.HIDDEN:

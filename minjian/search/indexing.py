@@ -22,7 +22,7 @@ def index_case(case_id: int) -> None:
     document, so nothing of it can be found or shown in a snippet.
     """
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        case = Case.objects.locked().filter(pk=case_id).first()
         if case is None or not case.is_public:
             SearchDocument.objects.filter(case_id=case_id).delete()
             return
