@@ -14,13 +14,13 @@ is set when it is filed and never changes, so only its state moves it between ro
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from minjian.cases.models import EVERY, MAP_TALLY_SHIFT, Case, CaseMapTally, CaseTally
+from minjian.core.shards import transaction_shard
 from minjian.places.models import Region
 from minjian.places.selectors import region_and_above_ids
 
@@ -152,9 +152,8 @@ def _map_changes(case: Case, state: str, sign: int) -> dict[MapScope, tuple[int,
 
 
 def _add(changes: Counter[Scope]) -> None:
-    # One shard for the whole transaction: its rows are locked in one order, and two
-    # transactions wait for each other only when they draw the same shard.
-    shard = secrets.randbelow(TALLY_SHARDS)
+    # The transaction's shard (`shards`); its rows are locked in one order.
+    shard = transaction_shard(TALLY_SHARDS)
     _upsert(
         CaseTally,
         ("topic_id", "region_id", "state", "shard"),

@@ -55,6 +55,7 @@ from django.utils.translation import get_language
 
 from minjian.core.middleware import is_compressible
 from minjian.core.models import PublicChange
+from minjian.core.shards import transaction_shard
 
 # What the public reads of cases in lists, counts and feeds, of organisations, of drives,
 # the accountability figures (touched only when a case's routing facts change), and the
@@ -90,10 +91,10 @@ def drive_tag(drive_id: int) -> str:
 
 
 # A tag that many changes touch ("cases": every report published) is kept in this many
-# rows, one of which each transaction raises: its row is locked until the commit, and a
-# surge of reports queued on one row (and behind a job worker holding it while the CPU
-# went to the web). Pages read all of them.
-SHARED_TAG_ROWS = 8
+# rows, one of which each transaction raises (`shards`): its row is locked until the
+# commit, and a surge of reports queued on one row (and behind a job worker holding it
+# while the CPU went to the web). Pages read all of them.
+SHARED_TAG_ROWS = 64
 # Tags of one thing ("case:12") have a colon and a row of their own.
 _ONE_THING = ":"
 _SHARD = "#"
@@ -108,7 +109,7 @@ def touch(*tags: str) -> None:
     transaction.on_commit(forget_versions)
     now = timezone.now()
     version = secrets.token_hex(8)
-    shard = secrets.randbelow(SHARED_TAG_ROWS)
+    shard = transaction_shard(SHARED_TAG_ROWS)
     rows = {_row(tag, shard) for tag in tags}
     # Sorted, so that two transactions touching the same tags lock their rows in the
     # same order and cannot deadlock on them.
