@@ -241,7 +241,7 @@ class Workers:
         process = subprocess.Popen(
             [*command, "--threads", str(self.threads)],
             cwd=ROOT,
-            env=os.environ | self.environment,
+            env=os.environ | self.environment | {"PGAPPNAME": "minjian-worker"},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -409,6 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "MINJIAN_PRODUCTION": "",
             "MINJIAN_DEBUG": "",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            # Sessions named by role in pg_stat_activity (the job workers' are "minjian-worker").
+            "PGAPPNAME": "minjian-web",
             # A dead worker's jobs go back on the queue once it has been silent this long.
             "MINJIAN_JOBS_HEARTBEAT_TIMEOUT_MS": os.environ.get(
                 "MINJIAN_JOBS_HEARTBEAT_TIMEOUT_MS", "60000"
