@@ -113,12 +113,11 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="reported_cases",
     )
-    # Kept in step with the timeline by the service that writes each event.
-    state = models.CharField(
-        max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
-    )
+    # Kept in step with the timeline by the service that writes each event. Found by the
+    # indexes that begin with it (Meta): every index is written by every report.
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     # SHA-256 of the receipt code an anonymous reporter follows her case with.
-    receipt_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    receipt_digest = models.CharField(max_length=64, blank=True)
     # Kinds of personal data found in the text (removed, or kept by the reporter's
     # choice for phones, e-mail and plates); never the data itself.
     personal_data_found = models.JSONField(default=list, blank=True)
@@ -126,9 +125,7 @@ class Case(models.Model):
     # The public verdict, kept in step with the case's `verdict` events by
     # `cases.services.case_record_verdict`; a verdict still waiting for a second
     # verifier is not here (`minjian.claims` keeps it).
-    verdict = models.CharField(
-        max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED, db_index=True
-    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED)
     # The public case a case hidden as a duplicate repeats: its tombstone links there.
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -154,6 +151,10 @@ class Case(models.Model):
             )
         ]
         indexes = [
+            # Plain indexes where `db_index` would add a second one for LIKE, which no
+            # query makes of a digest or a verdict.
+            models.Index(fields=("receipt_digest",), name="case_receipt_digest"),
+            models.Index(fields=("verdict",), name="case_verdict"),
             models.Index(fields=("state", "-published_at"), name="case_state_published"),
             # The map's clusters and cases in a viewport: read from this index alone on
             # PostgreSQL (the filters' columns are in it), only the cases with a point.
@@ -436,7 +437,8 @@ class CaseEvent(Event):
     # What an organisation's first response is, for the accountability figures.
     RESPONSE_KINDS = (Kind.ACKNOWLEDGED, Kind.PUBLIC_UPDATE, Kind.OFFICIAL_RESPONSE)
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Both found by the indexes that begin with them (Meta), not by one of their own.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     # The organisation the event was written for or on behalf of: the inbox a case
     # was routed to, the NGO that acknowledged it, the agency that answered.
     organisation = models.ForeignKey(
@@ -445,6 +447,7 @@ class CaseEvent(Event):
         blank=True,
         on_delete=models.PROTECT,
         related_name="case_events",
+        db_index=False,
     )
     # An internal note is read only by members of `organisation`; never public.
     internal = models.BooleanField(default=False)
