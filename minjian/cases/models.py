@@ -22,17 +22,6 @@ from minjian.redaction import render_redactions
 MICRODEGREES = 1_000_000
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
-    def locked(self) -> CaseQuerySet:
-        """These cases locked until the commit against any other change (FOR NO KEY UPDATE
-        on PostgreSQL), but not against rows that refer to them: a case is never deleted
-        nor given another id, and the check of a foreign key at the commit (Django's are
-        deferred) takes a KEY SHARE lock, which FOR UPDATE blocks. Measured in a surge of
-        reports: a job worker (at nice 19, starved of the CPU) holding a case FOR UPDATE
-        made another worker's commit wait, which held the rows every report writes."""
-        return self.select_for_update(no_key=True)
-
-
 class Case(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
@@ -134,8 +123,6 @@ class Case(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = CaseQuerySet.as_manager()
-
     class Meta:
         ordering = ("-created_at", "-id")
         constraints = [
@@ -219,6 +206,16 @@ def new_photo_key() -> str:
 
 # Stands for "every topic" and "every region" in a CaseTally.
 EVERY = 0
+
+
+def locked_cases() -> models.QuerySet[Case]:
+    """Cases, locked until the commit against any other change (FOR NO KEY UPDATE
+    on PostgreSQL), but not against rows that refer to them: a case is never deleted
+    nor given another id, and the check of a foreign key at the commit (Django's are
+    deferred) takes a KEY SHARE lock, which FOR UPDATE blocks. Measured in a surge of
+    reports: a job worker (at nice 19, starved of the CPU) holding a case FOR UPDATE
+    made another worker's commit wait, which held the rows every report writes."""
+    return Case.objects.select_for_update(no_key=True)
 
 
 class CaseTally(models.Model):

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.models import User
 from minjian.cases import rules, selectors
 from minjian.cases.location import Point, Precision, published_point
-from minjian.cases.models import EXPOSES_PERSON, Case, CaseEvent, CasePhoto
+from minjian.cases.models import EXPOSES_PERSON, Case, CaseEvent, CasePhoto, locked_cases
 from minjian.cases.photos import PhotoUpload
 from minjian.cases.receipts import new_receipt_code, receipt_digest
 from minjian.cases.recording import record_events
@@ -339,7 +339,7 @@ def case_publish_once_photos_ready(*, case_id: int) -> None:
     the case meanwhile has the last word.
     """
     with transaction.atomic():
-        case = Case.objects.locked().filter(pk=case_id, state=Case.State.SUBMITTED).first()
+        case = locked_cases().filter(pk=case_id, state=Case.State.SUBMITTED).first()
         if case is None or case.photos.filter(status=CasePhoto.Status.PREPARING).exists():
             return
         events = list(
@@ -666,7 +666,7 @@ def _apply(
 ) -> Case:
     redacted = redact(clean_note(note))
     with transaction.atomic():
-        case = Case.objects.locked().filter(pk=case_id).first()
+        case = locked_cases().filter(pk=case_id).first()
         if case is None:
             raise DomainError("not_found", _("There is no such case."), status=404)
         standing = rules.standing(actor, case)
@@ -920,7 +920,7 @@ def case_edit_by_reporter(
     clean_title_text = redact(checked_title).text
     clean_description_text = redact(checked_description).text
     with transaction.atomic():
-        locked = Case.objects.locked().get(pk=case.pk)
+        locked = locked_cases().get(pk=case.pk)
         if locked.state != Case.State.SUBMITTED:
             raise DomainError(
                 "not_editable",
@@ -1111,14 +1111,14 @@ def _locked_for_addition(case_id: int, *, follow_merge: bool) -> tuple[Case, int
         else None
     )
     if original_id is None:
-        locked_case = Case.objects.locked().get(pk=case_id)
+        locked_case = locked_cases().get(pk=case_id)
         if follow_merge and locked_case.hidden_reason == Case.HiddenReason.DUPLICATE:
             # Merged since it was read: the form is sent again, to its original.
             raise _merged_meanwhile()
         return locked_case, None
     locked = {
         case.pk: case
-        for case in Case.objects.locked().filter(pk__in=(case_id, original_id)).order_by("pk")
+        for case in locked_cases().filter(pk__in=(case_id, original_id)).order_by("pk")
     }
     if locked[case_id].duplicate_of_id != original_id:
         raise _merged_meanwhile()
@@ -1350,7 +1350,7 @@ def case_record_verdict(
 
 
 def _locked_public_case(case_id: int) -> Case:
-    case = Case.objects.locked().filter(pk=case_id).first()
+    case = locked_cases().filter(pk=case_id).first()
     if case is None or not case.is_public:
         raise NotFound(_("There is no such case."))
     return case

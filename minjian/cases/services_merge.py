@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
 from minjian.cases import similarity
-from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion
+from minjian.cases.models import Case, CaseEvent, CasePhoto, DuplicateSuggestion, locked_cases
 from minjian.cases.selectors_similar import RankedCase, ranked_like_case
 from minjian.cases.services import _move, _write_events
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
@@ -201,7 +201,7 @@ def _locked_cases(case_id: int, into_id: int) -> tuple[Case, Case, list[Case]]:
     """The duplicate, the original and the cases hidden as duplicates of the duplicate,
     locked in one statement in the order of their ids."""
     locked = list(
-        Case.objects.locked()
+        locked_cases()
         .filter(Q(pk__in=(case_id, into_id)) | Q(duplicate_of_id=case_id, state=Case.State.HIDDEN))
         .order_by("pk")
     )

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from minjian.cases import similarity
-from minjian.cases.models import Case, CaseFingerprint, CaseLshBucket
+from minjian.cases.models import Case, CaseFingerprint, CaseLshBucket, locked_cases
 from minjian.core.public_cache import touch
 
 # The tag of the stored answers that list similar cases (`public_cache`): touched
@@ -38,10 +38,7 @@ def case_fingerprint_update(case_id: int) -> bool:
     the index."""
     with transaction.atomic():
         case = (
-            Case.objects.locked()
-            .filter(pk=case_id)
-            .values_list("state", "title", "description")
-            .first()
+            locked_cases().filter(pk=case_id).values_list("state", "title", "description").first()
         )
         stored = (
             CaseFingerprint.objects.filter(case_id=case_id)

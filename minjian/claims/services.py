@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minjian.accounts.models import User
 from minjian.cases.access import CaseHidden
-from minjian.cases.models import Case
+from minjian.cases.models import Case, locked_cases
 from minjian.cases.services import case_record_verdict
 from minjian.claims import access, selectors
 from minjian.claims.access import Acting
@@ -174,7 +174,7 @@ def _checked(
 
 
 def _locked_public_case(case_id: int) -> Case:
-    case = Case.objects.locked().filter(pk=case_id).first()
+    case = locked_cases().filter(pk=case_id).first()
     if case is None:
         raise NotFound(_("There is no such case."))
     if case.state == Case.State.HIDDEN:

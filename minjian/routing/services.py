@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from minjian.accounts.models import User
 from minjian.cases import rules
 from minjian.cases import services as case_services
-from minjian.cases.models import Case, CaseEvent
+from minjian.cases.models import CaseEvent, locked_cases
 from minjian.core.errors import DomainError, NotFound
 from minjian.orgs import access as org_access
 from minjian.orgs import services as org_services
@@ -99,7 +99,7 @@ def case_route_to_subscribers(*, case_id: int) -> set[int]:
     """
     with transaction.atomic():
         # The lock on the case serialises the deliveries of one case.
-        case = Case.objects.locked().filter(pk=case_id).first()
+        case = locked_cases().filter(pk=case_id).first()
         if case is None or not case.is_public:
             return set()
         wanted = selectors.subscribed_organisation_ids(case)
@@ -214,7 +214,7 @@ def _locked_inbox_item(actor: User, organisation: Organisation, case_id: int) ->
     `organisation`. The case is locked first, in the order every writer of its
     inbox rows takes (routing, addressing), so that none of them waits on another."""
     access.require_member(actor, organisation)
-    case = Case.objects.locked().filter(pk=case_id).first()
+    case = locked_cases().filter(pk=case_id).first()
     item = (
         InboxItem.objects.select_for_update()
         .filter(organisation=organisation, case_id=case_id)

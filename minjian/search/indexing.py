@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 from django.utils import timezone
 
-from minjian.cases.models import Case
+from minjian.cases.models import Case, locked_cases
 from minjian.cases.selectors import public_notes
 from minjian.redaction import Kind
 from minjian.redaction.text import ESCAPED_MARKUP_OPENING, MARKUP_OPENING, token
@@ -22,7 +22,7 @@ def index_case(case_id: int) -> None:
     document, so nothing of it can be found or shown in a snippet.
     """
     with transaction.atomic():
-        case = Case.objects.locked().filter(pk=case_id).first()
+        case = locked_cases().filter(pk=case_id).first()
         if case is None or not case.is_public:
             SearchDocument.objects.filter(case_id=case_id).delete()
             return

@@ -1,4 +1,4 @@
-"""A case locked for a change (`Case.objects.locked()`) holds back other changes of the
+"""A case locked for a change (`locked_cases()`) holds back other changes of the
 case, never rows that merely refer to it: in a surge of reports, a job worker starved of
 the CPU while it held a case made the next worker's commit (its foreign key's check)
 wait, and every report behind that one.
@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
-from minjian.cases.models import Case, CaseEvent
+from minjian.cases.models import CaseEvent, locked_cases
 from minjian.cases.tests.factories import make_case
 from minjian.places.models import Region
 
@@ -40,7 +40,7 @@ def test_a_locked_case_does_not_hold_back_rows_that_refer_to_it(
     def hold_the_case() -> bool:
         try:
             with transaction.atomic():
-                Case.objects.locked().get(pk=case.pk)
+                locked_cases().get(pk=case.pk)
                 locked.set()
                 return written.wait(PATIENCE_SECONDS)
         finally:
@@ -74,7 +74,7 @@ def test_a_locked_case_holds_back_another_change_of_it(regions: dict[str, Region
     def hold_the_case() -> None:
         try:
             with transaction.atomic():
-                Case.objects.locked().get(pk=case.pk)
+                locked_cases().get(pk=case.pk)
                 locked.set()
                 # Long enough for the other to reach its lock and wait for it.
                 threading.Event().wait(0.5)
@@ -86,7 +86,7 @@ def test_a_locked_case_holds_back_another_change_of_it(regions: dict[str, Region
         try:
             assert locked.wait(PATIENCE_SECONDS)
             with transaction.atomic():
-                Case.objects.locked().get(pk=case.pk)
+                locked_cases().get(pk=case.pk)
                 order.append("second locked")
         finally:
             connections.close_all()
