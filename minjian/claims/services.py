@@ -134,7 +134,7 @@ def claim_verdict_give(
         # Locked in the order every verdict on a case takes: its case first.
         return _judge_case(case_id, verifier, acting, checked)
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+        claim = Claim.objects.select_for_update(no_key=True).filter(pk=claim_id).first()
         if claim is None:
             raise NotFound(_("There is no such claim."))
         given = _judge(claim, verifier, acting, checked, _cited(checked.evidence, None))
@@ -147,7 +147,7 @@ def _judge_case(
 ) -> VerdictGiven:
     with transaction.atomic():
         case = _locked_public_case(case_id)
-        claim = Claim.objects.select_for_update().filter(case=case).first()
+        claim = Claim.objects.select_for_update(no_key=True).filter(case=case).first()
         if claim is None:
             # The case's row is locked: nobody else creates its claim meanwhile.
             claim = Claim.objects.create(case=case)

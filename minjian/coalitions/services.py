@@ -402,7 +402,7 @@ def proposal_vote(
     option = clean_option(option)
     reason = redact(clean_text(reason, field="reason", limit=REASON_MAX_LENGTH)).text
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        locked = Proposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
         if locked.is_closed():
             raise DomainError(
                 "proposal_closed",
@@ -464,7 +464,11 @@ def proposal_state_outcome(*, actor: User, proposal: Proposal, outcome: str | No
     """Once voting has closed, an admin or the delegate of a member organisation writes
     what the coalition decided, once; it goes on the public timeline."""
     proposals_close_due(coalition_id=proposal.coalition_id)
-    locked = Proposal.objects.select_for_update().select_related("coalition").get(pk=proposal.pk)
+    locked = (
+        Proposal.objects.select_for_update(no_key=True)
+        .select_related("coalition")
+        .get(pk=proposal.pk)
+    )
     place = access.standing(actor, locked.coalition)
     speaking = place.administered_members() or ([place.delegation] if place.delegation else [])
     if not speaking:
@@ -598,7 +602,11 @@ def agreeing_organisations(proposal: Proposal) -> list[Organisation]:
 
 def _agreed(actor: User, proposal: Proposal) -> tuple[Proposal, list[Organisation]]:
     proposals_close_due(coalition_id=proposal.coalition_id)
-    locked = Proposal.objects.select_for_update().select_related("coalition").get(pk=proposal.pk)
+    locked = (
+        Proposal.objects.select_for_update(no_key=True)
+        .select_related("coalition")
+        .get(pk=proposal.pk)
+    )
     if not locked.agreed:
         raise DomainError(
             "proposal_not_agreed",
@@ -620,7 +628,7 @@ def _agreed(actor: User, proposal: Proposal) -> tuple[Proposal, list[Organisatio
 
 
 def _locked(coalition: Coalition) -> Coalition:
-    return Coalition.objects.select_for_update().get(pk=coalition.pk)
+    return Coalition.objects.select_for_update(no_key=True).get(pk=coalition.pk)
 
 
 def _named(organisation: Organisation) -> dict[str, str]:

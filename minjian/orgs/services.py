@@ -359,7 +359,7 @@ def _record(
 def _locked(organisation: Organisation) -> Organisation:
     # Membership checks ("is this the last admin?") and edits read, then write:
     # locking the organisation's row makes concurrent changes to it take turns.
-    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+    return Organisation.objects.select_for_update(no_key=True).get(pk=organisation.pk)
 
 
 def _membership(organisation: Organisation, user: User) -> Membership:

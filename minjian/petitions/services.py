@@ -617,7 +617,7 @@ def petitions_close_due(*, today: date | None = None) -> int:
     closed = 0
     for petition_id in due:
         with transaction.atomic():
-            locked = Petition.objects.select_for_update().filter(pk=petition_id).first()
+            locked = Petition.objects.select_for_update(no_key=True).filter(pk=petition_id).first()
             if locked is None or locked.state != State.OPEN or locked.deadline >= day:
                 continue
             _close(locked, None, "deadline")
@@ -926,7 +926,7 @@ def _log(
 
 def _locked(petition: Petition) -> Petition:
     """The petition's row, locked: every change of it or its signatures takes this first."""
-    locked = Petition.objects.select_for_update().filter(pk=petition.pk).first()
+    locked = Petition.objects.select_for_update(no_key=True).filter(pk=petition.pk).first()
     if locked is None:
         raise NotFound(_("There is no such petition."))
     return locked
@@ -938,7 +938,7 @@ def _locked_signature(signature_id: int) -> Signature | None:
     )
     if petition_id is None:
         return None
-    petition = Petition.objects.select_for_update().filter(pk=petition_id).get()
+    petition = Petition.objects.select_for_update(no_key=True).filter(pk=petition_id).get()
     signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
     if signature is not None:
         signature.petition = petition

@@ -95,7 +95,7 @@ def region_within(drive: Drive, code: str | None) -> Region:
 
 
 def drive_row(drive_id: int, *, lock: bool = False) -> Drive:
-    drives = Drive.objects.select_for_update() if lock else Drive.objects.all()
+    drives = Drive.objects.select_for_update(no_key=True) if lock else Drive.objects.all()
     drive = drives.filter(pk=drive_id).first()
     if drive is None:
         raise NotFound(_("There is no such drive."), code="unknown_drive")

@@ -16,6 +16,7 @@ from django.db import connection, connections, transaction
 
 from minjian.cases.models import CaseEvent, locked_cases
 from minjian.cases.tests.factories import make_case
+from minjian.core.tests.races import PATIENCE_SECONDS, commits_while_locked
 from minjian.places.models import Region
 
 pytestmark = [
@@ -26,43 +27,19 @@ pytestmark = [
         reason="row locks only race on PostgreSQL; SQLite serialises writers",
     ),
 ]
-# Far longer than a commit takes; reached only if the writer waits for the lock's holder.
-PATIENCE_SECONDS = 10
 
 
 def test_a_locked_case_does_not_hold_back_rows_that_refer_to_it(
     regions: dict[str, Region],
 ) -> None:
     case = make_case(regions["340321"])
-    locked = threading.Event()
-    written = threading.Event()
 
-    def hold_the_case() -> bool:
-        try:
-            with transaction.atomic():
-                locked_cases().get(pk=case.pk)
-                locked.set()
-                return written.wait(PATIENCE_SECONDS)
-        finally:
-            connections.close_all()
-
-    def write_an_event_of_it() -> None:
-        try:
-            assert locked.wait(PATIENCE_SECONDS)
-            with transaction.atomic():
-                CaseEvent.objects.create(
-                    case_id=case.pk, kind=CaseEvent.Kind.ADDED_BY_WITNESS, payload={}
-                )
-            written.set()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(2) as pool:
-        holder = pool.submit(hold_the_case)
-        writer = pool.submit(write_an_event_of_it)
-        writer.result()
-        # The event was committed while the case was still locked.
-        assert holder.result() is True
+    assert commits_while_locked(
+        lambda: locked_cases().get(pk=case.pk),
+        lambda: CaseEvent.objects.create(
+            case_id=case.pk, kind=CaseEvent.Kind.ADDED_BY_WITNESS, payload={}
+        ),
+    )
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ADDED_BY_WITNESS).exists()
 
 

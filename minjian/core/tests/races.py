@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connections
+from django.db import connections, transaction
 
 from minjian.core.errors import DomainError
 
@@ -38,3 +39,38 @@ def all_at_once(actions: Sequence[Callable[[], object]]) -> tuple[list[object], 
     for thread in threads:
         thread.join()
     return done, refused
+
+
+# Far longer than a commit takes; reached only if the writer waits for the lock's holder.
+PATIENCE_SECONDS = 10
+
+
+def commits_while_locked(lock: Callable[[], object], write: Callable[[], object]) -> bool:
+    """Whether `write`, in a transaction of its own, commits while another transaction
+    holds what `lock` locks (each in its thread and connection)."""
+    locked = threading.Event()
+    written = threading.Event()
+
+    def hold() -> bool:
+        try:
+            with transaction.atomic():
+                lock()
+                locked.set()
+                return written.wait(PATIENCE_SECONDS)
+        finally:
+            connections.close_all()
+
+    def commit_a_write() -> None:
+        try:
+            assert locked.wait(PATIENCE_SECONDS)
+            with transaction.atomic():
+                write()
+            written.set()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        holder = pool.submit(hold)
+        writer = pool.submit(commit_a_write)
+        writer.result()
+        return holder.result()
