@@ -11,23 +11,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-import pytest
-from django.db import connection
-
 from minjian.accounts.tests.factories import make_user
 from minjian.aid import services
 from minjian.aid.models import Pledge
 from minjian.aid.tests.factories import accepted_pledge, add_need, add_recipient, make_drive
 from minjian.core.errors import DomainError
-from minjian.core.tests.races import all_at_once
+from minjian.core.tests.races import ROW_LOCK_RACES, all_at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) only race on PostgreSQL; SQLite serialises writers",
-    ),
-]
+pytestmark = ROW_LOCK_RACES
 THREADS = 8
 
 

@@ -11,26 +11,16 @@ from __future__ import annotations
 
 from functools import partial
 
-import pytest
-from django.db import connection
-
 from minjian.accounts.models import User
 from minjian.cases import services
 from minjian.cases.models import Case, CaseEvent, DuplicateSuggestion
 from minjian.cases.services_merge import case_merge, duplicate_confirm
 from minjian.cases.tests.factories import make_case
 from minjian.cases.tests.test_merge import make_verifier
-from minjian.core.tests.races import all_at_once
+from minjian.core.tests.races import ROW_LOCK_RACES, all_at_once
 from minjian.places.models import Region
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) only race on PostgreSQL; SQLite serialises writers",
-    ),
-]
+pytestmark = ROW_LOCK_RACES
 ROUNDS = 5
 
 

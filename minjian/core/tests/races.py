@@ -8,9 +8,17 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from django.db import connections, transaction
 
 from minjian.core.errors import DomainError
+
+# The marks of a module whose tests race row locks: in transactions of their own, on
+# PostgreSQL only (SQLite takes one writer at a time; conftest skips them there).
+ROW_LOCK_RACES = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def all_at_once(actions: Sequence[Callable[[], object]]) -> tuple[list[object], list[DomainError]]:
@@ -45,9 +53,15 @@ def all_at_once(actions: Sequence[Callable[[], object]]) -> tuple[list[object], 
 PATIENCE_SECONDS = 10
 
 
-def commits_while_locked(lock: Callable[[], object], write: Callable[[], object]) -> bool:
+def commits_while_locked(
+    lock: Callable[[], object],
+    write: Callable[[], object],
+    *,
+    patience: float = PATIENCE_SECONDS,
+) -> bool:
     """Whether `write`, in a transaction of its own, commits while another transaction
-    holds what `lock` locks (each in its thread and connection)."""
+    holds what `lock` locks (each in its thread and connection); the holder lets go
+    after `patience` seconds at most."""
     locked = threading.Event()
     written = threading.Event()
 
@@ -56,7 +70,7 @@ def commits_while_locked(lock: Callable[[], object], write: Callable[[], object]
             with transaction.atomic():
                 lock()
                 locked.set()
-                return written.wait(PATIENCE_SECONDS)
+                return written.wait(patience)
         finally:
             connections.close_all()
 

@@ -10,25 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from minjian.core import signing
-from minjian.core.tests.races import all_at_once
+from minjian.core.tests.races import ROW_LOCK_RACES, all_at_once
 from minjian.record import selectors
 from minjian.record.canonical import GENESIS_HASH
 from minjian.record.documents import checkpoint_document, entry_document
 from minjian.record.services import append, instance_url, seal_record
 from minjian.record.verify import verify_checkpoint, verify_entries, verify_head
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) only race on PostgreSQL; SQLite serialises writers",
-    ),
-]
+pytestmark = ROW_LOCK_RACES
 WRITERS = 6
 APPENDS = 15
 
