@@ -42,6 +42,7 @@ from minjian.cases.signals import announce
 from minjian.cases.tallies import count_move, count_new_case
 from minjian.cases.validation import clean_description, clean_note, clean_title, parse_point
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
+from minjian.core.inserts import insert
 from minjian.core.public_cache import CASES, case_tag, touch
 from minjian.jobs import deferred_together
 from minjian.orgs.models import Organisation
@@ -267,7 +268,7 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
     publish_now = publish and not photos
     with files_removed_on_failure() as stored, transaction.atomic():
         now = timezone.now()
-        case = Case.objects.create(
+        case = Case(
             title=report.title.text,
             description=report.description.text,
             topic=report.topic,
@@ -283,6 +284,7 @@ def case_file(*, reporter: Actor, report: CheckedReport) -> Submission:
             updated_at=now,
             published_at=now if publish_now else None,
         )
+        insert(case)
         kept = keep_uploads(case, photos, first_position=0, stored=stored)
         events = [
             CaseEvent(
@@ -762,7 +764,7 @@ def _write_event(
     at: datetime | None = None,
 ) -> CaseEvent:
     """Append one event to the case's timeline and tell the apps that react to it."""
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         kind=kind,
         actor=actor,
@@ -771,6 +773,7 @@ def _write_event(
         internal=internal,
         created_at=at or timezone.now(),
     )
+    insert(event)
     _record_and_announce([event])
     _touch_public_pages([event])
     return event
@@ -788,10 +791,10 @@ def _write_events(
     commit alone rather than for every statement after it: under a surge, every other
     report waited in the queue for those rows (and for a worker, at a lower priority,
     holding them while it was not given the CPU)."""
-    written = CaseEvent.objects.bulk_create(events)
-    _record_and_announce(written, photos=photos)
-    _touch_public_pages(written)
-    return written
+    insert(*events)
+    _record_and_announce(events, photos=photos)
+    _touch_public_pages(events)
+    return events
 
 
 def _record_and_announce(

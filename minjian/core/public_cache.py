@@ -53,6 +53,7 @@ from django.utils.http import http_date
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
+from minjian.core.inserts import upsert
 from minjian.core.middleware import is_compressible
 from minjian.core.models import PublicChange
 from minjian.core.shards import transaction_shard
@@ -113,11 +114,10 @@ def touch(*tags: str) -> None:
     rows = {_row(tag, shard) for tag in tags}
     # Sorted, so that two transactions touching the same tags lock their rows in the
     # same order and cannot deadlock on them.
-    PublicChange.objects.bulk_create(
+    upsert(
         [PublicChange(tag=row, version=version, changed_at=now) for row in sorted(rows)],
-        update_conflicts=True,
-        unique_fields=["tag"],
-        update_fields=["version", "changed_at"],
+        unique=["tag"],
+        update=["version", "changed_at"],
     )
 
 

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from dramatiq.common import compute_backoff
 
+from minjian.core.inserts import insert
 from minjian.jobs.models import PendingJob
 from minjian.jobs.registry import run_job
 
@@ -40,9 +41,9 @@ EXIT_GRACE_SECONDS = 10.0
 def add_pending_job(
     name: str, args: list[Any], kwargs: dict[str, Any], due_in: timedelta = timedelta(0)
 ) -> PendingJob:
-    return PendingJob.objects.create(
-        name=name, args=args, kwargs=kwargs, run_after=timezone.now() + due_in
-    )
+    job = PendingJob(name=name, args=args, kwargs=kwargs, run_after=timezone.now() + due_in)
+    insert(job)
+    return job
 
 
 def _takeable(now: Any) -> Q:

@@ -36,6 +36,7 @@ from minjian.accounts.models import User
 from minjian.accounts.services import clean_email
 from minjian.cases.models import Case
 from minjian.core.errors import DomainError, NotFound, PermissionDenied
+from minjian.core.inserts import insert_or_ignore
 from minjian.core.public_cache import touch
 from minjian.orgs import selectors as orgs_selectors
 from minjian.orgs.access import is_staff
@@ -750,23 +751,8 @@ def _insert(signature: Signature, taken: DomainError) -> Signature:
     """Insert `signature`, or refuse with `taken` when its signer holds a place already:
     the unique indexes decide (`ON CONFLICT DO NOTHING`, no savepoint), so two requests at
     once cannot both sign."""
-    fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
-    values = [
-        field.get_db_prep_save(field.pre_save(signature, True), connection) for field in fields
-    ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Signature._meta.db_table} ({columns}) "  # noqa: S608  # the model's names
-            f"VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id",
-            values,
-        )
-        row = cursor.fetchone()
-    if row is None:
+    if not insert_or_ignore(signature):
         raise taken
-    signature.pk = row[0]
-    signature._state.adding = False
     return signature
 
 

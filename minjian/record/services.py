@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from minjian.core import signing
+from minjian.core.inserts import insert
 from minjian.record import jobs
 from minjian.record.canonical import (
     GENESIS_HASH,
@@ -46,7 +47,7 @@ def append(subject: str, kind: str, body: Mapping[str, Any], at: datetime | None
     seal after the commit for the whole transaction.
     """
     entry = _unsealed(subject, kind, body, at)
-    entry.save()
+    insert(entry)
     _arrange_seal()
     return entry
 

@@ -164,7 +164,8 @@ def test_files_are_removed_when_the_transaction_fails_after_storing(
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(CaseEvent.objects, "bulk_create", fail)
+    # The last write of the filing, after the photo and the events.
+    monkeypatch.setattr(services, "count_new_case", fail)
     with pytest.raises(RuntimeError):
         make_case(regions["420102"], photos=[photo()])
     assert not Case.objects.exists() and stored_files() == []
