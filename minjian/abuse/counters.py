@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from minjian.abuse.models import Counter, UsedProof
@@ -152,24 +153,33 @@ def sweep_expired(now: float) -> int:
     return counters + proofs
 
 
+# Creates the counter with its expiry unless it exists, then raises it: atomic, as a
+# script runs alone, and one command (EVALSHA) where a MULTI of SET NX and INCR took four
+# commands and their answers: a report's count was a sixth of the web's CPU for its
+# request beyond the report itself.
+_RAISE = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+return redis.call('INCR', KEYS[1])
+"""
+
+
 class CacheCounters:
-    """Counters in Django's Redis cache: created with their expiry (SET NX EX) and raised
-    (INCR) in one atomic transaction, one round trip (every report counts one)."""
+    """Counters in Django's Redis cache: created with their expiry and raised in one
+    script, one round trip (every report counts one)."""
 
     def __init__(self, cache: RedisCache) -> None:
         self.cache = cache
+        self._raise: Script | None = None
 
     def increment(self, key: str, *, expires_at: float, now: float) -> int:
         redis_key = self.cache.make_and_validate_key(key)
         # Django's `add` then `incr` took three round trips (its `incr` asks first whether
-        # the key exists); the same commands in a MULTI take one, and no counter can expire
-        # between them. An integer is stored as itself by the cache's serializer, so `get`
-        # reads it as the cache wrote it.
+        # the key exists), and a counter could expire between them. An integer is stored
+        # as itself by the cache's serializer, so `get` reads it as the script wrote it.
         client = self.cache._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]  # Django's client, not in the stubs
-        with client.pipeline(transaction=True) as commands:
-            commands.set(redis_key, 0, ex=_seconds(expires_at, now), nx=True)
-            commands.incr(redis_key)
-            _created, count = commands.execute()
+        if self._raise is None:
+            self._raise = client.register_script(_RAISE)
+        count = self._raise(keys=[redis_key], args=[_seconds(expires_at, now)], client=client)
         return int(count)
 
     def count(self, key: str, *, now: float) -> int:
