@@ -271,7 +271,7 @@ class Workers:
 
 
 def give_way(pid: int) -> None:
-    """Let the worker's session give way to the web, as `CPUWeight=10` does for the
+    """Let the worker's session give way to the web, as `CPUWeight=1` does for the
     worker's systemd unit in docs/deploy.md.
 
     A process's nice value counts only against processes of its own scheduling group:
