@@ -193,7 +193,7 @@ if env.MEDIA_STORAGE == "s3":
         },
     }
 else:
-    default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    default_storage = {"BACKEND": "minjian.core.durable_files.DurableFileSystemStorage"}
 STORAGES = {
     "default": default_storage,
     # Hashed names (site.3f2a….css), so WhiteNoise lets browsers keep them for good
