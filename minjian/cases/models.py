@@ -261,13 +261,17 @@ class CaseMapTally(models.Model):
 
     Written by `minjian.cases.tallies` in the transaction that creates or moves a case
     (a case's point is set when it is filed and never changes), so that the map of a
-    country reads a few thousand rows instead of every case with a point.
+    country reads a few thousand rows instead of every case with a point. A cell is
+    counted in up to `tallies.TALLY_SHARDS` rows (`shard`), which the map adds up: the
+    reports of a flood all fall in one cell, and each would wait for the one before it
+    to commit.
     """
 
     topic_id = models.BigIntegerField()
     state = models.CharField(max_length=20)
     cell_x = models.IntegerField()
     cell_y = models.IntegerField()
+    shard = models.PositiveSmallIntegerField(default=0, db_default=0)
     number = models.BigIntegerField(default=0)
     x_sum = models.BigIntegerField(default=0)
     y_sum = models.BigIntegerField(default=0)
@@ -276,8 +280,8 @@ class CaseMapTally(models.Model):
         constraints = [
             # In this order for the map's reads: one topic, a few states, a box of cells.
             models.UniqueConstraint(
-                fields=["topic_id", "state", "cell_x", "cell_y"],
-                name="case_map_tally_one_row_per_cell",
+                fields=["topic_id", "state", "cell_x", "cell_y", "shard"],
+                name="case_map_tally_one_row_per_cell_shard",
             )
         ]
 

@@ -10,6 +10,8 @@ writes the change and its event, so the counts are always those of the committed
 A case with a point also counts in its cell of the map's grid (`CaseMapTally`), for
 every topic and its own, with its grid position added to the cell's sums: its point
 is set when it is filed and never changes, so only its state moves it between rows.
+Both kinds are sharded alike: a transaction counts in one of `TALLY_SHARDS` rows of
+each scope and cell (`minjian.core.shards`), and readers add them up.
 """
 
 from __future__ import annotations
@@ -163,11 +165,13 @@ def _add(changes: Counter[Scope]) -> None:
 
 
 def _add_to_map(changes: dict[MapScope, tuple[int, int, int]]) -> None:
+    # The same shard as the transaction's other tallies.
+    shard = transaction_shard(TALLY_SHARDS)
     _upsert(
         CaseMapTally,
-        ("topic_id", "state", "cell_x", "cell_y"),
+        ("topic_id", "state", "cell_x", "cell_y", "shard"),
         ("number", "x_sum", "y_sum"),
-        [(*scope, *change) for scope, change in changes.items()],
+        [(*scope, shard, *change) for scope, change in changes.items()],
     )
 
 

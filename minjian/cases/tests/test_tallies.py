@@ -62,13 +62,13 @@ def recounted_on_the_map() -> MapCounts:
 
 
 def tallied_on_the_map() -> MapCounts:
+    """The map's tallies, each cell's rows (its shards) added up."""
     counts: MapCounts = Counter()
     for row in CaseMapTally.objects.values():
-        if row["number"]:
-            scope = (row["topic_id"], row["state"], row["cell_x"], row["cell_y"])
-            for total in ("number", "x_sum", "y_sum"):
-                counts[(*scope, total)] = row[total]
-    return counts
+        scope = (row["topic_id"], row["state"], row["cell_x"], row["cell_y"])
+        for total in ("number", "x_sum", "y_sum"):
+            counts[(*scope, total)] += row[total]
+    return +counts
 
 
 def assert_in_step() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from minjian.cases.models import CaseTally
+from minjian.cases.models import CaseMapTally, CaseTally
 from minjian.cases.tallies import count_new_case
 from minjian.cases.tests.factories import make_case
 from minjian.core.models import PublicChange
@@ -36,6 +36,21 @@ def test_a_transaction_counts_in_one_shard_of_each_scope_however_often(
 
     assert CaseTally.objects.values("shard").distinct().count() == 1
     assert set(CaseTally.objects.values_list("number", flat=True)) == {20}
+
+
+@pytest.mark.django_db
+def test_a_transaction_counts_in_the_same_shard_on_the_map(regions: dict[str, Region]) -> None:
+    case = make_case(regions["340321"], latitude="32.95", longitude="117.19")
+    CaseTally.objects.all().delete()
+    CaseMapTally.objects.all().delete()
+    with transaction.atomic():
+        for _ in range(20):
+            count_new_case(case)
+
+    shards = {*CaseTally.objects.values_list("shard", flat=True)}
+    assert {*CaseMapTally.objects.values_list("shard", flat=True)} == shards
+    assert len(shards) == 1
+    assert set(CaseMapTally.objects.values_list("number", flat=True)) == {20}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
