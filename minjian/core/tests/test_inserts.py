@@ -21,15 +21,16 @@ from minjian.topics.models import Topic
 pytestmark = pytest.mark.django_db
 
 MOMENT = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+# What a text column or a JSON string keeps of any text: no NUL (PostgreSQL refuses it,
+# in either path), no lone surrogate.
+CHARACTERS = st.characters(exclude_characters="\x00", exclude_categories=["Cs"])
+TEXT = st.text(CHARACTERS, max_size=60)
+KEY = st.text(CHARACTERS, max_size=8)
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(CHARACTERS, max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEY, inner, max_size=4),
     max_leaves=12,
 )
-# What a text column keeps of any text: no NUL (PostgreSQL refuses it, in either path).
-TEXT = st.text(st.characters(exclude_characters="\x00", exclude_categories=["Cs"]), max_size=60)
 
 
 def _case(region: Region, **fields: Any) -> Case:
@@ -102,7 +103,7 @@ def test_nothing_to_insert_writes_nothing() -> None:
 )
 # A payload is an object (None would be SQL's NULL, which the column refuses either way).
 @given(
-    payload=st.dictionaries(st.text(max_size=8), JSON, max_size=4),
+    payload=st.dictionaries(KEY, JSON, max_size=4),
     title=TEXT,
 )
 def test_any_event_is_stored_as_save_stores_it(
