@@ -50,7 +50,18 @@ def _insert(objs: Sequence[Model], on_conflict: str) -> int:
     if not objs:
         return 0
     model = type(objs[0])
-    statement, fields, returning = _statement(model, len(objs), on_conflict)
+    # As many rows a statement as the database takes parameters (SQLite's limit), as
+    # `bulk_create` batches them.
+    fields = _statement(model, 1, on_conflict)[1]
+    size = max(1, connection.ops.bulk_batch_size(fields, objs))
+    return sum(
+        _insert_batch(objs[start : start + size], on_conflict)
+        for start in range(0, len(objs), size)
+    )
+
+
+def _insert_batch(objs: Sequence[Model], on_conflict: str) -> int:
+    statement, fields, returning = _statement(type(objs[0]), len(objs), on_conflict)
     values = [
         field.get_db_prep_save(field.pre_save(obj, True), connection)
         for obj in objs
@@ -68,7 +79,7 @@ def _insert(objs: Sequence[Model], on_conflict: str) -> int:
     return len(rows)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _statement(
     model: type[Model], count: int, on_conflict: str
 ) -> tuple[str, list[Field[Any, Any]], list[Field[Any, Any]]]:

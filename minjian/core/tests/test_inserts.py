@@ -89,6 +89,20 @@ def test_rows_inserted_together_each_get_their_own_id_in_order(
         assert CaseEvent.objects.get(pk=event.pk).payload == event.payload
 
 
+def test_more_rows_than_one_statement_takes_are_inserted_in_batches(
+    regions: dict[str, Region],
+) -> None:
+    case = _case(regions["420102"])
+    insert(case)
+    # 7 columns a row: past SQLite's 32,766 parameters a statement.
+    events = [CaseEvent(case=case, kind="note", created_at=MOMENT) for _ in range(5000)]
+
+    insert(*events)
+
+    assert len({event.pk for event in events}) == 5000
+    assert CaseEvent.objects.filter(case=case).count() == 5000
+
+
 def test_nothing_to_insert_writes_nothing() -> None:
     insert()
     upsert([], unique=["tag"], update=["version"])
